@@ -1,0 +1,119 @@
+"""The result model: what every consumer of medextract reads.
+
+This is a versioned contract. Field names are stable; adding an optional key is a
+minor change, renaming or retyping one is a major change of ``SCHEMA_VERSION``.
+``python -m medextract.result`` writes the JSON Schema committed at
+``shared/medextract/schema/result.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "result.schema.json"
+
+
+class DocumentType(StrEnum):
+    PRESCRIPTION = "prescription"
+    PATIENT_DETAILS = "patient_details"
+    UNKNOWN = "unknown"
+
+
+class ReviewReason(StrEnum):
+    """Why a field was flagged. A field is flagged when this list is non-empty."""
+
+    MISSING = "MISSING"  # no value found
+    PATTERN_MISMATCH = "PATTERN_MISMATCH"  # text found, but not of the field's shape
+    LOW_OCR_CONFIDENCE = "LOW_OCR_CONFIDENCE"  # tesseract was unsure of a word
+    VARIANTS_DISAGREE = "VARIANTS_DISAGREE"  # two readings of the region differ
+    AMBIGUOUS_DATE = "AMBIGUOUS_DATE"  # printed date parses more than one way
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BoundingBox(_Model):
+    """A box in fractions of the page (0-1), as Textract reports them."""
+
+    left: float = Field(ge=0, le=1)
+    top: float = Field(ge=0, le=1)
+    width: float = Field(ge=0, le=1)
+    height: float = Field(ge=0, le=1)
+
+
+FieldValue = str | int | float | bool | list[str] | None
+
+
+class ExtractedField(_Model):
+    value: FieldValue = Field(description="The typed value; null when missing.")
+    text: str | None = Field(default=None, description="The text as read from the page.")
+    iso: str | None = Field(
+        default=None, description="Dates only: ISO 8601 form, when it parses unambiguously."
+    )
+    confidence: float = Field(ge=0, le=1)
+    page: int | None = Field(default=None, ge=1, description="1-based page number.")
+    box: BoundingBox | None = None
+    needs_review: bool
+    review_reasons: list[ReviewReason] = Field(default_factory=list)
+
+
+class Source(_Model):
+    name: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    media_type: str
+    page_count: int = Field(ge=0)
+
+
+class PageInfo(_Model):
+    page: int = Field(ge=1)
+    width: int
+    height: int
+    rotation: int = Field(description="Degrees clockwise the page was turned to read it.")
+    skew: float = Field(description="Degrees of skew removed.")
+    ocr_confidence: float = Field(ge=0, le=1, description="Mean word confidence on the page.")
+    seconds: float = Field(ge=0)
+
+
+class Timings(_Model):
+    load_seconds: float = Field(ge=0)
+    pages_seconds: float = Field(ge=0, description="Preprocess, OCR and retries, all pages.")
+    parse_seconds: float = Field(ge=0)
+    total_seconds: float = Field(ge=0)
+
+
+class Result(_Model):
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    document_type: DocumentType
+    document_type_confidence: float = Field(ge=0, le=1)
+    fields: dict[str, ExtractedField]
+    needs_review: bool = Field(description="True when any field, or the type, needs review.")
+    pages: list[PageInfo]
+    timings: Timings
+    engine: str = Field(description="medextract and tesseract versions that produced this.")
+
+    def flagged_fields(self) -> list[str]:
+        return [name for name, field in self.fields.items() if field.needs_review]
+
+
+def json_schema() -> dict[str, object]:
+    schema = Result.model_json_schema()
+    schema["$id"] = f"https://medextract.dev/schema/result/{SCHEMA_VERSION}.json"
+    schema["title"] = "medextract result"
+    return schema
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    write_schema(Path(sys.argv[1]) if len(sys.argv) > 1 else SCHEMA_PATH)

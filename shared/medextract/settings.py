@@ -1,0 +1,52 @@
+"""One settings model, read from the environment once and validated at start-up.
+
+Every limit and path lives here; logic receives a ``Settings`` and never reads
+``os.environ`` itself. Variables are prefixed ``MEDEXTRACT_`` (e.g.
+``MEDEXTRACT_MAX_PAGES=20``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from medextract.errors import ConfigurationError, Reason
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEDEXTRACT_", frozen=True)
+
+    tesseract_cmd: str = "tesseract"
+    tessdata_dir: Path | None = None
+    poppler_path: Path | None = None
+    ocr_timeout_seconds: float = Field(default=60.0, gt=0)
+    max_pages: int = Field(default=20, ge=1)
+    max_page_pixels: int = Field(default=40_000_000, ge=1_000_000)
+    max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    render_dpi: int = Field(default=200, ge=72, le=600)
+    # Below this, a field is flagged for review (0-1).
+    review_threshold: float = Field(default=0.80, ge=0, le=1)
+
+    @field_validator("tesseract_cmd")
+    @classmethod
+    def _tesseract_exists(cls, value: str) -> str:
+        if shutil.which(value) is None:
+            raise ValueError(f"tesseract executable not found: {value}")
+        return value
+
+    def tesseract_config(self) -> str:
+        """Extra command-line arguments every tesseract call gets."""
+        return f'--tessdata-dir "{self.tessdata_dir}"' if self.tessdata_dir else ""
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, validated once (at cold start in Lambda)."""
+    try:
+        return Settings()
+    except ValueError as exc:  # pydantic.ValidationError is a ValueError
+        raise ConfigurationError(Reason.MISCONFIGURED, str(exc)) from exc
