@@ -1,12 +1,121 @@
 """The pipeline: bytes -> pages -> words -> fields -> Result.
 
 ``extract`` is the single entry point shared by the CLI, the Lambda and the tests.
+Every page is prepared (see ``preprocess``) and read once. A page whose reading is
+poor is read again turned 180 degrees; a core field that comes back missing or weak
+is read again from a second variant of its page (the flattened grey page, another
+page-segmentation mode) before it is flagged.
 """
 
 from __future__ import annotations
 
-from medextract.result import DocumentType, Result
-from medextract.settings import Settings
+import hashlib
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from medextract import __version__
+from medextract.classify import classify
+from medextract.documents import load
+from medextract.errors import InputError, Reason
+from medextract.fields import FormEngine, PageText
+from medextract.forms import SPECS
+from medextract.layout import build_segments
+from medextract.ocr import OcrEngine, TesseractEngine, Word
+from medextract.preprocess import PreparedPage, ink_fraction, prepare
+from medextract.result import (
+    DocumentType,
+    ExtractedField,
+    PageInfo,
+    Result,
+    ReviewReason,
+    Source,
+    Timings,
+)
+from medextract.settings import Settings, get_settings
+
+# A page with less ink than this, and no words read, is blank.
+BLANK_INK = 0.0015
+# A reading whose median word confidence is under this may be upside down.
+UPRIGHT_CONFIDENCE = 0.70
+
+
+@dataclass
+class PageRead:
+    number: int
+    prepared: PreparedPage
+    words: list[Word]
+    seconds: float
+
+    @property
+    def text(self) -> PageText:
+        height, width = self.prepared.binary.shape
+        return PageText(self.number, width, height, build_segments(self.words, self.number, width, height))
+
+    @property
+    def confidence(self) -> float:
+        return statistics.median(w.conf for w in self.words) if self.words else 0.0
+
+
+def _quality(words: Sequence[Word]) -> float:
+    """Evidence of an upright reading: confident words of three or more letters."""
+    return sum(w.conf for w in words if w.conf > 0.6 and sum(c.isalpha() for c in w.text) >= 3)
+
+
+def read_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRead:
+    start = time.perf_counter()
+    words = engine.words(prepared.binary)
+    median = statistics.median(w.conf for w in words) if words else 0.0
+    if len(words) < 8 or median < UPRIGHT_CONFIDENCE:
+        turned = prepared.turned(2)
+        turned_words = engine.words(turned.binary)
+        if _quality(turned_words) > _quality(words):
+            prepared, words = turned, turned_words
+    return PageRead(number, prepared, words, time.perf_counter() - start)
+
+
+def _second_reading(page: PageRead, engine: OcrEngine) -> PageText:
+    """The same page read from its flattened grey image with block segmentation."""
+    words = engine.words(page.prepared.grey, psm=4)
+    height, width = page.prepared.grey.shape
+    return PageText(page.number, width, height, build_segments(words, page.number, width, height))
+
+
+def _better(first: ExtractedField, second: ExtractedField) -> ExtractedField:
+    """Prefer the reading that needs no review; when both agree, keep the stronger."""
+    if first.value is not None and first.value == second.value:
+        best = max(first, second, key=lambda f: f.confidence)
+        return best
+    if first.needs_review and not second.needs_review:
+        return second
+    if first.value is None and second.value is not None:
+        return second
+    if not first.needs_review and second.value is not None:
+        return first
+    reasons = list(first.review_reasons)
+    if second.value is not None and ReviewReason.VARIANTS_DISAGREE not in reasons:
+        reasons.append(ReviewReason.VARIANTS_DISAGREE)
+    return first.model_copy(update={"review_reasons": reasons, "needs_review": True})
+
+
+def parse(
+    doc_type: DocumentType,
+    reads: Sequence[PageRead],
+    engine: OcrEngine,
+    settings: Settings,
+) -> dict[str, ExtractedField]:
+    if doc_type is DocumentType.UNKNOWN:
+        return {}
+    form = FormEngine(SPECS[doc_type])
+    texts = [r.text for r in reads]
+    fields = {spec.name: form.read(spec, texts, settings.review_threshold) for spec in form.specs}
+    weak = [s for s in form.specs if s.core and fields[s.name].needs_review]
+    if weak:
+        second = [_second_reading(r, engine) for r in reads]
+        for spec in weak:
+            fields[spec.name] = _better(fields[spec.name], form.read(spec, second, settings.review_threshold))
+    return fields
 
 
 def extract(
@@ -15,10 +124,67 @@ def extract(
     doc_type: DocumentType | str | None = None,
     *,
     settings: Settings | None = None,
+    engine: OcrEngine | None = None,
 ) -> Result:
     """Extract typed fields from one document.
 
     Raises ``InputError`` for a bad document, ``TransientError`` for a retryable
     failure and ``ConfigurationError`` when the installation is wrong.
     """
-    raise NotImplementedError("pipeline lands with issue 2")
+    settings = settings or get_settings()
+    engine = engine or TesseractEngine(settings)
+    forced = DocumentType(doc_type) if doc_type else None
+    start = time.perf_counter()
+    document = load(data, settings)
+    loaded = time.perf_counter()
+
+    reads: list[PageRead] = []
+    for number, image in enumerate(document.pages, start=1):
+        prepared = prepare(image)
+        reads.append(read_page(number, prepared, engine))
+    if all(not r.words and ink_fraction(r.prepared.binary) < BLANK_INK for r in reads):
+        raise InputError(Reason.BLANK_PAGE, "no text on any page")
+    if all(len(r.words) < 3 for r in reads):
+        raise InputError(Reason.BLANK_PAGE, "no readable text on any page")
+    read_done = time.perf_counter()
+
+    texts = [r.text for r in reads]
+    detected, type_confidence = classify(texts)
+    final_type = forced or detected
+    if forced is not None:
+        type_confidence = 1.0
+    fields = parse(final_type, reads, engine, settings)
+    end = time.perf_counter()
+
+    needs_review = final_type is DocumentType.UNKNOWN or any(f.needs_review for f in fields.values())
+    return Result(
+        source=Source(
+            name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            media_type=document.media_type,
+            page_count=len(document.pages),
+        ),
+        document_type=final_type,
+        document_type_confidence=type_confidence,
+        fields=fields,
+        needs_review=needs_review,
+        pages=[
+            PageInfo(
+                page=r.number,
+                width=r.prepared.binary.shape[1],
+                height=r.prepared.binary.shape[0],
+                rotation=r.prepared.rotation,
+                skew=r.prepared.skew,
+                ocr_confidence=round(r.confidence, 3),
+                seconds=round(r.seconds, 3),
+            )
+            for r in reads
+        ],
+        timings=Timings(
+            load_seconds=round(loaded - start, 3),
+            pages_seconds=round(read_done - loaded, 3),
+            parse_seconds=round(end - read_done, 3),
+            total_seconds=round(end - start, 3),
+        ),
+        engine=f"medextract {__version__}; {engine.version()}",
+    )

@@ -1,0 +1,341 @@
+"""The field-spec engine: label anchor -> value words -> pattern -> typed value.
+
+A form is a table of ``FieldSpec`` rows (see ``medextract.forms``). The engine finds
+each spec's label among the OCR segments, takes the words where the spec says the
+value lies, checks them against the spec's pattern and types them with its
+normaliser. Confidence is the weakest word's tesseract confidence, halved when the
+value fails its pattern; a field is flagged when it is missing, fails its pattern
+or its confidence is under the review threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from medextract.layout import Segment, token, tokens_match
+from medextract.ocr import Word
+from medextract.result import BoundingBox, ExtractedField, ReviewReason
+
+
+class Locate(StrEnum):
+    RIGHT_OR_BELOW = "right_or_below"  # after the label on its row, else the line under it
+    LINES_AFTER = "lines_after"  # every line after the label until a stop label
+    UNDER_HEADING = "under_heading"  # lines in the heading's column until a stop heading
+    TOP_LINE = "top_line"  # the first line of the page that matches the pattern
+    ANYWHERE = "anywhere"  # the first line of the page that contains the pattern
+
+
+@dataclass(frozen=True)
+class Normalised:
+    value: Any
+    iso: str | None = None
+    ok: bool = True  # False: the text does not have the field's shape
+
+
+Normaliser = Callable[[str], Normalised]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    locate: Locate
+    normalise: Normaliser
+    label: str = ""  # the printed label that anchors the value
+    stop: tuple[str, ...] = ()  # labels or headings that end a multi-line value
+    page: int | None = None  # the form's page the field is on (None: any)
+    core: bool = False  # a core field: retried with another variant before it is flagged
+    many: bool = False  # a list of lines rather than one string
+    join: str = " "  # how the lines of a multi-line value are joined
+    pick: str = "first"  # UNDER_HEADING: "first", "match" (the normaliser accepts) or "rest"
+    max_lines: int = 1
+    line_filter: Callable[[str], bool] | None = None  # drop lines (e.g. the Rx mark)
+
+
+@dataclass
+class Found:
+    """The words a spec settled on, before typing."""
+
+    lines: list[list[Word]]
+    page: int
+    page_width: int
+    page_height: int
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for line in self.lines for w in line]
+
+    def line_texts(self) -> list[str]:
+        return [clean_text(" ".join(w.text for w in line)) for line in self.lines]
+
+
+_EDGE_JUNK = re.compile(r"^[\s_|:;,.\-~=—–]+|[\s_|:;\-~=—–]+$")
+
+
+def clean_text(text: str) -> str:
+    """Collapse spaces and trim underline/rule residue from the ends."""
+    return _EDGE_JUNK.sub("", re.sub(r"\s+", " ", text)).strip()
+
+
+def label_tokens(label: str) -> list[str]:
+    return [t for t in (token(part) for part in label.split()) if t]
+
+
+def find_label(segment: Segment, label: str) -> int | None:
+    """Index of the first word after ``label`` in ``segment``, or None.
+
+    Tolerates OCR slips: each token may be one edit off, and a long label may have a
+    quarter of its tokens wrong.
+    """
+    wanted = label_tokens(label)
+    if not wanted:
+        return None
+    seen = [token(w.text) for w in segment.words]
+    allowed = len(wanted) // 4
+    for start in range(len(seen)):
+        i, j, misses = start, 0, 0
+        while j < len(wanted) and i < len(seen):
+            if not seen[i]:  # punctuation-only word, e.g. a lone ":"
+                i += 1
+                continue
+            if tokens_match(seen[i], wanted[j]):
+                i, j = i + 1, j + 1
+            elif misses < allowed:
+                misses += 1
+                i, j = i + 1, j + 1
+            else:
+                break
+        if j == len(wanted) and tokens_match(seen[start], wanted[0]):
+            while i < len(seen) and not seen[i]:
+                i += 1
+            return i
+    return None
+
+
+def starts_with_label(segment: Segment, labels: Sequence[str]) -> bool:
+    return any(find_label_at_start(segment, label) for label in labels)
+
+
+def find_label_at_start(segment: Segment, label: str) -> bool:
+    wanted = label_tokens(label)
+    seen = [t for t in (token(w.text) for w in segment.words) if t]
+    if len(seen) < len(wanted) or not wanted:
+        return False
+    misses = sum(not tokens_match(s, w) for s, w in zip(seen, wanted, strict=False))
+    return misses <= len(wanted) // 4 and tokens_match(seen[0], wanted[0])
+
+
+def cut_at_labels(words: list[Word], labels: Sequence[str]) -> list[Word]:
+    """The words before the first other label (e.g. "Date:" ends the "Name:" value)."""
+    for i in range(len(words)):
+        rest = Segment(words[i:], 0, 1, 1)
+        if any(find_label_at_start(rest, label) for label in labels):
+            return words[:i]
+    return words
+
+
+@dataclass
+class PageText:
+    number: int
+    width: int
+    height: int
+    segments: list[Segment]
+
+
+@dataclass
+class FormEngine:
+    specs: Sequence[FieldSpec]
+    all_labels: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        labels = {s.label for s in self.specs if s.label}
+        labels.update(stop for s in self.specs for stop in s.stop)
+        self.all_labels = tuple(sorted(labels))
+
+    def locate(self, spec: FieldSpec, pages: Sequence[PageText]) -> Found | None:
+        for page in pages:
+            if spec.page is not None and len(pages) > 1 and page.number != spec.page:
+                continue
+            found = self._locate_on_page(spec, page)
+            if found is not None and found.words:
+                return found
+        return None
+
+    # Each locator returns the value's lines on one page, or None.
+    def _locate_on_page(self, spec: FieldSpec, page: PageText) -> Found | None:
+        segs = page.segments
+        make = lambda lines: Found(lines, page.number, page.width, page.height)  # noqa: E731
+        if spec.locate is Locate.TOP_LINE:
+            for seg in segs[:6]:
+                if spec.normalise(clean_text(seg.text)).ok:
+                    return make([seg.words])
+            return None
+        if spec.locate is Locate.ANYWHERE:
+            for seg in segs:
+                for start in range(len(seg.words)):
+                    for end in range(min(len(seg.words), start + 4), start, -1):
+                        text = clean_text(" ".join(w.text for w in seg.words[start:end]))
+                        if spec.normalise(text).ok:
+                            return make([seg.words[start:end]])
+            return None
+        anchor = self._anchor(spec.label, segs)
+        if anchor is None:
+            return None
+        seg, after = anchor
+        others = [label for label in self.all_labels if label != spec.label]
+        if spec.locate is Locate.RIGHT_OR_BELOW:
+            same_row = cut_at_labels(seg.words[after:], others)
+            if not same_row:
+                nxt = self._right_neighbour(seg, segs)
+                if nxt is not None and not starts_with_label(nxt, others):
+                    same_row = cut_at_labels(nxt.words, others)
+            if same_row and clean_text(" ".join(w.text for w in same_row)):
+                return make([same_row])
+            below = self._below(seg, segs, spec.max_lines, others)
+            return make(below) if below else None
+        if spec.locate is Locate.LINES_AFTER:
+            lines: list[list[Word]] = []
+            rest = cut_at_labels(seg.words[after:], others)
+            if rest:
+                lines.append(rest)
+            stops = spec.stop or tuple(others)
+            for other in segs[seg.index + 1 :]:
+                if other.top < seg.bottom - seg.height * 0.3:
+                    continue  # same row, to the right (another column)
+                if starts_with_label(other, stops):
+                    break
+                lines.append(cut_at_labels(other.words, stops))
+            return make(self._filter(spec, lines))
+        if spec.locate is Locate.UNDER_HEADING:
+            column = self._column_below(seg, segs, spec.stop)
+            column = [line for line in column if not starts_with_label(Segment(line, 0, 1, 1), others)]
+            return make(self._pick(spec, column))
+        raise ValueError(spec.locate)
+
+    def _anchor(self, label: str, segs: Sequence[Segment]) -> tuple[Segment, int] | None:
+        for seg in segs:
+            after = find_label(seg, label)
+            if after is not None:
+                return seg, after
+        return None
+
+    @staticmethod
+    def _right_neighbour(seg: Segment, segs: Sequence[Segment]) -> Segment | None:
+        candidates = [
+            s for s in segs
+            if s.left > seg.right and abs(s.cy - seg.cy) < 0.6 * seg.height
+            and s.left - seg.right < 0.3 * seg.page_width
+        ]
+        return min(candidates, key=lambda s: s.left) if candidates else None
+
+    @staticmethod
+    def _below(seg: Segment, segs: Sequence[Segment], count: int, labels: Sequence[str]) -> list[list[Word]]:
+        lines: list[list[Word]] = []
+        bottom = seg.bottom
+        for other in segs[seg.index + 1 :]:
+            if other.top < bottom - 0.3 * seg.height:
+                continue
+            if other.top > bottom + 2.5 * max(seg.height, other.height):
+                break
+            if other.right < seg.left or other.left > seg.right + 0.1 * seg.page_width:
+                continue  # another column
+            if starts_with_label(other, labels):
+                break
+            lines.append(cut_at_labels(other.words, labels))
+            bottom = other.bottom
+            if len(lines) >= count:
+                break
+        return lines
+
+    @staticmethod
+    def _column_below(seg: Segment, segs: Sequence[Segment], stops: Sequence[str]) -> list[list[Word]]:
+        lines = []
+        limit = seg.left + 0.3 * seg.page_width
+        for other in segs[seg.index + 1 :]:
+            if other.top < seg.bottom - 0.3 * seg.height:
+                continue
+            if starts_with_label(other, stops):
+                break
+            if seg.left - 0.05 * seg.page_width <= other.left <= limit:
+                lines.append(other.words)
+        return lines
+
+    def _filter(self, spec: FieldSpec, lines: list[list[Word]]) -> list[list[Word]]:
+        lines = [line for line in lines if clean_text(" ".join(w.text for w in line))]
+        if spec.line_filter is not None:
+            lines = [l for l in lines if spec.line_filter(" ".join(w.text for w in l))]
+        return lines[: spec.max_lines]
+
+    def _pick(self, spec: FieldSpec, lines: list[list[Word]]) -> list[list[Word]]:
+        texts = [clean_text(" ".join(w.text for w in line)) for line in lines]
+        if spec.pick == "match":
+            return [line for line, t in zip(lines, texts, strict=True) if spec.normalise(t).ok][:1]
+        # "first" and "rest" skip lines that another UNDER_HEADING spec claims by pattern.
+        claimed = {
+            i for s in self.specs
+            if s.locate is Locate.UNDER_HEADING and s.pick == "match" and s.label == spec.label
+            for i, t in enumerate(texts) if s.normalise(t).ok
+        }
+        free = [line for i, line in enumerate(lines) if i not in claimed and texts[i]]
+        if spec.pick == "first":
+            return free[:1]
+        return free[1 : 1 + spec.max_lines]
+
+    def read(self, spec: FieldSpec, pages: Sequence[PageText], threshold: float) -> ExtractedField:
+        found = self.locate(spec, pages)
+        if found is None or not found.words:
+            return missing_field()
+        texts = found.line_texts()
+        if spec.many:
+            parts = [spec.normalise(t) for t in texts]
+            value: Any = [p.value for p in parts]
+            text = "\n".join(texts)
+            norm = Normalised(value, ok=all(p.ok for p in parts) and bool(parts))
+        else:
+            text = spec.join.join(texts)
+            norm = spec.normalise(text)
+        return score_field(norm, text, found, threshold)
+
+
+def missing_field() -> ExtractedField:
+    return ExtractedField(
+        value=None, confidence=0.0, needs_review=True, review_reasons=[ReviewReason.MISSING]
+    )
+
+
+def score_field(norm: Normalised, text: str, found: Found, threshold: float) -> ExtractedField:
+    words = found.words
+    confidence = min(w.conf for w in words)
+    reasons = []
+    if not norm.ok:
+        reasons.append(ReviewReason.PATTERN_MISMATCH)
+        confidence *= 0.5
+    if confidence < threshold:
+        reasons.append(ReviewReason.LOW_OCR_CONFIDENCE)
+    return ExtractedField(
+        value=norm.value,
+        text=text,
+        iso=norm.iso,
+        confidence=round(confidence, 3),
+        page=found.page,
+        box=box_of(words, found.page_width, found.page_height),
+        needs_review=bool(reasons),
+        review_reasons=reasons,
+    )
+
+
+def box_of(words: Sequence[Word], width: int, height: int) -> BoundingBox:
+    left = min(w.left for w in words)
+    top = min(w.top for w in words)
+    right = max(w.right for w in words)
+    bottom = max(w.bottom for w in words)
+    clamp = lambda v: min(1.0, max(0.0, v))  # noqa: E731
+    return BoundingBox(
+        left=clamp(left / width),
+        top=clamp(top / height),
+        width=clamp((right - left) / width),
+        height=clamp((bottom - top) / height),
+    )

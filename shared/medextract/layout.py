@@ -1,0 +1,120 @@
+"""Words -> text segments: runs of words on one row with no wide gap between them.
+
+Tesseract's own blocks fail on photographed two-column forms (a row may be split or
+two columns merged), so we rebuild lines from word geometry alone: words whose
+vertical centres fall in one band form a row; a row splits where the horizontal gap
+exceeds a few word heights, giving one segment per column.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from medextract.ocr import Word
+
+# A gap wider than this many median word heights starts a new segment.
+GAP_IN_HEIGHTS = 2.2
+
+
+@dataclass
+class Segment:
+    words: list[Word]
+    page: int
+    page_width: int
+    page_height: int
+    index: int = field(default=0)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def left(self) -> int:
+        return min(w.left for w in self.words)
+
+    @property
+    def right(self) -> int:
+        return max(w.right for w in self.words)
+
+    @property
+    def top(self) -> int:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(w.height for w in self.words)
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def build_segments(words: Sequence[Word], page: int, width: int, height: int) -> list[Segment]:
+    """Segments in reading order: top to bottom, then left to right."""
+    words = [w for w in words if w.text.strip() and w.height > 0]
+    if not words:
+        return []
+    typical = statistics.median(w.height for w in words)
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.cy):
+        if rows:
+            row = rows[-1]
+            centre = statistics.median(w.cy for w in row)
+            if abs(word.cy - centre) <= 0.5 * max(typical, min(word.height, 2 * typical)):
+                row.append(word)
+                continue
+        rows.append([word])
+    segments: list[Segment] = []
+    for row in rows:
+        row.sort(key=lambda w: w.left)
+        current = [row[0]]
+        for word in row[1:]:
+            gap = word.left - current[-1].right
+            if gap > GAP_IN_HEIGHTS * max(typical, current[-1].height * 0.8):
+                segments.append(Segment(current, page, width, height))
+                current = [word]
+            else:
+                current.append(word)
+        segments.append(Segment(current, page, width, height))
+    for i, segment in enumerate(segments):
+        segment.index = i
+    return segments
+
+
+_TOKEN_CLEAN = re.compile(r"[^0-9a-z]+")
+
+
+def token(text: str) -> str:
+    """A word folded for matching labels: lower case, letters and digits only."""
+    return _TOKEN_CLEAN.sub("", text.lower())
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, giving up (returning ``limit``) once it cannot be below it."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) >= limit:
+            return limit
+        previous = current
+    return min(previous[-1], limit)
+
+
+def tokens_match(seen: str, expected: str) -> bool:
+    """OCR-tolerant equality of one folded token: one slip allowed in 5+ letters."""
+    if seen == expected:
+        return True
+    if len(expected) >= 5:
+        return edit_distance(seen, expected, 2) <= 1
+    return False

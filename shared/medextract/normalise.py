@@ -1,0 +1,150 @@
+"""Normalisers: printed text -> typed value, and whether the text has the right shape.
+
+Each takes the cleaned text of a field and returns ``Normalised(value, iso, ok)``.
+``ok`` is False when the text is not of the field's shape; the engine then flags
+the field. Digit look-alikes (O, l, I) are read as digits only inside fields that
+are all digits by definition.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from medextract.fields import Normalised
+
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+
+
+def digits_only(text: str) -> str:
+    return text.translate(_DIGIT_LOOKALIKES)
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def text(pattern: str, min_len: int = 2):  # noqa: ANN201 - returns a Normaliser
+    compiled = re.compile(pattern)
+
+    def normalise(value: str) -> Normalised:
+        return Normalised(value, ok=len(value) >= min_len and bool(compiled.fullmatch(value)))
+
+    return normalise
+
+
+# A person's name: two to five words, each capitalised; initials and O'Neil-Smith allowed.
+PERSON = text(r"(?:Dr\.? )?[A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,4}")
+PRESCRIBER = text(r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? [A-Z][A-Za-z.]{1,5}")
+ADDRESS = text(r"[0-9A-Za-z][0-9A-Za-z#'’.,/\- ]{4,}[A-Za-z.]")
+FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
+COMPANY = text(r"[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
+DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-]*", min_len=3)
+MEDICINE = text(
+    r"[A-Z][A-Za-z\-]{2,}(?: [A-Za-z\-]+)*,? \d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)? ?"
+    r"(?:mg|g|gram|grams|mcg|ml|mL|units?|IU|%)(?: [A-Za-z0-9 ,.()/\-]*)?"
+)
+
+
+def date_numeric(order: str):  # noqa: ANN201
+    """'3/7/2021' (order "mdy") or '17/12/2020' (order "dmy"), kept as printed."""
+
+    def normalise(value: str) -> Normalised:
+        fixed = digits_only(value.replace(" ", ""))
+        m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", fixed)
+        if not m:
+            return Normalised(value, ok=False)
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        month, day = (a, b) if order == "mdy" else (b, a)
+        iso = _iso(year, month, day)
+        return Normalised(f"{m[1]}/{m[2]}/{m[3]}", iso=iso, ok=iso is not None and 1900 < year < 2100)
+
+    return normalise
+
+
+def date_words(value: str) -> Normalised:
+    """'May 2 1998', 'May 2, 1998' or '31 December 2020', kept as printed."""
+    cleaned = re.sub(r"[,.]", " ", value)
+    parts = cleaned.split()
+    if len(parts) != 3:
+        return Normalised(value, ok=False)
+    if parts[0].lower() in _MONTHS:
+        month_name, day_s, year_s = parts
+    elif parts[1].lower() in _MONTHS:
+        day_s, month_name, year_s = parts
+    else:
+        return Normalised(value, ok=False)
+    day_s, year_s = digits_only(day_s), digits_only(year_s)
+    if not (day_s.isdigit() and year_s.isdigit() and len(year_s) == 4):
+        return Normalised(value, ok=False)
+    iso = _iso(int(year_s), _MONTHS[month_name.lower()], int(day_s))
+    return Normalised(value, iso=iso, ok=iso is not None)
+
+
+def phone(value: str) -> Normalised:
+    fixed = digits_only(value)
+    m = re.fullmatch(r"\(?(\d{3})\)?[ \-]?(\d{3})[ \-]?(\d{4})", fixed.strip())
+    if not m:
+        return Normalised(value, ok=False)
+    # The printed form is "(ddd) ddd-dddd"; a reading with other punctuation is typed but flagged.
+    shaped = f"({m[1]}) {m[2]}-{m[3]}"
+    return Normalised(shaped, ok=fixed.strip() in (shaped, shaped.replace(" ", "")))
+
+
+def integer(low: int, high: int):  # noqa: ANN201
+    def normalise(value: str) -> Normalised:
+        fixed = digits_only(value)
+        m = re.fullmatch(r"(\d{1,4})(?: ?(?:kg|cm|lbs?|in))?", fixed.strip())
+        if not m:
+            return Normalised(None, ok=False)
+        number = int(m[1])
+        return Normalised(number, ok=low <= number <= high)
+
+    return normalise
+
+
+def refills(value: str) -> Normalised:
+    """'_2_ times' -> 2. The underline often reads as _ - or nothing around the digit."""
+    m = re.fullmatch(r"[_\-~=. ]*(\d{1,2})[_\-~=. ]*(?:times?)?", digits_only(value.replace("tlmes", "times")))
+    if not m:
+        return Normalised(None, ok=False)
+    return Normalised(int(m[1]), ok=True)
+
+
+def digits(value: str) -> Normalised:
+    fixed = digits_only(value.replace(" ", ""))
+    return Normalised(fixed, ok=bool(re.fullmatch(r"\d{4,20}", fixed)))
+
+
+def immune(value: str) -> Normalised:
+    folded = re.sub(r"[^A-Z ]", "", value.upper()).split()
+    if folded == ["IMMUNE"]:
+        return Normalised("IMMUNE")
+    if folded == ["NOT", "IMMUNE"]:
+        return Normalised("NOT IMMUNE")
+    return Normalised(value, ok=False)
+
+
+def yes_no(value: str) -> Normalised:
+    folded = re.sub(r"[^a-z]", "", value.lower())
+    if folded == "yes":
+        return Normalised(True)
+    if folded == "no":
+        return Normalised(False)
+    return Normalised(None, ok=False)

@@ -1,0 +1,168 @@
+"""Turn a photographed or scanned page into a clean, upright, binary page.
+
+Each stage is a plain function from an image to an image (OCRmyPDF's shape), so a
+retry can run the same page through a different variant. All work happens on a
+grey page normalised to a fixed size, so one set of constants serves every input
+resolution from 150 to 330 pixels per inch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+# The long side of a normalised page: US Letter / A4 at about 200 pixels per inch.
+NORMAL_LONG_SIDE = 2200
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """A page ready for OCR, with what was done to it."""
+
+    binary: np.ndarray  # uint8, text black (0) on white (255)
+    grey: np.ndarray  # uint8, shadow- and cast-free grey, same geometry as ``binary``
+    rotation: int  # degrees clockwise applied: 0, 90, 180, 270
+    skew: float  # degrees of skew removed
+    scale: float  # normalised pixels per source pixel
+
+    def turned(self, quarter_turns: int) -> PreparedPage:
+        """The same page turned a further ``quarter_turns`` x 90 degrees clockwise."""
+        k = (-quarter_turns) % 4  # np.rot90 turns anticlockwise
+        return PreparedPage(
+            binary=np.ascontiguousarray(np.rot90(self.binary, k)),
+            grey=np.ascontiguousarray(np.rot90(self.grey, k)),
+            rotation=(self.rotation + 90 * quarter_turns) % 360,
+            skew=self.skew,
+            scale=self.scale,
+        )
+
+
+def to_grey(page: Image.Image) -> np.ndarray:
+    """Luminance, which drops most colour casts (purple, blue, yellow) on its own."""
+    rgb = np.asarray(page.convert("RGB"))
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def normalise_size(grey: np.ndarray) -> tuple[np.ndarray, float]:
+    scale = NORMAL_LONG_SIDE / max(grey.shape)
+    if abs(scale - 1) < 0.02:
+        return grey, 1.0
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    return cv2.resize(grey, None, fx=scale, fy=scale, interpolation=interpolation), scale
+
+
+def flatten_background(grey: np.ndarray) -> np.ndarray:
+    """Divide by the estimated paper brightness: removes shadows, casts, blotches.
+
+    The paper is estimated by a max filter wider than any pen stroke (so text
+    vanishes from the estimate) on a quarter-size copy, then smoothed. Large dark
+    areas (photocopier blotches, a hand's shadow) are part of the estimate, so they
+    divide out to white while the text inside them stays dark.
+    """
+    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
+    paper = cv2.medianBlur(paper, 9)
+    paper = cv2.resize(paper, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(grey, np.maximum(paper, 1), scale=255)
+    return flat
+
+
+def binarise(flat: np.ndarray) -> np.ndarray:
+    """Otsu on the flattened page, with a floor so a near-empty page stays white."""
+    threshold, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    threshold = min(threshold, 200)
+    _, binary = cv2.threshold(flat, threshold, 255, cv2.THRESH_BINARY)
+    return binary
+
+
+def ink_fraction(binary: np.ndarray) -> float:
+    return float(np.count_nonzero(binary == 0)) / binary.size
+
+
+def _profile_score(ink: np.ndarray) -> float:
+    """How sharply ink falls into rows: high for horizontal text lines."""
+    rows = ink.sum(axis=1, dtype=np.float64)
+    return float(np.square(np.diff(rows)).sum())
+
+
+def _rotate(image: np.ndarray, degrees: float, border: int) -> np.ndarray:
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(
+        image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+        borderValue=border,
+    )
+
+
+def estimate_layout(binary: np.ndarray) -> tuple[int, float]:
+    """(quarter turns clockwise to make text lines horizontal, skew in degrees).
+
+    Works on a small copy: for each of the two axes, search the skew angle that
+    makes the ink projection sharpest; the axis with the sharper best profile is
+    the one the text lines run along. Whether the page is also upside down is
+    decided later, from OCR confidence.
+    """
+    small = cv2.resize(binary, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    ink = (255 - small).astype(np.float32) / 255
+    best: tuple[float, int, float] = (-1.0, 0, 0.0)
+    for quarter in (0, 1):
+        candidate = np.rot90(ink, -quarter) if quarter else ink
+        for angle in np.arange(-5.0, 5.01, 0.5):
+            score = _profile_score(_rotate(candidate, float(angle), 0))
+            if score > best[0]:
+                best = (score, quarter, float(angle))
+    _, quarter, coarse = best
+    candidate = np.rot90(ink, -quarter) if quarter else ink
+    fine = max(
+        np.arange(coarse - 0.4, coarse + 0.41, 0.1),
+        key=lambda a: _profile_score(_rotate(candidate, float(a), 0)),
+    )
+    return quarter, round(float(fine), 2)
+
+
+def remove_rules(binary: np.ndarray) -> np.ndarray:
+    """Erase long horizontal and vertical lines (underlines, box edges, fold lines).
+
+    Tesseract reads an underline touching the text as part of the letters; the
+    rule carries no information we need, so it goes.
+    """
+    ink = 255 - binary
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (120, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 120)))
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    return cv2.bitwise_or(binary, rules)
+
+
+def remove_edge_blobs(binary: np.ndarray) -> np.ndarray:
+    """Whiten large ink blobs touching the page edge (photocopy blotches, desk)."""
+    ink = (binary == 0).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = binary.shape
+    margin = 3
+    out = binary.copy()
+    for i in range(1, count):
+        x, y, bw, bh, area = stats[i]
+        touches = x <= margin or y <= margin or x + bw >= w - margin or y + bh >= h - margin
+        if touches and (bw > 60 or bh > 60) and area > 400:
+            out[labels == i] = 255
+    return out
+
+
+def prepare(page: Image.Image) -> PreparedPage:
+    """The default variant: grey, normalised size, flat background, upright, binary."""
+    grey, scale = normalise_size(to_grey(page))
+    flat = flatten_background(grey)
+    binary = binarise(flat)
+    quarter, skew = estimate_layout(binary)
+    if quarter:
+        flat = np.ascontiguousarray(np.rot90(flat, -quarter))
+        binary = np.ascontiguousarray(np.rot90(binary, -quarter))
+    if abs(skew) >= 0.2:
+        flat = _rotate(flat, skew, 255)
+        binary = _rotate(binary, skew, 255)
+        binary = np.where(binary > 127, 255, 0).astype(np.uint8)
+    binary = remove_edge_blobs(remove_rules(binary))
+    return PreparedPage(binary=binary, grey=flat, rotation=90 * quarter, skew=skew, scale=scale)
