@@ -118,6 +118,14 @@ def parse(
     return fields
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """A result with the pages it was read from (for overlays and debugging)."""
+
+    result: Result
+    pages: list[PreparedPage]
+
+
 def extract(
     data: bytes,
     name: str,
@@ -128,9 +136,23 @@ def extract(
 ) -> Result:
     """Extract typed fields from one document.
 
-    Raises ``InputError`` for a bad document, ``TransientError`` for a retryable
-    failure and ``ConfigurationError`` when the installation is wrong.
+    ``doc_type`` forces the form (``prescription`` or ``patient_details``); by
+    default it is classified. Raises ``InputError`` for a bad document,
+    ``TransientError`` for a retryable failure and ``ConfigurationError`` when the
+    installation is wrong.
     """
+    return extract_pages(data, name, doc_type, settings=settings, engine=engine).result
+
+
+def extract_pages(
+    data: bytes,
+    name: str,
+    doc_type: DocumentType | str | None = None,
+    *,
+    settings: Settings | None = None,
+    engine: OcrEngine | None = None,
+) -> Extraction:
+    """``extract``, also returning the prepared pages the field boxes refer to."""
     settings = settings or get_settings()
     engine = engine or TesseractEngine(settings)
     forced = DocumentType(doc_type) if doc_type else None
@@ -157,7 +179,7 @@ def extract(
     end = time.perf_counter()
 
     needs_review = final_type is DocumentType.UNKNOWN or any(f.needs_review for f in fields.values())
-    return Result(
+    result = Result(
         source=Source(
             name=name,
             sha256=hashlib.sha256(data).hexdigest(),
@@ -188,3 +210,4 @@ def extract(
         ),
         engine=f"medextract {__version__}; {engine.version()}",
     )
+    return Extraction(result=result, pages=[r.prepared for r in reads])
