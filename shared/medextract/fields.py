@@ -52,6 +52,7 @@ class FieldSpec:
     join: str = " "  # how the lines of a multi-line value are joined
     pick: str = "first"  # UNDER_HEADING: "first", "match" (the normaliser accepts) or "rest"
     max_lines: int = 1
+    same_row: bool = True  # LINES_AFTER: the rest of the label's own row is part of the value
     line_filter: Callable[[str], bool] | None = None  # drop lines (e.g. the Rx mark)
 
 
@@ -198,7 +199,7 @@ class FormEngine:
             return make(below) if below else None
         if spec.locate is Locate.LINES_AFTER:
             lines: list[list[Word]] = []
-            rest = cut_at_labels(seg.words[after:], others)
+            rest = cut_at_labels(seg.words[after:], others) if spec.same_row else []
             if rest:
                 lines.append(rest)
             stops = spec.stop or tuple(others)

@@ -55,7 +55,7 @@ PRESCRIBER = text(r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,
 ADDRESS = text(r"[0-9A-Za-z][0-9A-Za-z#'’.,/\- ]{4,}[A-Za-z.]")
 FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
 COMPANY = text(r"[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
-DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-]*", min_len=3)
+DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-\n]*", min_len=3)
 MEDICINE = text(
     r"[A-Z][A-Za-z\-]{2,}(?: [A-Za-z\-]+)*,? \d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)? ?"
     r"(?:mg|g|gram|grams|mcg|ml|mL|units?|IU|%)(?: [A-Za-z0-9 ,.()/\-]*)?"

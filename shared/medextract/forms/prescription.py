@@ -31,7 +31,7 @@ SPECS = (
     FieldSpec("patient_address", Locate.RIGHT_OR_BELOW, n.ADDRESS, label="Address:", core=True),
     FieldSpec(
         "medicines", Locate.LINES_AFTER, _strip_rx, label="Address:", stop=("Directions:",),
-        core=True, many=True, max_lines=8, line_filter=_is_medicine_line,
+        core=True, many=True, max_lines=8, same_row=False, line_filter=_is_medicine_line,
     ),
     FieldSpec(
         "directions", Locate.LINES_AFTER, n.DIRECTIONS, label="Directions:",

@@ -1,0 +1,50 @@
+"""Fakes over mocks: OCR engines that replay, crash, or stand in for tesseract."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import numpy as np
+
+from medextract.ocr import Word
+
+
+def line_words(text: str, top: int, left: int = 100, conf: float = 0.95, height: int = 30) -> list[Word]:
+    """Words laid out left to right on one row, 20 px per character."""
+    words, x = [], left
+    for part in text.split():
+        width = 20 * len(part)
+        words.append(Word(part, conf, x, top, width, height, 1, 1, top))
+        x += width + 15
+    return words
+
+
+class ReplayEngine:
+    """Returns the same recorded words for every call; counts the calls."""
+
+    def __init__(self, words: list[Word], version: str = "tesseract 5.3.0 (replay)") -> None:
+        self._words = words
+        self._version = version
+        self.calls: list[int] = []
+
+    def words(self, image: np.ndarray, psm: int = 3) -> list[Word]:
+        self.calls.append(psm)
+        return list(self._words)
+
+    def version(self) -> str:
+        return self._version
+
+
+def fake_tesseract(tmp_path: Path, body: str) -> str:
+    """An executable standing in for tesseract; ``--version`` always answers."""
+    path = tmp_path / "tesseract"
+    path.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\n'
+        f"{body}\n"
+    )
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    assert os.access(path, os.X_OK)
+    return str(path)

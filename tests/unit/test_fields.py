@@ -1,0 +1,108 @@
+"""The spec engine on recorded words: no tesseract, no images."""
+
+import numpy as np
+
+from medextract.extract import parse, PageRead
+from medextract.fields import FormEngine, PageText
+from medextract.forms import SPECS
+from medextract.layout import build_segments
+from medextract.preprocess import PreparedPage
+from medextract.result import DocumentType, ReviewReason
+from medextract.settings import Settings
+from tests.fakes import ReplayEngine, line_words
+
+WIDTH, HEIGHT = 1700, 2200
+
+
+def prescription_words(name_conf: float = 0.95, name: str = "Mary O'Neil"):
+    words = []
+    words += line_words("Dr John Smith, M.D", 100, left=600)
+    words += line_words("2 Elm Street", 160, left=700)
+    words += line_words("Springfield, Phone (000)-111-2222", 220, left=500)
+    words += line_words(f"Name: {name}", 400, left=100, conf=name_conf)
+    words += line_words("Date: 3/7/2021", 400, left=1200)
+    words += line_words("Address: 12 Oak Street, Springfield, IL", 500, left=100)
+    words += line_words("Px", 650, left=100)
+    words += line_words("Prednisone 20 mg", 800, left=200)
+    words += line_words("Lialda 2.4 gram", 860, left=200)
+    words += line_words("Directions:", 950, left=100)
+    words += line_words("Prednisone, Taper 5 mg every 3 days,", 1010, left=200)
+    words += line_words("Finish in 2.5 weeks", 1070, left=200)
+    words += line_words("Refill: _2_ times", 2000, left=1200)
+    return words
+
+
+def read_of(words):
+    page = PreparedPage(
+        binary=np.full((HEIGHT, WIDTH), 255, np.uint8),
+        grey=np.full((HEIGHT, WIDTH), 255, np.uint8),
+        rotation=0, skew=0.0, scale=1.0,
+    )
+    return PageRead(1, page, words, 0.0)
+
+
+def settings():
+    return Settings(review_threshold=0.8)
+
+
+def test_prescription_fields_are_found_typed_and_confident():
+    engine = ReplayEngine(prescription_words())
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(engine._words)], engine, settings())
+    assert fields["patient_name"].value == "Mary O'Neil"
+    assert fields["prescription_date"].value == "3/7/2021"
+    assert fields["prescription_date"].iso == "2021-03-07"
+    assert fields["patient_address"].value == "12 Oak Street, Springfield, IL"
+    assert fields["medicines"].value == ["Prednisone 20 mg", "Lialda 2.4 gram"]
+    assert fields["directions"].value == "Prednisone, Taper 5 mg every 3 days,\nFinish in 2.5 weeks"
+    assert fields["refills"].value == 2
+    assert fields["prescriber"].value == "Dr John Smith, M.D"
+    assert not any(f.needs_review for f in fields.values())
+    assert engine.calls == []  # nothing weak, so no second reading
+
+
+def test_weak_core_field_is_read_again_and_stays_flagged_when_still_weak():
+    engine = ReplayEngine(prescription_words(name_conf=0.4))
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(engine._words)], engine, settings())
+    assert engine.calls == [4]  # one second reading, block segmentation
+    name = fields["patient_name"]
+    assert name.needs_review
+    assert ReviewReason.LOW_OCR_CONFIDENCE in name.review_reasons
+
+
+def test_missing_field_is_null_and_flagged():
+    words = [w for w in prescription_words() if not w.text.startswith(("Refill", "_2_", "times"))]
+    engine = ReplayEngine(words)
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], engine, settings())
+    assert fields["refills"].value is None
+    assert fields["refills"].review_reasons == [ReviewReason.MISSING]
+
+
+def test_value_failing_its_pattern_is_flagged_even_when_ocr_is_sure():
+    words = prescription_words(name="mary 0neil")
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings())
+    assert fields["patient_name"].needs_review
+    assert ReviewReason.PATTERN_MISMATCH in fields["patient_name"].review_reasons
+
+
+def test_label_read_with_an_ocr_slip_still_anchors_its_value():
+    words = [w if w.text != "Directions:" else w.__class__("Directlons:", *list(w.__dict__.values())[1:])
+             for w in prescription_words()]
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings())
+    assert fields["directions"].value.startswith("Prednisone, Taper")
+
+
+def test_boxes_are_fractions_of_the_page():
+    words = prescription_words()
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings())
+    box = fields["refills"].box
+    assert box is not None
+    assert 0.6 < box.left < 0.9 and 0.85 < box.top < 0.95
+
+
+def test_value_on_the_line_below_its_label_is_found():
+    words = line_words("Patient Information", 100) + line_words("Policy Number:", 300)
+    words += line_words("00012345", 345)
+    page = PageText(1, WIDTH, HEIGHT, build_segments(words, 1, WIDTH, HEIGHT))
+    engine = FormEngine(SPECS[DocumentType.PATIENT_DETAILS])
+    spec = next(s for s in engine.specs if s.name == "policy_number")
+    assert engine.read(spec, [page], 0.8).value == "00012345"

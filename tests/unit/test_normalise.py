@@ -1,0 +1,57 @@
+from medextract import normalise as n
+
+
+def test_numeric_dates_keep_the_printed_form_and_add_iso_in_the_forms_order():
+    assert n.date_numeric("mdy")("3/7/2021").iso == "2021-03-07"
+    assert n.date_numeric("dmy")("17/12/2020").iso == "2020-12-17"
+    assert n.date_numeric("mdy")("3/7/2021").value == "3/7/2021"
+
+
+def test_impossible_numeric_date_fails_its_pattern():
+    result = n.date_numeric("dmy")("31/02/2020")
+    assert not result.ok
+    assert result.iso is None
+
+
+def test_worded_dates_parse_in_either_order():
+    assert n.date_words("May 2 1998").iso == "1998-05-02"
+    assert n.date_words("31 December 2020").iso == "2020-12-31"
+    assert not n.date_words("Mayo 2 1998").ok
+
+
+def test_digit_lookalikes_are_read_as_digits_only_in_numeric_fields():
+    assert n.date_numeric("mdy")("3/7/2O2l").value == "3/7/2021"
+    assert n.PERSON("Olga Ivanova").value == "Olga Ivanova"
+
+
+def test_phone_is_typed_and_an_odd_shape_is_flagged():
+    assert n.phone("(279) 920-8204").value == "(279) 920-8204"
+    assert n.phone("(279) 920-8204").ok
+    odd = n.phone("279.920.8204")
+    assert not odd.ok
+
+
+def test_refills_read_through_the_underline():
+    assert n.refills("_2_ times").value == 2
+    assert n.refills("2 times").value == 2
+    assert not n.refills("twice").ok
+
+
+def test_immunity_and_yes_no_are_closed_vocabularies():
+    assert n.immune("NOT IMMUNE").value == "NOT IMMUNE"
+    assert n.immune("IMMUNE").value == "IMMUNE"
+    assert not n.immune("IMMUNF").ok
+    assert n.yes_no("Yes").value is True
+    assert n.yes_no("No").value is False
+    assert not n.yes_no("Nq").ok
+
+
+def test_medicine_line_needs_a_name_and_a_strength():
+    assert n.MEDICINE("Prednisone 20 mg").ok
+    assert n.MEDICINE("Lialda 2.4 gram").ok
+    assert not n.MEDICINE("Prednisone").ok
+
+
+def test_weight_out_of_range_is_flagged():
+    assert n.integer(2, 400)("57").value == 57
+    assert not n.integer(2, 400)("5700").ok
