@@ -139,15 +139,15 @@ def remove_rules(binary: np.ndarray) -> np.ndarray:
 def remove_edge_blobs(binary: np.ndarray) -> np.ndarray:
     """Whiten large ink blobs touching the page edge (photocopy blotches, desk)."""
     ink = (binary == 0).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     h, w = binary.shape
     margin = 3
+    x, y, bw, bh, area = (stats[:, i] for i in range(5))
+    touches = (x <= margin) | (y <= margin) | (x + bw >= w - margin) | (y + bh >= h - margin)
+    blob = touches & ((bw > 60) | (bh > 60)) & (area > 400)
+    blob[0] = False  # label 0 is the paper
     out = binary.copy()
-    for i in range(1, count):
-        x, y, bw, bh, area = stats[i]
-        touches = x <= margin or y <= margin or x + bw >= w - margin or y + bh >= h - margin
-        if touches and (bw > 60 or bh > 60) and area > 400:
-            out[labels == i] = 255
+    out[blob[labels]] = 255
     return out
 
 
