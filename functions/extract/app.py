@@ -1,0 +1,64 @@
+"""The extract function: glue between Lambda events and the pipeline.
+
+Two event shapes arrive: SQS batches whose bodies are S3 notifications (the deployed
+path), and a plain S3 notification (``sam local invoke -e events/s3-put.json``). Every
+key is URL-decoded here; the pipeline does the rest. This module never logs an event or
+a response: S3 keys can carry health data.
+
+Image CMD: ``functions.extract.app.handler``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes import S3Event, SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from medextract.aws.objects import ObjectRef
+from medextract.aws.runtime import Pipeline, get_pipeline
+from medextract.observability import logger, metrics, tracer
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def object_refs(event: S3Event) -> Iterator[ObjectRef]:
+    """One ref per record, key URL-decoded. An ``s3:TestEvent`` has no records."""
+    if "Records" not in event.raw_event:
+        return
+    for record in event.records:
+        obj = record.s3.get_object
+        yield ObjectRef(
+            bucket=record.s3.bucket.name,
+            key=unquote_plus(obj.key),
+            version_id=obj.version_id,
+            etag=obj.get("eTag"),
+            event_time=record.get("eventTime"),
+        )
+
+
+def handle(event: dict[str, Any], context: LambdaContext | None, pipeline: Pipeline) -> dict[str, Any]:
+    pipeline.register_lambda_context(context)
+    if event.get("Records") and event["Records"][0].get("eventSource") == "aws:sqs":
+
+        def record_handler(record: SQSRecord) -> None:
+            for ref in object_refs(S3Event(record.json_body)):
+                pipeline.handle(ref)
+
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+    # A plain S3 notification (asynchronous invoke): an exception makes Lambda retry it
+    # and then send it to the function's dead-letter queue.
+    outcomes = [pipeline.handle(ref) for ref in object_refs(S3Event(event))]
+    return {"documents": [{"document_id": o["document_id"], "status": o["status"]} for o in outcomes]}
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(event, context, get_pipeline())

@@ -1,0 +1,39 @@
+"""The pipeline's deployment settings, read once at cold start.
+
+The core's :class:`medextract.settings.Settings` holds the extraction limits; this model
+holds what only the serverless pipeline needs (resource names from ``template.yaml``).
+Both use the ``MEDEXTRACT_`` prefix, so one environment configures both.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from medextract.errors import ConfigurationError, Reason
+
+
+class PipelineSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEDEXTRACT_", frozen=True, extra="ignore")
+
+    results_table: str = Field(min_length=3, description="DynamoDB table of result items.")
+    output_bucket: str = Field(min_length=3, description="Bucket the result JSON goes to.")
+    idempotency_table: str = Field(min_length=3, description="Powertools idempotency table.")
+    # How long a processed object version is remembered; a redelivery after that re-runs
+    # the extraction and overwrites the same item (still one item per version).
+    idempotency_expiry_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    output_prefix: str = "results/"
+
+
+@lru_cache(maxsize=1)
+def get_pipeline_settings() -> PipelineSettings:
+    """The process-wide pipeline settings, validated once."""
+    try:
+        return PipelineSettings()  # type: ignore[call-arg]  # filled from the environment
+    except ValidationError as exc:
+        missing = ", ".join(str(err["loc"][0]).upper() for err in exc.errors())
+        raise ConfigurationError(
+            Reason.MISCONFIGURED, f"pipeline settings invalid or missing: MEDEXTRACT_{missing}"
+        ) from exc

@@ -1,0 +1,152 @@
+"""The domain logic of the pipeline: one object version in, one item and one JSON out.
+
+``process_object`` takes its collaborators as arguments (the S3 reader, the extractor,
+the table and bucket writers, the clock), so tests hand in fakes or moto-backed ones.
+Outcomes:
+
+- the document was read and extracted -> ``EXTRACTED`` or ``NEEDS_REVIEW``;
+- the document is bad (``InputError``, including a key that no longer exists) ->
+  ``FAILED`` with the reason; returns normally, so the message is acknowledged;
+- anything else (``TransientError``, ``ConfigurationError``, a bug) propagates, so the
+  message is retried and, after the redrive limit, lands in the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from medextract.aws.objects import ObjectRef
+from medextract.aws.records import Failure, PipelineRecord, SourceRef, Status, to_item
+from medextract.aws.storage import SourceObject
+from medextract.errors import InputError
+from medextract.observability import logger, metrics
+from medextract.result import DocumentType, Result
+
+Extractor = Callable[[bytes, str, DocumentType | None], Result]
+Clock = Callable[[], datetime]
+
+
+class Source(Protocol):
+    def fetch(self, ref: ObjectRef, *, max_bytes: int) -> SourceObject: ...
+
+
+class ItemWriter(Protocol):
+    def put(self, item: dict[str, Any]) -> None: ...
+
+
+class JsonWriter(Protocol):
+    def key_for(self, document_id: str) -> str: ...
+
+    def put_json(self, document_id: str, body: dict[str, Any]) -> str: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _received_at(ref: ObjectRef, now: datetime) -> str:
+    if ref.event_time:
+        try:
+            return iso(datetime.fromisoformat(ref.event_time.replace("Z", "+00:00")))
+        except ValueError:
+            pass
+    return iso(now)
+
+
+def process_object(
+    ref: ObjectRef,
+    *,
+    source: Source,
+    extractor: Extractor,
+    table: ItemWriter,
+    output: JsonWriter,
+    max_bytes: int,
+    clock: Clock = utc_now,
+) -> dict[str, Any]:
+    """Extract one object version and record the outcome. Returns a small summary."""
+    with logger.append_context_keys(document_id=ref.document_id):
+        return _process_object(ref, source, extractor, table, output, max_bytes, clock)
+
+
+def _process_object(
+    ref: ObjectRef,
+    source: Source,
+    extractor: Extractor,
+    table: ItemWriter,
+    output: JsonWriter,
+    max_bytes: int,
+    clock: Clock,
+) -> dict[str, Any]:
+    document_id = ref.document_id
+    started = time.perf_counter()
+    received_at = _received_at(ref, clock())
+    fetched: SourceObject | None = None
+    result: Result | None = None
+    failure: Failure | None = None
+    try:
+        fetched = source.fetch(ref, max_bytes=max_bytes)
+        # The core never sees the key (it may carry a patient name): only id + extension.
+        result = extractor(fetched.data, f"{document_id}{ref.suffix}", fetched.document_type)
+    except InputError as err:
+        failure = Failure(reason=err.reason.value, message=err.message)
+
+    if result is not None:
+        status = Status.NEEDS_REVIEW if result.needs_review else Status.EXTRACTED
+    else:
+        status = Status.FAILED
+    record = PipelineRecord(
+        document_id=document_id,
+        status=status,
+        source=SourceRef(
+            bucket=ref.bucket,
+            key=ref.key,
+            version_id=fetched.version_id if fetched else ref.version_id,
+            etag=fetched.etag if fetched else ref.etag,
+            sha256=hashlib.sha256(fetched.data).hexdigest() if fetched else None,
+        ),
+        received_at=received_at,
+        extracted_at=iso(clock()),
+        result_key=output.key_for(document_id),
+        document_type=result.document_type.value if result else None,
+        document_type_confidence=result.document_type_confidence if result else None,
+        needs_review=status is not Status.EXTRACTED,
+        fields=dict(result.fields) if result else {},
+        flagged_fields=result.flagged_fields() if result else [],
+        failure=failure,
+        result=result,
+    )
+    # JSON first, item second: an item (and its stream record) always points at a JSON.
+    output.put_json(document_id, record.model_dump(mode="json"))
+    table.put(to_item(record))
+
+    seconds = time.perf_counter() - started
+    metrics.add_metric(name=f"Documents{status.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1)
+    if result is not None:
+        metrics.add_metric(name="Pages", unit=MetricUnit.Count, value=record.page_count)
+    logger.info(
+        "document recorded",
+        extra={
+            "status": status.value,
+            "reason": failure.reason if failure else None,
+            "document_type": record.document_type,
+            "pages": record.page_count,
+            "flagged_fields": len(record.flagged_fields),
+            "seconds": round(seconds, 3),
+        },
+    )
+    return {
+        "document_id": document_id,
+        "status": status.value,
+        "reason": failure.reason if failure else None,
+        "pages": record.page_count,
+    }

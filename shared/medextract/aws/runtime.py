@@ -1,0 +1,124 @@
+"""Wires the collaborators together once per process (at cold start in Lambda).
+
+``Pipeline.from_settings`` builds the real adapters from the settings; tests build a
+``Pipeline`` from moto-backed clients or fakes. ``Pipeline.handle`` is the one call the
+handler makes per object version, made idempotent on the object version (bucket, key,
+version id or ETag; never the message id) with Powertools' DynamoDB persistence layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    BasePersistenceLayer,
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from medextract.aws.config import PipelineSettings, get_pipeline_settings
+from medextract.aws.objects import ObjectRef
+from medextract.aws.process import Clock, Extractor, ItemWriter, JsonWriter, Source, process_object, utc_now
+from medextract.aws.storage import OutputBucket, ResultsTable, S3Source
+from medextract.result import DocumentType, Result
+from medextract.settings import Settings, get_settings
+
+IDEMPOTENCY_KEY = "[bucket, key, version_id || etag]"
+IDEMPOTENCY_PREFIX = "medextract.process_object"
+
+
+def core_extractor(settings: Settings) -> Extractor:
+    """The real core, bound to its settings."""
+
+    def run(data: bytes, name: str, doc_type: DocumentType | None) -> Result:
+        from medextract.extract import extract  # deferred: OpenCV is slow to import
+
+        return extract(data, name, doc_type, settings=settings)
+
+    return run
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        source: Source,
+        extractor: Extractor,
+        table: ItemWriter,
+        output: JsonWriter,
+        max_bytes: int,
+        persistence: BasePersistenceLayer | None,
+        idempotency_expiry_seconds: int = 7 * 24 * 3600,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.config = IdempotencyConfig(
+            event_key_jmespath=IDEMPOTENCY_KEY,
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=idempotency_expiry_seconds,
+        )
+        def process(ref: ObjectRef) -> dict[str, Any]:
+            # idempotent_function may hand the model back as a dict; accept both.
+            return process_object(
+                ObjectRef.model_validate(ref),
+                source=source,
+                extractor=extractor,
+                table=table,
+                output=output,
+                max_bytes=max_bytes,
+                clock=clock,
+            )
+
+        work: Callable[..., dict[str, Any]] = process
+        if persistence is not None:
+            work = idempotent_function(
+                work,
+                data_keyword_argument="ref",
+                persistence_store=persistence,
+                config=self.config,
+                key_prefix=IDEMPOTENCY_PREFIX,
+            )
+        self._work = work
+
+    def register_lambda_context(self, context: Any) -> None:
+        """Lets idempotency expire an in-progress record if the function times out."""
+        if context is not None and hasattr(context, "get_remaining_time_in_millis"):
+            self.config.register_lambda_context(context)
+
+    def handle(self, ref: ObjectRef) -> dict[str, Any]:
+        return self._work(ref=ref)
+
+    @classmethod
+    def from_settings(
+        cls,
+        pipeline: PipelineSettings,
+        core: Settings,
+        *,
+        session: Any | None = None,
+        extractor: Extractor | None = None,
+    ) -> Pipeline:
+        if session is None:
+            import boto3
+
+            session = boto3.session.Session()
+        s3 = session.client("s3")
+        ddb = session.client("dynamodb")
+        return cls(
+            source=S3Source(s3),
+            extractor=extractor or core_extractor(core),
+            table=ResultsTable(pipeline.results_table, ddb),
+            output=OutputBucket(pipeline.output_bucket, pipeline.output_prefix, s3),
+            max_bytes=core.max_file_bytes,
+            persistence=DynamoDBPersistenceLayer(
+                table_name=pipeline.idempotency_table, boto3_client=ddb
+            ),
+            idempotency_expiry_seconds=pipeline.idempotency_expiry_seconds,
+        )
+
+
+@lru_cache(maxsize=1)
+def get_pipeline() -> Pipeline:
+    """The process-wide pipeline, built on first use from the validated settings."""
+    return Pipeline.from_settings(get_pipeline_settings(), get_settings())

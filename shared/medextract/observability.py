@@ -1,0 +1,19 @@
+"""Logger, Tracer and Metrics, created once for the whole process.
+
+Rules every caller follows (health data):
+- log document ids, statuses, reason codes, counts and timings; never S3 keys, bucket
+  contents, OCR text, field values or patient names;
+- handlers do not log events or responses;
+- metric dimensions are fixed words (a status, a reason code), never ids.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+SERVICE = "medextract"
+NAMESPACE = "Medextract"
+
+logger = Logger(service=SERVICE)
+tracer = Tracer(service=SERVICE)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
