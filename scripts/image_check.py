@@ -1,0 +1,138 @@
+"""`make image-check`: prove the extract function's image works, without Docker.
+
+1. Build the image's root filesystem by interpreting functions/extract/Dockerfile
+   (scripts/dockerfile_interp.py: debootstrap of bookworm for FROM, every RUN in
+   a chroot). An instruction it cannot run fails the check.
+2. Check the recipe's inputs: requirements.txt pins what constraints.txt pins,
+   and every pinned wheel also exists for arm64 (nothing assumes x86_64).
+3. Inside the root (read-only, private /tmp, an unprivileged user, the image's
+   ENV, no host libraries), run `tesseract --version`, the CLI on a generated
+   scan of each form with the key fields checked against the generator's ground
+   truth, a cold start (fresh process: import the handler module, extract the
+   first page), and the image's own ENTRYPOINT + CMD serving one SQS-wrapped S3
+   event through a local Lambda Runtime API, against moto on 127.0.0.1.
+4. Print the figures: root size, cold start, seconds per page inside vs host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dockerfile_interp import Context, Image, Log, RecipeError, build
+from image_checks import CheckFailed, run_checks
+
+REPO = Path(__file__).resolve().parent.parent
+DOCKERFILE = REPO / "functions/extract/Dockerfile"
+REQUIREMENTS = REPO / "functions/extract/requirements.txt"
+CONSTRAINTS = REPO / "constraints.txt"
+DEFAULT_CACHE = Path(os.environ.get("IMAGE_CHECK_DIR", "/var/tmp/medextract-image-check"))
+
+
+def host_ca_bundle() -> list[tuple[Path, str]]:
+    """The build host's trust store for pip in RUN steps (egress proxies re-sign TLS)."""
+    for candidate in (os.environ.get("PIP_CERT"), "/etc/ssl/certs/ca-certificates.crt"):
+        if candidate and Path(candidate).is_file():
+            return [(Path(candidate), "/mnt/build-host-ca.pem")]
+    return []
+
+
+def build_image(cache: Path, log: Log) -> Image:
+    ca = host_ca_bundle()
+    return build(
+        DOCKERFILE,
+        Context.at(REPO),
+        cache,
+        log,
+        build_files=ca,
+        build_env={"PIP_CERT": ca[0][1]} if ca else {},
+    )
+
+
+def check_requirements(log: Log) -> None:
+    """requirements.txt and constraints.txt agree on every version they both pin."""
+
+    def pins(path: Path) -> dict[str, str]:
+        out = {}
+        for line in path.read_text().splitlines():
+            m = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)", line.strip())
+            if m:
+                out[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(2)
+        return out
+
+    req, cons = pins(REQUIREMENTS), pins(CONSTRAINTS)
+    drift = {n: (v, cons[n]) for n, v in req.items() if n in cons and cons[n] != v}
+    if drift:
+        raise CheckFailed(
+            "requirements.txt and constraints.txt pin different versions: "
+            + ", ".join(f"{n} {a} != {b}" for n, (a, b) in sorted(drift.items()))
+        )
+    unpinned = [
+        line
+        for line in REQUIREMENTS.read_text().splitlines()
+        if line.strip() and not line.startswith("#") and "==" not in line
+    ]
+    if unpinned:
+        raise CheckFailed(f"requirements.txt has unpinned lines: {unpinned}")
+    log(f"requirements.txt: {len(req)} pins, all agreeing with constraints.txt")
+
+
+def check_arm64_wheels(log: Log) -> None:
+    """Every pinned package resolves to a wheel for Lambda's arm64 too (metadata only)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [
+            sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-deps",
+            "--ignore-installed", "--only-binary=:all:", "--python-version", "3.11",
+            "--implementation", "cp", "--abi", "cp311",
+            "--platform", "manylinux_2_28_aarch64", "--platform", "manylinux_2_17_aarch64",
+            "--platform", "manylinux2014_aarch64", "--target", tmp, "-r", str(REQUIREMENTS),
+        ]  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_FIND_LINKS")}
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if res.returncode != 0:
+        tail = "\n".join(res.stderr.strip().splitlines()[-5:])
+        raise CheckFailed(f"a pinned requirement has no arm64 wheel:\n{tail}")
+    log("requirements.txt: every pin has a manylinux aarch64 wheel (arm64 builds will work)")
+
+
+@contextlib.contextmanager
+def locked(cache: Path):
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / "lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--build-only", action="store_true", help="build the root and stop")
+    opts = parser.parse_args(argv)
+    log = Log()
+    try:
+        check_requirements(log)
+        check_arm64_wheels(log)
+        with locked(opts.cache):
+            image = build_image(opts.cache, log)
+            log(f"root: {image.root} (command: {' '.join(image.command)})")
+            if opts.build_only:
+                return 0
+            run_checks(image, log)
+    except (RecipeError, CheckFailed) as exc:
+        log(f"FAILED: {exc}")
+        return 1
+    log("image-check passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
