@@ -22,7 +22,9 @@ from medextract.aws.objects import ObjectRef
 from medextract.aws.runtime import Pipeline, get_pipeline
 from medextract.observability import logger, metrics, tracer
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch whose every record failed is answered like any other (all listed as failures),
+# not raised: SQS retries exactly the same records either way.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def object_refs(event: S3Event) -> Iterator[ObjectRef]:

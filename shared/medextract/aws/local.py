@@ -334,8 +334,11 @@ class LocalQueueRunner:
         for messages in self.batches():
             stats.invocations += 1
             stats.messages += len(messages)
-            response = self.handler(self.sqs_event(messages), FakeLambdaContext())
-            failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+            try:
+                response = self.handler(self.sqs_event(messages), FakeLambdaContext())
+                failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+            except Exception:  # an invocation error: Lambda retries the whole batch
+                failed = {m["MessageId"] for m in messages}
             stats.failures += len(failed)
             for message in messages:
                 if message["MessageId"] in failed:  # visible again now: the retry

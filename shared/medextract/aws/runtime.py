@@ -98,21 +98,25 @@ class Pipeline:
         *,
         session: Any | None = None,
         extractor: Extractor | None = None,
+        s3: Any | None = None,
+        dynamodb: Any | None = None,
     ) -> Pipeline:
-        if session is None:
-            import boto3
+        """The real adapters; ``s3``/``dynamodb`` clients may be handed in (tests)."""
+        if s3 is None or dynamodb is None:
+            if session is None:
+                import boto3
 
-            session = boto3.session.Session()
-        s3 = session.client("s3")
-        ddb = session.client("dynamodb")
+                session = boto3.session.Session()
+            s3 = s3 or session.client("s3")
+            dynamodb = dynamodb or session.client("dynamodb")
         return cls(
             source=S3Source(s3),
             extractor=extractor or core_extractor(core),
-            table=ResultsTable(pipeline.results_table, ddb),
+            table=ResultsTable(pipeline.results_table, dynamodb),
             output=OutputBucket(pipeline.output_bucket, pipeline.output_prefix, s3),
             max_bytes=core.max_file_bytes,
             persistence=DynamoDBPersistenceLayer(
-                table_name=pipeline.idempotency_table, boto3_client=ddb
+                table_name=pipeline.idempotency_table, boto3_client=dynamodb
             ),
             idempotency_expiry_seconds=pipeline.idempotency_expiry_seconds,
         )
