@@ -34,6 +34,16 @@ test: deps
 bench: deps
 	$(PY) benchmarks/bench_core.py
 
+# The extract function's image, proven without Docker: scripts/image_check.py builds
+# functions/extract/Dockerfile's root (debootstrap from Debian's mirror) and runs the
+# CLI, a cold start and the handler inside it. Cache: /var/tmp/medextract-image-check.
+IMAGE_CHECK_APT := debootstrap
+image-check: deps
+	@dpkg -s $(IMAGE_CHECK_APT) >/dev/null 2>&1 || { \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(IMAGE_CHECK_APT); }
+	$(PY) scripts/image_check.py
+
 lint: deps
 	$(VENV)/bin/ruff check shared functions tests benchmarks
 	$(VENV)/bin/ruff format --check shared functions tests benchmarks
