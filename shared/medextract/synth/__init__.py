@@ -1,0 +1,37 @@
+"""A synthetic corpus of the two forms, with ground truth, deterministic by seed.
+
+    from medextract.synth import generate_document, generate_corpus, bad_inputs
+    doc = generate_document(seed=7, index=0)          # doc.data, doc.filename, doc.truth
+    generate_corpus(Path("out/corpus"), seed=7, count=60)
+    bad_inputs(Path("out/bad"))                       # {"EMPTY_FILE": Path(...), ...}
+
+``python -m medextract.synth --seed 7 --count 60 --out DIR`` does the same from a shell.
+Tests, ``make bench`` and ``make demo`` use it; the extraction core is tuned on one
+seed and reported on another.
+"""
+
+from medextract.synth.bad import bad_inputs
+from medextract.synth.generate import (
+    DOCUMENT_TYPES,
+    FIELD_TYPES,
+    FORMATS,
+    PAGE2_FIELDS,
+    GeneratedDocument,
+    GroundTruth,
+    generate_corpus,
+    generate_document,
+    load_truth,
+)
+
+__all__ = [
+    "DOCUMENT_TYPES",
+    "FIELD_TYPES",
+    "FORMATS",
+    "PAGE2_FIELDS",
+    "GeneratedDocument",
+    "GroundTruth",
+    "bad_inputs",
+    "generate_corpus",
+    "generate_document",
+    "load_truth",
+]

@@ -1,0 +1,242 @@
+"""Random but realistic values for both forms, drawn from fixed word lists.
+
+Every function takes the document's ``random.Random`` so a (seed, index) pair always
+yields the same patient. The values are ordinary, not adversarial: the point is to
+look like the paperwork a clinic really receives.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+FIRST_NAMES = (
+    "Mary", "John", "Patricia", "James", "Jennifer", "Robert", "Linda", "Michael",
+    "Elizabeth", "William", "Barbara", "David", "Susan", "Richard", "Jessica", "Joseph",
+    "Sarah", "Thomas", "Karen", "Charles", "Nancy", "Daniel", "Lisa", "Matthew", "Betty",
+    "Anthony", "Sandra", "Mark", "Ashley", "Steven", "Emily", "Paul", "Donna", "Andrew",
+    "Michelle", "Joshua", "Carol", "Kevin", "Amanda", "Brian", "Melissa", "George",
+    "Deborah", "Timothy", "Laura", "Ronald", "Rebecca", "Jason", "Sharon", "Ryan",
+    "Maria", "Carlos", "Aisha", "Wei", "Priya", "Omar", "Sofia", "Diego", "Hannah", "Noah",
+)  # fmt: skip
+
+LAST_NAMES = (
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+    "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
+    "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White",
+    "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young",
+    "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green",
+    "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter",
+    "Roberts", "Major", "Patel", "Kim", "Chen", "Okafor", "Schmidt", "Novak",
+    "O'Neil", "O'Brien", "D'Angelo", "McDonald", "Smith-Jones", "Garcia-Lopez",
+    "Lloyd-Davies",
+)  # fmt: skip
+
+STREET_NAMES = (
+    "Oak", "Maple", "Cedar", "Pine", "Elm", "Washington", "Lake", "Hill", "Park", "Main",
+    "Sunset", "Highland", "Church", "River", "Mill", "Spring", "Meadow", "Forest", "Lincoln",
+    "Jefferson", "Franklin", "Walnut", "Chestnut", "Willow", "Cherry", "Adams", "Madison",
+    "Ridge", "Valley", "Prospect",
+)  # fmt: skip
+
+STREET_SUFFIXES = (
+    "Street",
+    "Avenue",
+    "Road",
+    "Drive",
+    "Lane",
+    "Court",
+    "Boulevard",
+    "Way",
+    "Place",
+)
+
+CITIES = (
+    ("Springfield", "IL", "627"), ("Portland", "OR", "972"), ("Austin", "TX", "787"),
+    ("Madison", "WI", "537"), ("Columbus", "OH", "432"), ("Denver", "CO", "802"),
+    ("Seattle", "WA", "981"), ("Boston", "MA", "021"), ("Phoenix", "AZ", "850"),
+    ("Raleigh", "NC", "276"), ("Nashville", "TN", "372"), ("Albany", "NY", "122"),
+    ("Sacramento", "CA", "958"), ("Richmond", "VA", "232"), ("Tucson", "AZ", "857"),
+    ("Omaha", "NE", "681"), ("Boise", "ID", "837"), ("Salem", "OR", "973"),
+    ("Dayton", "OH", "454"), ("Lansing", "MI", "489"), ("Anytown", "CA", "900"),
+    ("Fairview", "TN", "370"), ("Georgetown", "KY", "403"), ("Franklin", "MA", "020"),
+)  # fmt: skip
+
+UNITS_SECONDARY = ("Apt 4B", "Apt 12", "Unit 3", "Suite 200", "Apt 7C", "Unit 18", "Apt 2")
+
+# Real drugs with strengths they are really made in.
+MEDICINES = (
+    ("Prednisone", ("5", "10", "20", "40"), "mg"), ("Lialda", ("1.2", "2.4", "4.8"), "gram"),
+    ("Amoxicillin", ("250", "500", "875"), "mg"), ("Lisinopril", ("5", "10", "20"), "mg"),
+    ("Metformin", ("500", "850", "1000"), "mg"), ("Atorvastatin", ("10", "20", "40"), "mg"),
+    ("Levothyroxine", ("25", "50", "75", "100"), "mcg"), ("Amlodipine", ("2.5", "5", "10"), "mg"),
+    ("Omeprazole", ("20", "40"), "mg"), ("Losartan", ("25", "50", "100"), "mg"),
+    ("Albuterol", ("90",), "mcg"), ("Gabapentin", ("100", "300", "600"), "mg"),
+    ("Hydrochlorothiazide", ("12.5", "25"), "mg"), ("Sertraline", ("25", "50", "100"), "mg"),
+    ("Simvastatin", ("10", "20", "40"), "mg"), ("Montelukast", ("4", "10"), "mg"),
+    ("Escitalopram", ("5", "10", "20"), "mg"), ("Rosuvastatin", ("5", "10", "20"), "mg"),
+    ("Bupropion", ("150", "300"), "mg"), ("Furosemide", ("20", "40"), "mg"),
+    ("Pantoprazole", ("20", "40"), "mg"), ("Fluticasone", ("50",), "mcg"),
+    ("Tamsulosin", ("0.4",), "mg"), ("Meloxicam", ("7.5", "15"), "mg"),
+    ("Clopidogrel", ("75",), "mg"), ("Azithromycin", ("250", "500"), "mg"),
+    ("Cephalexin", ("250", "500"), "mg"), ("Ciprofloxacin", ("250", "500"), "mg"),
+    ("Doxycycline", ("50", "100"), "mg"), ("Ibuprofen", ("400", "600", "800"), "mg"),
+    ("Naproxen", ("250", "500"), "mg"), ("Cetirizine", ("5", "10"), "mg"),
+    ("Methotrexate", ("2.5",), "mg"), ("Mesalamine", ("1.2", "2.4"), "gram"),
+    ("Sucralfate", ("1",), "gram"), ("Amoxicillin Suspension", ("5",), "ml"),
+    ("Lactulose", ("15", "30"), "ml"), ("Insulin Glargine", ("10", "20"), "ml"),
+    ("Warfarin", ("2", "5"), "mg"), ("Vitamin D3", ("1000", "2000"), "mcg"),
+    ("Cyanocobalamin", ("1000",), "mcg"), ("Budesonide", ("3", "9"), "mg"),
+)  # fmt: skip
+
+DOSE_FORMS = {"mg": "tablet", "mcg": "tablet", "gram": "pill", "ml": "dose"}
+
+# Direction templates: each is a list of lines. {drug} {n} {k} {dose} are filled in.
+DIRECTION_TEMPLATES = (
+    ("{drug} - take {n} pill everyday for {k} month",),
+    ("{drug}, Taper {dose} every 3 days,", "Finish in 2.5 weeks"),
+    ("Take {n} {form} by mouth twice daily",),
+    ("Take {n} {form} by mouth every morning",),
+    ("{drug} - take {n} {form} at bedtime",),
+    ("Take {n} {form} every 8 hours", "for {k0} days"),
+    ("{drug}, take with food", "once a day for {k} month"),
+    ("Take {n} {form} daily,", "do not skip doses"),
+    ("{drug} - {n} {form} every 12 hours", "until finished"),
+    ("Take as needed for pain,", "no more than {n} per day"),
+)  # fmt: skip
+
+CREDENTIALS = ("M.D", "M.D", "M.D", "MD", "M.D.", "D.O", "DO")
+
+INSURERS = (
+    ("Aetna", "151 Farmington Avenue", "Hartford, CT 06156"),
+    ("Cigna", "900 Cottage Grove Road", "Bloomfield, CT 06002"),
+    ("UnitedHealthcare", "9900 Bren Road East", "Minnetonka, MN 55343"),
+    ("Humana", "500 West Main Street", "Louisville, KY 40202"),
+    ("Kaiser Permanente", "1 Kaiser Plaza", "Oakland, CA 94612"),
+    ("Blue Cross Blue Shield", "225 North Michigan Avenue", "Chicago, IL 60601"),
+    ("Anthem", "220 Virginia Avenue", "Indianapolis, IN 46204"),
+    ("Molina Healthcare", "200 Oceangate", "Long Beach, CA 90802"),
+    ("WellCare", "8735 Henderson Road", "Tampa, FL 33634"),
+    ("Oscar Health", "75 Varick Street", "New York, NY 10013"),
+    ("Highmark", "120 Fifth Avenue", "Pittsburgh, PA 15222"),
+    ("Medica", "401 Carlson Parkway", "Minnetonka, MN 55305"),
+    ("Ambetter", "7700 Forsyth Boulevard", "St. Louis, MO 63105"),
+    ("Harvard Pilgrim", "1600 Crown Colony Drive", "Quincy, MA 02169"),
+    ("Tufts Health Plan", "705 Mount Auburn Street", "Watertown, MA 02472"),
+    ("AnyCompany Insurance", "100 Main Street", "Anytown, CA 90001"),
+)  # fmt: skip
+
+ALLERGIES = (
+    "N/A", "None", "Penicillin", "Peanuts", "Latex", "Shellfish", "Sulfa drugs", "Pollen",
+    "Bee stings", "Aspirin", "Dust mites", "Penicillin, Peanuts", "Eggs", "Codeine",
+)  # fmt: skip
+
+REGULAR_MEDICATION = (
+    "N/A", "None", "Lisinopril", "Metformin", "Vitamin D", "Atorvastatin", "Albuterol inhaler",
+    "Levothyroxine", "Ibuprofen", "Omeprazole", "Sertraline", "Insulin", "Amlodipine",
+)  # fmt: skip
+
+MEDICAL_PROBLEMS = (
+    "N/A", "None", "Migraine", "Asthma", "Seizures", "Headaches", "Hypertension",
+    "Type 2 diabetes", "Eczema", "Asthma, Migraine", "Epilepsy", "High cholesterol",
+)  # fmt: skip
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Address:
+    street: str
+    unit: str | None
+    city: str
+    state: str
+    zip_code: str
+
+    def one_line(self) -> str:
+        """The prescription's form: ``12 Oak Street, Springfield, IL``."""
+        return f"{self.street}, {self.city}, {self.state}"
+
+    def lines(self) -> list[str]:
+        """The record's form: 2-3 lines."""
+        lines = [self.street]
+        if self.unit:
+            lines.append(self.unit)
+        lines.append(f"{self.city}, {self.state} {self.zip_code}")
+        return lines
+
+
+def person_name(rng: random.Random, middle_initial_p: float = 0.2) -> str:
+    first = rng.choice(FIRST_NAMES)
+    last = rng.choice(LAST_NAMES)
+    if rng.random() < middle_initial_p:
+        middle = rng.choice("ABCDEFGHJKLMNPRSTW")
+        return f"{first} {middle}. {last}"
+    return f"{first} {last}"
+
+
+def address(rng: random.Random, unit_p: float = 0.3) -> Address:
+    city, state, zip_prefix = rng.choice(CITIES)
+    street = f"{rng.randint(1, 9899)} {rng.choice(STREET_NAMES)} {rng.choice(STREET_SUFFIXES)}"
+    unit = rng.choice(UNITS_SECONDARY) if rng.random() < unit_p else None
+    return Address(street, unit, city, state, f"{zip_prefix}{rng.randint(0, 99):02d}")
+
+
+def phone(rng: random.Random) -> str:
+    """``(279) 920-8204``: the record's format."""
+    area = rng.randint(201, 989)
+    return f"({area}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+
+
+def _date_parts(rng: random.Random, first_year: int, last_year: int) -> tuple[int, int, int]:
+    year = rng.randint(first_year, last_year)
+    month = rng.randint(1, 12)
+    day = rng.randint(1, 28)
+    return year, month, day
+
+
+def us_date(rng: random.Random) -> str:
+    """``3/7/2021``: month/day/year, no padding (the prescription's date)."""
+    year, month, day = _date_parts(rng, 2017, 2025)
+    return f"{month}/{day}/{year}"
+
+
+def record_date(rng: random.Random) -> str:
+    """``17/12/2020``: day/month/year, zero-padded (the record's date)."""
+    year, month, day = _date_parts(rng, 2017, 2025)
+    return f"{day:02d}/{month:02d}/{year}"
+
+
+def birth_date(rng: random.Random) -> str:
+    """``May 2 1998``."""
+    year, month, day = _date_parts(rng, 1940, 2015)
+    return f"{MONTHS[month - 1]} {day} {year}"
+
+
+def long_date(rng: random.Random) -> str:
+    """``31 December 2020`` (the insurance expiry)."""
+    year, month, _ = _date_parts(rng, 2019, 2029)
+    last_day = 30 if month in (4, 6, 9, 11) else 28 if month == 2 else 31
+    day = last_day if rng.random() < 0.6 else rng.randint(1, 28)
+    return f"{day} {MONTHS[month - 1]} {year}"
+
+
+def medicine(rng: random.Random) -> tuple[str, str, str]:
+    """(drug, strength, unit)."""
+    drug, strengths, unit = rng.choice(MEDICINES)
+    return drug, rng.choice(strengths), unit
+
+
+def directions_for(rng: random.Random, drug: str, unit: str) -> list[str]:
+    template = rng.choice(DIRECTION_TEMPLATES)
+    values = {
+        "drug": drug,
+        "n": rng.choice(("1", "1", "2", "2", "3")),
+        "k": rng.choice(("1", "2", "3")),
+        "k0": rng.choice(("5", "7", "10", "14")),
+        "dose": f"{rng.choice(('5', '10', '2.5'))} {unit}",
+        "form": DOSE_FORMS[unit],
+    }
+    return [line.format(**values) for line in template]

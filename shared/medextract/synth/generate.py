@@ -1,0 +1,222 @@
+"""Generate documents and corpora with their ground truth.
+
+Determinism: a document depends only on (seed, index) and the arguments. Its
+randomness comes from ``random.Random(f"{seed}:{index}")`` and a numpy generator
+seeded from it; no global random state, and the PDF dates are fixed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from PIL import Image
+from pydantic import BaseModel, ConfigDict
+
+from medextract.synth import forms
+from medextract.synth.degrade import apply as capture_page
+from medextract.synth.degrade import plan as plan_capture
+
+DocumentType = Literal["prescription", "patient_details"]
+Format = Literal["pdf", "jpeg", "png", "tiff"]
+
+DOCUMENT_TYPES: tuple[DocumentType, ...] = ("prescription", "patient_details")
+FORMATS: tuple[Format, ...] = ("pdf", "jpeg", "png", "tiff")
+FORMAT_WEIGHTS = (0.45, 0.25, 0.15, 0.15)
+EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "tiff": "tif"}
+
+PRESCRIPTION_FIELDS: dict[str, type] = {
+    "patient_name": str,
+    "patient_address": str,
+    "prescription_date": str,
+    "prescriber": str,
+    "medicines": list,
+    "directions": str,
+    "refills": int,
+}
+PATIENT_DETAILS_FIELDS: dict[str, type] = {
+    "patient_name": str,
+    "phone_number": str,
+    "patient_address": str,
+    "birth_date": str,
+    "weight": int,
+    "height": int,
+    "emergency_contact_name": str,
+    "chicken_pox": str,
+    "measles": str,
+    "hepatitis_b_vaccination": bool,
+    "medical_problems": str,
+    "record_date": str,
+    "insurance_company": str,
+    "policy_number": str,
+    "insurance_expiry": str,
+    "has_medical_insurance": bool,
+    "allergies": str,
+    "medication": str,
+}
+FIELD_TYPES: dict[str, dict[str, type]] = {
+    "prescription": PRESCRIPTION_FIELDS,
+    "patient_details": PATIENT_DETAILS_FIELDS,
+}
+PAGE2_FIELDS = forms.PAGE2_FIELDS
+
+# Fixed PDF dates keep the bytes identical from run to run.
+_PDF_DATE = time.struct_time((2020, 1, 1, 0, 0, 0, 2, 1, 0))
+
+
+class GroundTruth(BaseModel):
+    """What a perfect extraction of the generated document returns.
+
+    ``rotation`` is how far the stored page is turned clockwise from upright. In
+    ``fields``, ``None`` means the value is not in the file (page 2 of a record saved
+    as a single JPEG or PNG) and must come back missing.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    document_type: DocumentType
+    format: Format
+    pages: int
+    ppi: int
+    rotation: Literal[0, 90, 180, 270]
+    degradations: list[str]
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class GeneratedDocument:
+    data: bytes
+    filename: str
+    truth: GroundTruth
+
+
+def _choose(
+    rng: random.Random, doc_type: str | None, fmt: str | None
+) -> tuple[DocumentType, Format]:
+    chosen_type = rng.choice(DOCUMENT_TYPES) if doc_type is None else doc_type
+    chosen_fmt = rng.choices(FORMATS, weights=FORMAT_WEIGHTS)[0] if fmt is None else fmt
+    if chosen_type not in DOCUMENT_TYPES:
+        raise ValueError(f"unknown document type {chosen_type!r}; use one of {DOCUMENT_TYPES}")
+    if chosen_fmt not in FORMATS:
+        raise ValueError(f"unknown format {chosen_fmt!r}; use one of {FORMATS}")
+    return chosen_type, chosen_fmt  # type: ignore[return-value]
+
+
+def generate_document(
+    seed: int,
+    index: int,
+    doc_type: str | None = None,
+    fmt: str | None = None,
+    degrade: bool = True,
+) -> GeneratedDocument:
+    """Draw, degrade and encode document ``index`` of corpus ``seed``."""
+    rng = random.Random(f"{seed}:{index}")
+    nprng = np.random.default_rng([seed & 0xFFFFFFFF, index & 0xFFFFFFFF, 0x5EED])
+    # Type and format are drawn first and always, so forcing one of them leaves the
+    # patient of (seed, index) the same.
+    chosen_type, chosen_fmt = _choose(rng, doc_type, fmt)
+    drawn = (
+        forms.draw_prescription(rng) if chosen_type == "prescription" else forms.draw_record(rng)
+    )
+    capture = plan_capture(rng, degrade)
+
+    pages = drawn.pages
+    fields = dict(drawn.fields)
+    if chosen_fmt in ("jpeg", "png") and len(pages) > 1:
+        pages = pages[:1]
+        fields.update({name: None for name in PAGE2_FIELDS})
+    captured = [capture_page(page, capture, rng, nprng) for page in pages]
+    data = encode(captured, chosen_fmt, capture.ppi, rng, clean=not capture.applied)
+    truth = GroundTruth(
+        document_type=chosen_type,
+        format=chosen_fmt,
+        pages=len(captured),
+        ppi=capture.ppi,
+        rotation=capture.rotation,  # type: ignore[arg-type]
+        degradations=sorted(capture.applied),
+        fields=fields,
+    )
+    filename = f"doc_{seed}_{index:04d}.{EXTENSIONS[chosen_fmt]}"
+    return GeneratedDocument(data=data, filename=filename, truth=truth)
+
+
+def encode(
+    pages: list[Image.Image], fmt: str, ppi: int, rng: random.Random, clean: bool = False
+) -> bytes:
+    """The page images as one file of ``fmt``, with ``ppi`` recorded in it."""
+    buf = io.BytesIO()
+    first, rest = pages[0], pages[1:]
+    if fmt == "pdf":
+        # Pillow embeds RGB and L pages as JPEG (DCTDecode); the page size is the
+        # image at ``ppi``, i.e. US Letter.
+        first.save(
+            buf,
+            "PDF",
+            resolution=float(ppi),
+            save_all=True,
+            append_images=rest,
+            quality=95 if clean else rng.randint(75, 92),
+            creationDate=_PDF_DATE,
+            modDate=_PDF_DATE,
+            producer="medextract.synth",
+        )
+    elif fmt == "jpeg":
+        first.save(buf, "JPEG", quality=95 if clean else rng.randint(70, 92), dpi=(ppi, ppi))
+    elif fmt == "png":
+        first.save(buf, "PNG", dpi=(ppi, ppi), optimize=False, compress_level=6)
+    elif fmt == "tiff":
+        compression = "tiff_deflate" if clean or rng.random() < 0.5 else "jpeg"
+        extra: dict[str, Any] = {"quality": rng.randint(80, 92)} if compression == "jpeg" else {}
+        first.save(
+            buf,
+            "TIFF",
+            save_all=True,
+            append_images=rest,
+            compression=compression,
+            dpi=(ppi, ppi),
+            **extra,
+        )
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return buf.getvalue()
+
+
+def generate_corpus(
+    out_dir: Path,
+    seed: int,
+    count: int,
+    doc_type: str | None = None,
+    fmt: str | None = None,
+    degrade: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[GeneratedDocument]:
+    """Write ``count`` documents, each with ``<filename>.truth.json``, and ``manifest.jsonl``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    documents = []
+    with (out_dir / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
+        for index in range(count):
+            doc = generate_document(seed, index, doc_type=doc_type, fmt=fmt, degrade=degrade)
+            (out_dir / doc.filename).write_bytes(doc.data)
+            truth = doc.truth.model_dump()
+            (out_dir / f"{doc.filename}.truth.json").write_text(
+                json.dumps(truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            line = {"filename": doc.filename, "seed": seed, "index": index, **truth}
+            manifest.write(json.dumps(line, ensure_ascii=False) + "\n")
+            documents.append(doc)
+            if progress:
+                progress(index + 1, count)
+    return documents
+
+
+def load_truth(path: Path) -> GroundTruth:
+    """Read a ``.truth.json`` written by ``generate_corpus``."""
+    return GroundTruth.model_validate_json(Path(path).read_text(encoding="utf-8"))
