@@ -207,22 +207,30 @@ def fake_extractor() -> FakeExtractor:
 # ---------------------------------------------------------------- log capture
 @contextmanager
 def captured_output() -> Iterator[io.StringIO]:
-    """Everything a run prints or logs: stdout, stderr, every logger at DEBUG."""
+    """Everything a run prints or logs: stdout, stderr, our logger and Powertools' at
+    DEBUG (as ``POWERTOOLS_LOG_LEVEL=DEBUG`` would set them), every other logger at INFO.
+
+    Not botocore's DEBUG output: that prints request parameters (S3 keys included) and
+    must never be switched on where health data flows; docs/pipeline.md says so.
+    """
     buffer = io.StringIO()
     handler = logging.StreamHandler(buffer)
     handler.setLevel(logging.DEBUG)
     handler.setFormatter(service_logger.registered_formatter)
-    service = logging.getLogger(service_logger.name)
-    loggers = [logging.getLogger(), service, logging.getLogger("aws_lambda_powertools")]
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
+    levels = {
+        logging.getLogger(): logging.INFO,
+        logging.getLogger(service_logger.name): logging.DEBUG,
+        logging.getLogger("aws_lambda_powertools"): logging.DEBUG,
+    }
+    saved = {lg: lg.level for lg in levels}
+    for lg, level in levels.items():
         lg.addHandler(handler)
-        lg.setLevel(logging.DEBUG)
+        lg.setLevel(level)
     try:
         with redirect_stdout(buffer), redirect_stderr(buffer):
             yield buffer
     finally:
-        for lg, level in zip(loggers, levels, strict=True):
+        for lg, level in saved.items():
             lg.removeHandler(handler)
             lg.setLevel(level)
 

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from functions.extract import app
 from medextract.aws.local import FakeLambdaContext
 from medextract.aws.objects import ObjectRef
-from tests.functional.conftest import FakeExtractor, PipelineEnv, load_event
+from tests.functional.conftest import FakeExtractor, PipelineEnv, captured_output, load_event
 
 
 def test_prescription_drop_becomes_one_item_and_one_json(pipeline_env: PipelineEnv, fake_extractor: FakeExtractor):
@@ -195,10 +195,11 @@ def test_dynamodb_throttling_on_the_result_write_is_retried(
 def test_persistent_transient_failure_lands_in_dlq_with_the_object_reference(
     pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
 ):
-    put = pipeline_env.put("clinic/never.pdf", b"DOWN")
+    put = pipeline_env.put("clinic/Mary Jones/never.pdf", b"DOWN")
     max_receive = int(pipeline_env.stack.parameter("MaxReceiveCount"))
 
-    stats = pipeline_env.drain_with(pipeline_env.pipeline(fake_extractor))
+    with captured_output() as logs:
+        stats = pipeline_env.drain_with(pipeline_env.pipeline(fake_extractor))
 
     assert len(fake_extractor.calls) == max_receive
     assert stats.failures == max_receive
@@ -207,7 +208,10 @@ def test_persistent_transient_failure_lands_in_dlq_with_the_object_reference(
     (dead,) = pipeline_env.dead_letters()
     s3 = json.loads(dead["Body"])["Records"][0]["s3"]
     assert s3["bucket"]["name"] == pipeline_env.stack.input_bucket
-    assert unquote_plus(s3["object"]["key"]) == "clinic/never.pdf"
+    assert unquote_plus(s3["object"]["key"]) == "clinic/Mary Jones/never.pdf"
+    # The retries logged the failure (with a traceback) but never the key.
+    assert "Record processing exception" in logs.getvalue()
+    assert "Mary" not in logs.getvalue()
     assert s3["object"]["eTag"] == put["ETag"].strip('"')
 
 
