@@ -20,7 +20,7 @@ from medextract.classify import classify
 from medextract.documents import load
 from medextract.errors import InputError, Reason
 from medextract.fields import FormEngine, PageText
-from medextract.forms import SPECS
+from medextract.forms import EXTRA_LABELS, SPECS
 from medextract.layout import build_segments
 from medextract.ocr import OcrEngine, TesseractEngine, Word
 from medextract.preprocess import PreparedPage, ink_fraction, prepare
@@ -107,7 +107,7 @@ def parse(
 ) -> dict[str, ExtractedField]:
     if doc_type is DocumentType.UNKNOWN:
         return {}
-    form = FormEngine(SPECS[doc_type])
+    form = FormEngine(SPECS[doc_type], EXTRA_LABELS[doc_type])
     texts = [r.text for r in reads]
     fields = {spec.name: form.read(spec, texts, settings.review_threshold) for spec in form.specs}
     weak = [s for s in form.specs if s.core and fields[s.name].needs_review]

@@ -21,6 +21,12 @@ from medextract.ocr import Word
 from medextract.result import BoundingBox, ExtractedField, ReviewReason
 
 
+# A value to the right of its label lies within this fraction of the page width.
+RIGHT_GAP = 0.12
+# Lines of one multi-line value are never further apart than this many line heights.
+LINE_GAP = 3.0
+
+
 class Locate(StrEnum):
     RIGHT_OR_BELOW = "right_or_below"  # after the label on its row, else the line under it
     LINES_AFTER = "lines_after"  # every line after the label until a stop label
@@ -52,8 +58,10 @@ class FieldSpec:
     join: str = " "  # how the lines of a multi-line value are joined
     pick: str = "first"  # UNDER_HEADING: "first", "match" (the normaliser accepts) or "rest"
     max_lines: int = 1
+    sublabel: str = ""  # UNDER_HEADING: the label of this value inside its section, if printed
     same_row: bool = True  # LINES_AFTER: the rest of the label's own row is part of the value
     line_filter: Callable[[str], bool] | None = None  # drop lines (e.g. the Rx mark)
+    drop_tall: bool = False  # drop words much taller than their line (the Rx mark beside it)
 
 
 @dataclass
@@ -85,31 +93,32 @@ def label_tokens(label: str) -> list[str]:
     return [t for t in (token(part) for part in label.split()) if t]
 
 
-def find_label(segment: Segment, label: str) -> int | None:
+def find_label(segment: Segment, label: str, fuzzy: bool = True) -> int | None:
     """Index of the first word after ``label`` in ``segment``, or None.
 
-    Tolerates OCR slips: each token may be one edit off, and a long label may have a
-    quarter of its tokens wrong.
+    With ``fuzzy``, tolerates OCR slips: each token may be one edit off, and a long
+    label may have a quarter of its tokens wrong.
     """
     wanted = label_tokens(label)
     if not wanted:
         return None
     seen = [token(w.text) for w in segment.words]
-    allowed = len(wanted) // 4
+    allowed = len(wanted) // 4 if fuzzy else 0
+    same = tokens_match if fuzzy else str.__eq__
     for start in range(len(seen)):
         i, j, misses = start, 0, 0
         while j < len(wanted) and i < len(seen):
             if not seen[i]:  # punctuation-only word, e.g. a lone ":"
                 i += 1
                 continue
-            if tokens_match(seen[i], wanted[j]):
+            if same(seen[i], wanted[j]):
                 i, j = i + 1, j + 1
             elif misses < allowed:
                 misses += 1
                 i, j = i + 1, j + 1
             else:
                 break
-        if j == len(wanted) and tokens_match(seen[start], wanted[0]):
+        if j == len(wanted) and same(seen[start], wanted[0]):
             while i < len(seen) and not seen[i]:
                 i += 1
             return i
@@ -127,6 +136,15 @@ def find_label_at_start(segment: Segment, label: str) -> bool:
         return False
     misses = sum(not tokens_match(s, w) for s, w in zip(seen, wanted, strict=False))
     return misses <= len(wanted) // 4 and tokens_match(seen[0], wanted[0])
+
+
+def drop_tall_words(line: list[Word]) -> list[Word]:
+    """A line without words over 1.6x its median height: the large Rx mark beside it."""
+    if len(line) < 2:
+        return line
+    heights = sorted(w.height for w in line)
+    median = heights[len(heights) // 2]
+    return [w for w in line if w.height <= 1.6 * median]
 
 
 def cut_at_labels(words: list[Word], labels: Sequence[str]) -> list[Word]:
@@ -149,11 +167,14 @@ class PageText:
 @dataclass
 class FormEngine:
     specs: Sequence[FieldSpec]
+    extra_labels: Sequence[str] = ()  # printed labels that anchor no field (e.g. "Home phone:")
     all_labels: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         labels = {s.label for s in self.specs if s.label}
+        labels.update(s.sublabel for s in self.specs if s.sublabel)
         labels.update(stop for s in self.specs for stop in s.stop)
+        labels.update(self.extra_labels)
         self.all_labels = tuple(sorted(labels))
 
     def locate(self, spec: FieldSpec, pages: Sequence[PageText]) -> Found | None:
@@ -203,23 +224,39 @@ class FormEngine:
             if rest:
                 lines.append(rest)
             stops = spec.stop or tuple(others)
+            last_bottom: float | None = None
             for other in segs[seg.index + 1 :]:
                 if other.top < seg.bottom - seg.height * 0.3:
                     continue  # same row, to the right (another column)
                 if starts_with_label(other, stops):
                     break
+                if last_bottom is not None and other.top - last_bottom > LINE_GAP * other.height:
+                    break  # a wide gap ends the block (a signature lies further down)
                 lines.append(cut_at_labels(other.words, stops))
+                last_bottom = other.bottom
             return make(self._filter(spec, lines))
         if spec.locate is Locate.UNDER_HEADING:
             column = self._column_below(seg, segs, spec.stop)
-            column = [line for line in column if not starts_with_label(Segment(line, 0, 1, 1), others)]
-            return make(self._pick(spec, column))
+            return make(self._pick(spec, column, others))
         raise ValueError(spec.locate)
 
     def _anchor(self, label: str, segs: Sequence[Segment]) -> tuple[Segment, int] | None:
+        """The label's segment: an exact reading first; else a fuzzy one that is not
+        an exact reading of another label ("Weight:" is not a slip of "Height:")."""
+        for seg in segs:
+            after = find_label(seg, label, fuzzy=False)
+            if after is not None:
+                return seg, after
+        others = [lab for lab in self.all_labels if lab != label]
         for seg in segs:
             after = find_label(seg, label)
-            if after is not None:
+            if after is None:
+                continue
+            words = seg.words[: after]
+            exact_other = any(
+                find_label(Segment(words, 0, 1, 1), other, fuzzy=False) is not None for other in others
+            )
+            if not exact_other:
                 return seg, after
         return None
 
@@ -228,7 +265,7 @@ class FormEngine:
         candidates = [
             s for s in segs
             if s.left > seg.right and abs(s.cy - seg.cy) < 0.6 * seg.height
-            and s.left - seg.right < 0.3 * seg.page_width
+            and s.left - seg.right < RIGHT_GAP * seg.page_width
         ]
         return min(candidates, key=lambda s: s.left) if candidates else None
 
@@ -265,12 +302,35 @@ class FormEngine:
         return lines
 
     def _filter(self, spec: FieldSpec, lines: list[list[Word]]) -> list[list[Word]]:
+        if spec.drop_tall:
+            lines = [drop_tall_words(line) for line in lines]
         lines = [line for line in lines if clean_text(" ".join(w.text for w in line))]
         if spec.line_filter is not None:
             lines = [l for l in lines if spec.line_filter(" ".join(w.text for w in l))]
         return lines[: spec.max_lines]
 
-    def _pick(self, spec: FieldSpec, lines: list[list[Word]]) -> list[list[Word]]:
+    def _sections(self, lines: list[list[Word]], labels: Sequence[str]) -> dict[str, list[list[Word]]]:
+        """Lines under a heading, grouped by the sub-label they follow ("" before any)."""
+        groups: dict[str, list[list[Word]]] = {"": []}
+        key = ""
+        for line in lines:
+            seg = Segment(line, 0, 1, 1)
+            label = next((lab for lab in labels if find_label_at_start(seg, lab)), None)
+            if label is not None:
+                key = label
+                after = find_label(seg, label) or 0
+                groups.setdefault(key, [])
+                line = line[after:]
+            if clean_text(" ".join(w.text for w in line)):
+                groups.setdefault(key, []).append(line)
+        return groups
+
+    def _pick(self, spec: FieldSpec, lines: list[list[Word]], labels: Sequence[str]) -> list[list[Word]]:
+        groups = self._sections(lines, labels)
+        if spec.sublabel and len(groups) > 1:
+            # The form prints sub-labels here: the value is what follows its own.
+            return groups.get(spec.sublabel, [])[: spec.max_lines]
+        lines = groups[""]
         texts = [clean_text(" ".join(w.text for w in line)) for line in lines]
         if spec.pick == "match":
             return [line for line, t in zip(lines, texts, strict=True) if spec.normalise(t).ok][:1]

@@ -11,6 +11,11 @@ SPECS: dict[DocumentType, tuple[FieldSpec, ...]] = {
     DocumentType.PATIENT_DETAILS: patient_details.SPECS,
 }
 
+EXTRA_LABELS: dict[DocumentType, tuple[str, ...]] = {
+    DocumentType.PRESCRIPTION: prescription.EXTRA_LABELS,
+    DocumentType.PATIENT_DETAILS: patient_details.EXTRA_LABELS,
+}
+
 # Printed phrases that tell the forms apart (see medextract.classify).
 MARKERS: dict[DocumentType, tuple[str, ...]] = {
     DocumentType.PRESCRIPTION: prescription.MARKERS,

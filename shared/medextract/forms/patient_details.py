@@ -12,22 +12,25 @@ MARKERS = (
     "List any allergies:",
 )
 
+# Printed labels that anchor no field of ours; they end the value before them.
+EXTRA_LABELS = ("Home phone:", "Work phone:", "Page 1 of 2", "Page 2 of 2")
+
 _INFO = "Patient Information"
 _EMERGENCY = "In Case of Emergency"
 
 SPECS = (
     FieldSpec("record_date", Locate.ANYWHERE, n.date_numeric("dmy"), page=1),
     FieldSpec("patient_name", Locate.UNDER_HEADING, n.PERSON, label=_INFO, stop=(_EMERGENCY,),
-              page=1, core=True),
+              page=1, core=True, sublabel="Name:"),
     FieldSpec("phone_number", Locate.UNDER_HEADING, n.phone, label=_INFO, stop=(_EMERGENCY,),
-              page=1, core=True, pick="match"),
+              page=1, core=True, pick="match", sublabel="Phone:"),
     FieldSpec("patient_address", Locate.UNDER_HEADING, n.ADDRESS, label=_INFO,
-              stop=(_EMERGENCY,), page=1, pick="rest", max_lines=3, join=", "),
+              stop=(_EMERGENCY,), page=1, pick="rest", max_lines=3, join=", ", sublabel="Address:"),
     FieldSpec("birth_date", Locate.RIGHT_OR_BELOW, n.date_words, label="Birth Date", page=1),
     FieldSpec("weight", Locate.RIGHT_OR_BELOW, n.integer(2, 400), label="Weight:", page=1),
     FieldSpec("height", Locate.RIGHT_OR_BELOW, n.integer(40, 250), label="Height:", page=1),
     FieldSpec("emergency_contact_name", Locate.UNDER_HEADING, n.PERSON, label=_EMERGENCY,
-              stop=("General Medical History",), page=1),
+              stop=("General Medical History",), page=1, sublabel="Name:"),
     FieldSpec("chicken_pox", Locate.RIGHT_OR_BELOW, n.immune, label="Chicken Pox (Varicella):",
               page=1),
     FieldSpec("measles", Locate.RIGHT_OR_BELOW, n.immune, label="Measles:", page=1),

@@ -24,6 +24,8 @@ def _strip_rx(text: str) -> n.Normalised:
     return n.MEDICINE(" ".join(words))
 
 
+EXTRA_LABELS: tuple[str, ...] = ()
+
 SPECS = (
     FieldSpec("prescriber", Locate.TOP_LINE, n.PRESCRIBER),
     FieldSpec("patient_name", Locate.RIGHT_OR_BELOW, n.PERSON, label="Name:", core=True),
@@ -32,6 +34,7 @@ SPECS = (
     FieldSpec(
         "medicines", Locate.LINES_AFTER, _strip_rx, label="Address:", stop=("Directions:",),
         core=True, many=True, max_lines=8, same_row=False, line_filter=_is_medicine_line,
+        drop_tall=True,
     ),
     FieldSpec(
         "directions", Locate.LINES_AFTER, n.DIRECTIONS, label="Directions:",
