@@ -10,7 +10,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils 
 # Tesseract's OpenMP threads halve its speed on a 2-core machine.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: deps system-deps demo test bench lint image-check clean
+.PHONY: deps system-deps demo test bench lint image-check clean template-check bench-pipeline tools
 
 system-deps:
 	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
@@ -28,11 +28,36 @@ deps: system-deps $(VENV)/.installed
 demo: deps
 	$(PY) -m medextract.demo
 
-test: deps
+test: deps template-check
 	$(PY) -m pytest -q
 
 bench: deps
 	$(PY) benchmarks/bench_core.py
+	$(MAKE) --no-print-directory bench-pipeline
+
+# At least 200 documents through the moto pipeline (docs/pipeline.md): ~5 min on 2 cores.
+bench-pipeline: deps
+	$(PY) benchmarks/bench_pipeline.py
+
+# The template checks, each tool pinned in its own virtualenv under .tools/ (offline runs).
+TOOLS := .tools
+SAM_CLI_VERSION := 1.170.0
+CHECKOV_VERSION := 3.3.30
+CFN_LINT_VERSION := 1.58.0
+$(TOOLS)/.installed-$(SAM_CLI_VERSION)-$(CHECKOV_VERSION)-$(CFN_LINT_VERSION):
+	rm -rf $(TOOLS) && mkdir -p $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)/sam && $(TOOLS)/sam/bin/pip install -q aws-sam-cli==$(SAM_CLI_VERSION)
+	$(PYTHON) -m venv $(TOOLS)/checkov && $(TOOLS)/checkov/bin/pip install -q checkov==$(CHECKOV_VERSION)
+	$(PYTHON) -m venv $(TOOLS)/cfn-lint && $(TOOLS)/cfn-lint/bin/pip install -q cfn-lint==$(CFN_LINT_VERSION)
+	touch $@
+
+tools: $(TOOLS)/.installed-$(SAM_CLI_VERSION)-$(CHECKOV_VERSION)-$(CFN_LINT_VERSION)
+
+template-check: tools
+	$(TOOLS)/cfn-lint/bin/cfn-lint template.yaml
+	AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0 $(TOOLS)/sam/bin/sam validate --lint --template-file template.yaml
+	$(TOOLS)/checkov/bin/checkov --file template.yaml --framework cloudformation --skip-download \
+		--compact --quiet
 
 # The extract function's image, proven without Docker: scripts/image_check.py builds
 # functions/extract/Dockerfile's root (debootstrap from Debian's mirror) and runs the
