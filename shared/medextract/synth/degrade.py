@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -65,8 +66,9 @@ CASTS = {
     "yellow": (1.0, 0.94, 0.68),
 }
 
-U8 = NDArray[np.uint8]
-F32 = NDArray[np.float32]
+# OpenCV's stubs do not track dtypes; these name the intent (uint8 pixels, float32 maps).
+U8 = NDArray[Any]
+F32 = NDArray[Any]
 
 
 @dataclass
@@ -102,10 +104,10 @@ def apply(
     page: Image.Image, capture: Capture, rng: random.Random, nprng: np.random.Generator
 ) -> Image.Image:
     """One clean 300 ppi page in, the captured page out (at ``capture.ppi``)."""
-    paper = np.asarray(page.convert("RGB"), dtype=np.uint8).copy()
+    paper: U8 = np.asarray(page.convert("RGB"), dtype=np.uint8).copy()
     h, w = paper.shape[:2]
     content = _content_box(paper)
-    alpha = np.full((h, w), 255, dtype=np.uint8)
+    alpha: U8 = np.full((h, w), 255, dtype=np.uint8)
     on = capture.chosen
 
     if "fold_lines" in on:
@@ -155,8 +157,9 @@ def apply(
     if "jpeg_artifacts" in on:
         quality = rng.randint(40, 72)
         ok, buf = cv2.imencode(".jpg", img[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
-        if ok:
-            img = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1]
+        decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else None
+        if decoded is not None:
+            img = decoded[..., ::-1]
             capture.note("jpeg_artifacts")
     out = Image.fromarray(np.ascontiguousarray(img))
     if "grayscale" in on:
@@ -253,7 +256,7 @@ def _blotches(
             mask[:, :thickness] = 255
         else:
             mask[:, -thickness:] = 255
-    rough = (nprng.random(mask.shape) * 255).astype(np.uint8)
+    rough: U8 = np.asarray(nprng.integers(0, 256, size=mask.shape, dtype=np.uint8))
     rough = cv2.GaussianBlur(rough, (0, 0), 2)
     mask = np.where((cv2.GaussianBlur(mask, (0, 0), 2.5) > 90) & (rough > 100), 255, 0).astype(
         np.uint8
@@ -397,8 +400,9 @@ def _geometry(
         matrix = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
         corners = cv2.perspectiveTransform(printed, matrix)[0]
         margin = 20
-        if (corners[:, 0].min() >= margin and corners[:, 1].min() >= margin
-                and corners[:, 0].max() <= w - margin and corners[:, 1].max() <= h - margin):  # fmt: skip
+        inside_x = margin <= corners[:, 0].min() and corners[:, 0].max() <= w - margin
+        inside_y = margin <= corners[:, 1].min() and corners[:, 1].max() <= h - margin
+        if inside_x and inside_y:
             break
         scale *= 0.98
         shift *= 0.5
@@ -477,7 +481,7 @@ def _light(img: U8, capture: Capture, rng: random.Random, nprng: np.random.Gener
 def _shadow(h: int, w: int, rng: random.Random) -> F32:
     """A small multiplicative shadow map (0.45-1): a soft blob (hand, phone) or a gradient."""
     sh, sw = h, w
-    mask = np.zeros((sh, sw), dtype=np.float32)
+    mask: F32 = np.zeros((sh, sw), dtype=np.float32)
     if rng.random() < 0.6:  # a blob coming in from an edge
         edge = rng.choice("tblr")
         cx = (

@@ -59,7 +59,7 @@ def _hand(
     angle: float,
 ) -> tuple[int, int, int, int]:
     """Write one handwritten line, tilted by ``angle`` degrees; returns its box."""
-    left, top, right, bottom = f.getbbox(text, anchor="ls")
+    left, top, right, bottom = (round(v) for v in f.getbbox(text, anchor="ls"))
     pad = 12
     mask = Image.new("L", (right - left + 2 * pad, bottom - top + 2 * pad), 0)
     ImageDraw.Draw(mask).text((pad - left, pad - top), text, font=f, fill=255, anchor="ls")
@@ -109,8 +109,7 @@ def draw_prescription(rng: random.Random) -> DrawnForm:
     fields, header = _prescription_fields(rng)
     page = _paper(rng)
     draw = ImageDraw.Draw(page)
-    paths, weights = zip(*HANDWRITING, strict=True)
-    path = rng.choices(paths, weights=weights)[0]
+    path = rng.choices([p for p, _ in HANDWRITING], weights=[w for _, w in HANDWRITING])[0]
     size = rng.randint(52, 62)
     body = font(path, size)
     big = font(path, round(size * rng.uniform(1.35, 1.6)))
@@ -349,7 +348,7 @@ def draw_record(rng: random.Random) -> DrawnForm:
         "heading": round(body * rng.uniform(1.2, 1.4)),
         "title": round(body * rng.uniform(1.8, 2.2)),
     }
-    habits = {
+    habits: dict[str, Any] = {
         "left": rng.randint(190, 260),
         "right_margin": rng.randint(190, 260),
         "col2": round(PAGE_W * rng.uniform(0.52, 0.57)),

@@ -106,7 +106,7 @@ def _choose(
         raise ValueError(f"unknown document type {chosen_type!r}; use one of {DOCUMENT_TYPES}")
     if chosen_fmt not in FORMATS:
         raise ValueError(f"unknown format {chosen_fmt!r}; use one of {FORMATS}")
-    return chosen_type, chosen_fmt  # type: ignore[return-value]
+    return chosen_type, chosen_fmt
 
 
 def generate_document(
@@ -139,7 +139,7 @@ def generate_document(
         format=chosen_fmt,
         pages=len(captured),
         ppi=capture.ppi,
-        rotation=capture.rotation,  # type: ignore[arg-type]
+        rotation=capture.rotation,
         degradations=sorted(capture.applied),
         fields=fields,
     )
