@@ -47,8 +47,8 @@ def _page_count(data: bytes, fmt: str) -> int:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_same_seed_and_index_give_identical_bytes(fmt: str) -> None:
-    first = generate_document(SEED, 3, doc_type="patient_details", fmt=fmt)
-    again = generate_document(SEED, 3, doc_type="patient_details", fmt=fmt)
+    first = _doc(SEED, 2, "patient_details", fmt)
+    again = generate_document(SEED, 2, doc_type="patient_details", fmt=fmt)
     assert first.data == again.data
     assert first.truth == again.truth
     assert first.filename == again.filename
@@ -91,7 +91,7 @@ def test_pdf_page_is_letter_at_the_recorded_resolution() -> None:
 
 
 def test_image_pages_carry_the_recorded_resolution_and_rotation() -> None:
-    for index in range(6):
+    for index in range(4):
         doc = _doc(SEED, index, None, "png")
         with Image.open(io.BytesIO(doc.data)) as img:
             assert round(img.info["dpi"][0]) == doc.truth.ppi
@@ -139,11 +139,10 @@ def test_truth_has_exactly_the_contract_fields_and_types(index: int) -> None:
 
 
 def test_a_corpus_mixes_types_formats_and_degradations() -> None:
-    truths = [_doc(SEED, i).truth for i in range(20)]
+    truths = [_doc(SEED, i).truth for i in range(12)]
     assert {t.document_type for t in truths} == {"prescription", "patient_details"}
     assert len({t.format for t in truths}) >= 3
-    assert any(not t.degradations for t in truths) or any(t.degradations for t in truths)
-    assert sum(bool(t.degradations) for t in truths) >= 14
+    assert sum(bool(t.degradations) for t in truths) >= 8
     assert len({d for t in truths for d in t.degradations}) >= 8
 
 
@@ -257,3 +256,23 @@ def test_unknown_form_is_a_readable_page_of_text(bad: dict[str, Path]) -> None:
     (page,) = convert_from_bytes(bad["UNKNOWN_FORM"].read_bytes(), dpi=50, grayscale=True)
     ink = np.asarray(page) < 128
     assert 0.005 < ink.mean() < 0.2
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_rotation_is_clockwise_and_undone_by_turning_back(rotation: int) -> None:
+    import random
+
+    from medextract.synth import degrade, forms
+
+    page = forms.draw_record(random.Random("rotation")).pages[0]  # printing fills the top half
+    capture = degrade.Capture(kind="scan", ppi=60, rotation=rotation, chosen=set())
+    stored = degrade.apply(page, capture, random.Random(0), np.random.default_rng(0))
+    upright = np.asarray(stored.rotate(rotation, expand=True).convert("L")) < 128  # CCW back
+    assert upright.shape == (660, 510)
+    third = upright.shape[0] // 3
+    assert upright[:third].sum() > 3 * upright[-third:].sum()
+    if rotation == 90:  # the top of the page is now on the right
+        turned = np.asarray(stored.convert("L")) < 128
+        assert (
+            turned[:, -turned.shape[1] // 3 :].sum() > 3 * turned[:, : turned.shape[1] // 3].sum()
+        )

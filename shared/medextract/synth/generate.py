@@ -170,7 +170,7 @@ def encode(
     elif fmt == "jpeg":
         first.save(buf, "JPEG", quality=95 if clean else rng.randint(70, 92), dpi=(ppi, ppi))
     elif fmt == "png":
-        first.save(buf, "PNG", dpi=(ppi, ppi), optimize=False, compress_level=6)
+        first.save(buf, "PNG", dpi=(ppi, ppi), compress_level=3)
     elif fmt == "tiff":
         compression = "tiff_deflate" if clean or rng.random() < 0.5 else "jpeg"
         extra: dict[str, Any] = {"quality": rng.randint(80, 92)} if compression == "jpeg" else {}
