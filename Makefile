@@ -45,7 +45,7 @@ SAM_CLI_VERSION := 1.170.0
 CHECKOV_VERSION := 3.3.30
 CFN_LINT_VERSION := 1.58.0
 $(TOOLS)/.installed-$(SAM_CLI_VERSION)-$(CHECKOV_VERSION)-$(CFN_LINT_VERSION):
-	rm -rf $(TOOLS) && mkdir -p $(TOOLS)
+	rm -rf $(TOOLS)/sam $(TOOLS)/checkov $(TOOLS)/cfn-lint $(TOOLS)/.installed-* && mkdir -p $(TOOLS)
 	$(PYTHON) -m venv $(TOOLS)/sam && $(TOOLS)/sam/bin/pip install -q aws-sam-cli==$(SAM_CLI_VERSION)
 	$(PYTHON) -m venv $(TOOLS)/checkov && $(TOOLS)/checkov/bin/pip install -q checkov==$(CHECKOV_VERSION)
 	$(PYTHON) -m venv $(TOOLS)/cfn-lint && $(TOOLS)/cfn-lint/bin/pip install -q cfn-lint==$(CFN_LINT_VERSION)

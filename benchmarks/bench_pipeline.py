@@ -57,26 +57,57 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+RETRY_DELAY = 20  # seconds a failed message stays hidden (Lambda: the visibility timeout)
+
+
 def _worker(job: tuple[int, Any, dict[str, str], str]) -> dict[str, int]:
     """One concurrent function instance: drain the queue through the real handler."""
     index, stack, environment, log_dir = job
     os.environ.update(environment)
     import boto3
-
-    from functions.extract import app
     from medextract.aws import local
     from medextract.observability import logger
 
-    log = open(Path(log_dir) / f"worker-{index}.log", "w")  # noqa: SIM115 - closed below
+    from functions.extract import app
+
+    log = open(Path(log_dir) / f"worker-{index}.log", "a")  # noqa: SIM115 - closed below
     logger.registered_handler.setStream(log)  # type: ignore[attr-defined]
     sys.stdout = log  # EMF metrics are printed
     try:
         session = boto3.session.Session(region_name=environment["AWS_REGION"])
-        drained = local.LocalQueueRunner(session, stack, app.handler).drain()
+        runner = local.LocalQueueRunner(session, stack, app.handler, retry_delay=RETRY_DELAY)
+        drained = runner.drain()
     finally:
         sys.stdout = sys.__stdout__
         log.close()
-    return {"invocations": drained.invocations, "messages": drained.messages, "failures": drained.failures}
+    return {
+        "invocations": drained.invocations,
+        "messages": drained.messages,
+        "failures": drained.failures,
+    }
+
+
+def _moto_server(port: int) -> Any:
+    """moto as a server, one request at a time: its SQS model is not thread-safe (two
+    concurrent ReceiveMessage calls can move one message to the DLQ twice)."""
+    import threading
+
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    server = make_server(
+        "127.0.0.1",
+        port,
+        DomainDispatcherApplication(create_backend_app),
+        threaded=False,
+        request_handler=MotoRequestHandler,
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,18 +122,16 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(FAKE_AWS)
     os.environ.pop("AWS_PROFILE", None)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    import boto3
-    from moto.server import ThreadedMotoServer
+    import logging
 
+    import boto3
     from medextract.aws import local
     from medextract.synth import bad_inputs, generate_document
-
-    import logging
+    from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's request log
     port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    server = _moto_server(port)
     endpoint = f"http://127.0.0.1:{port}"
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     try:
@@ -115,13 +144,24 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         payloads: list[tuple[str, bytes]] = []
         for i in range(args.distinct):
-            doc = generate_document(SEED, i, doc_type=("prescription", "patient_details")[i % 2],
-                                    fmt=FORMATS[(i // 2) % len(FORMATS)])
+            doc = generate_document(
+                SEED,
+                i,
+                doc_type=("prescription", "patient_details")[i % 2],
+                fmt=FORMATS[(i // 2) % len(FORMATS)],
+            )
             payloads.append((Path(doc.filename).suffix, doc.data))
         with tempfile.TemporaryDirectory() as tmp:
-            bad = [(p.suffix, p.read_bytes()) for r, p in bad_inputs(Path(tmp)).items() if r != "UNKNOWN_FORM"]
-        print(f"generated {len(payloads)} distinct scans and {len(bad)} bad inputs "
-              f"in {time.perf_counter() - started:.0f} s", flush=True)
+            bad = [
+                (p.suffix, p.read_bytes())
+                for r, p in bad_inputs(Path(tmp)).items()
+                if r != "UNKNOWN_FORM"
+            ]
+        print(
+            f"generated {len(payloads)} distinct scans and {len(bad)} bad inputs "
+            f"in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
 
         # Drop: about one bad input in 25, the rest cycling through the distinct scans.
         dropped: dict[str, str] = {}  # key -> kind
@@ -139,16 +179,20 @@ def main(argv: list[str] | None = None) -> int:
         # At-least-once delivery: some notifications arrive twice.
         notifications = []
         while len(notifications) < args.duplicates:
-            got = sqs.receive_message(QueueUrl=stack.queue_url, MaxNumberOfMessages=10,
-                                      VisibilityTimeout=0).get("Messages", [])
+            got = sqs.receive_message(
+                QueueUrl=stack.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0
+            ).get("Messages", [])
             notifications += [m["Body"] for m in got if '"Records"' in m["Body"]]
             if not got:
                 break
         for body in notifications[: args.duplicates]:
             sqs.send_message(QueueUrl=stack.queue_url, MessageBody=body)
         delivered = local.queue_depth(session, stack.queue_url)
-        print(f"dropped {len(dropped)} objects; {delivered} messages queued "
-              f"({args.duplicates} duplicate notifications, plus S3's test event)", flush=True)
+        print(
+            f"dropped {len(dropped)} objects; {delivered} messages queued "
+            f"({args.duplicates} duplicate notifications, plus S3's test event)",
+            flush=True,
+        )
 
         # Run: workers in parallel, then one last pass for messages made visible again.
         args.out.mkdir(parents=True, exist_ok=True)
@@ -157,13 +201,14 @@ def main(argv: list[str] | None = None) -> int:
         jobs = [(i, stack, environment, str(args.out)) for i in range(args.workers)]
         with context.Pool(args.workers) as pool:
             stats = pool.map(_worker, jobs)
-        while local.queue_depth(session, stack.queue_url):
-            stats.append(_worker((len(stats), stack, environment, str(args.out))))
+        while local.queue_depth(session, stack.queue_url):  # retries still hidden
+            time.sleep(RETRY_DELAY / 4)
+            stats.append(_worker((0, stack, environment, str(args.out))))
         wall = time.perf_counter() - started
 
         report = _read_back(session, stack, dropped, args.out)
     finally:
-        server.stop()
+        server.shutdown()
 
     invocations = sum(s["invocations"] for s in stats)
     retried = sum(s["failures"] for s in stats)
@@ -171,13 +216,20 @@ def main(argv: list[str] | None = None) -> int:
     memory_mb = int(stack.parameter("MemorySize"))
     arch = stack.parameter("Architecture")
     spp = report["seconds_per_page"]
-    cost = 1000 * spp * memory_mb / 1024 * PRICE_GB_SECOND[arch] + 1000 / report["pages_per_doc"] * PRICE_REQUEST
+    cost = (
+        1000 * spp * memory_mb / 1024 * PRICE_GB_SECOND[arch]
+        + 1000 / report["pages_per_doc"] * PRICE_REQUEST
+    )
     print(f"handler invocations {invocations}; record failures retried {retried}")
     print(f"items by status: {json.dumps(report['by_status'], sort_keys=True)}")
-    print(f"seconds per page inside the pipeline: median {spp:.2f} "
-          f"(p95 {report['p95_seconds_per_page']:.2f}) over {report['pages']} pages")
-    print(f"Lambda cost per 1,000 pages at {memory_mb} MB {arch}: ${cost:.3f} "
-          f"(compute at this machine's seconds per page; requests included)")
+    print(
+        f"seconds per page inside the pipeline: median {spp:.2f} "
+        f"(p95 {report['p95_seconds_per_page']:.2f}) over {report['pages']} pages"
+    )
+    print(
+        f"Lambda cost per 1,000 pages at {memory_mb} MB {arch}: ${cost:.3f} "
+        f"(compute at this machine's seconds per page; requests included)"
+    )
     summary = (
         f"documents in {len(dropped)}; items {report['items']} "
         f"(EXTRACTED {report['by_status'].get('EXTRACTED', 0)}, "
@@ -208,7 +260,9 @@ def _read_back(session: Any, stack: Any, dropped: dict[str, str], out: Path) -> 
         for version in page.get("Versions", []):
             versions[version["Key"]] += 1
             if version["IsLatest"]:
-                body = json.loads(s3.get_object(Bucket=stack.output_bucket, Key=version["Key"])["Body"].read())
+                body = json.loads(
+                    s3.get_object(Bucket=stack.output_bucket, Key=version["Key"])["Body"].read()
+                )
                 result = body.get("result")
                 if result and result["source"]["page_count"]:
                     count = result["source"]["page_count"]
@@ -222,7 +276,9 @@ def _read_back(session: Any, stack: Any, dropped: dict[str, str], out: Path) -> 
     dlq: list[str] = []
     sqs = session.client("sqs")
     while True:
-        got = sqs.receive_message(QueueUrl=stack.dead_letter_queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        got = sqs.receive_message(QueueUrl=stack.dead_letter_queue_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        )
         if not got:
             break
         for message in got:
@@ -230,7 +286,9 @@ def _read_back(session: Any, stack: Any, dropped: dict[str, str], out: Path) -> 
 
             for record in json.loads(message["Body"]).get("Records", []):
                 dlq.append(unquote_plus(record["s3"]["object"]["key"]))
-            sqs.delete_message(QueueUrl=stack.dead_letter_queue_url, ReceiptHandle=message["ReceiptHandle"])
+            sqs.delete_message(
+                QueueUrl=stack.dead_letter_queue_url, ReceiptHandle=message["ReceiptHandle"]
+            )
 
     lost = [k for k in dropped if by_key[k] == 0 and k not in dlq]
     duplicates = (

@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote_plus
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
 from aws_lambda_powertools.utilities.data_classes import S3Event, SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from medextract.aws.objects import ObjectRef
 from medextract.aws.runtime import Pipeline, get_pipeline
 from medextract.observability import logger, metrics, tracer
@@ -42,7 +45,9 @@ def object_refs(event: S3Event) -> Iterator[ObjectRef]:
         )
 
 
-def handle(event: dict[str, Any], context: LambdaContext | None, pipeline: Pipeline) -> dict[str, Any]:
+def handle(
+    event: dict[str, Any], context: LambdaContext | None, pipeline: Pipeline
+) -> dict[str, Any]:
     pipeline.register_lambda_context(context)
     if event.get("Records") and event["Records"][0].get("eventSource") == "aws:sqs":
 
@@ -50,13 +55,16 @@ def handle(event: dict[str, Any], context: LambdaContext | None, pipeline: Pipel
             for ref in object_refs(S3Event(record.json_body)):
                 pipeline.handle(ref)
 
-        return process_partial_response(
+        response = process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context
         )
+        return dict(response)
     # A plain S3 notification (asynchronous invoke): an exception makes Lambda retry it
     # and then send it to the function's dead-letter queue.
     outcomes = [pipeline.handle(ref) for ref in object_refs(S3Event(event))]
-    return {"documents": [{"document_id": o["document_id"], "status": o["status"]} for o in outcomes]}
+    return {
+        "documents": [{"document_id": o["document_id"], "status": o["status"]} for o in outcomes]
+    }
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -43,7 +43,9 @@ SAMPLES = (  # (document type, format, uploader names the type?)
 SEED = 4242
 
 
-def run(out_dir: Path, count: int = 4, extractor: Any = None, quiet: bool = False) -> list[dict[str, Any]]:
+def run(
+    out_dir: Path, count: int = 4, extractor: Any = None, quiet: bool = False
+) -> list[dict[str, Any]]:
     """Run the pipeline on ``count`` generated scans; returns the items read back."""
     for name, value in FAKE_AWS.items():
         os.environ[name] = value
@@ -161,7 +163,9 @@ def _table(items: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m medextract.demo", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m medextract.demo", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--count", type=int, default=4, help="sample scans to drop (default 4)")
     parser.add_argument("--out", type=Path, default=Path("out/pipeline"), help="where JSON goes")
     args = parser.parse_args(argv)

@@ -18,9 +18,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
-
-from functions.extract import app
 from medextract.aws import local
 from medextract.aws.config import get_pipeline_settings
 from medextract.aws.process import Extractor
@@ -35,6 +32,9 @@ from medextract.result import (
     Timings,
 )
 from medextract.settings import get_settings
+from moto import mock_aws
+
+from functions.extract import app
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 REGION = "us-east-1"
@@ -74,7 +74,9 @@ class PipelineEnv:
     def ddb(self) -> Any:
         return self.session.client("dynamodb")
 
-    def pipeline(self, extractor: Extractor | None = None, *, s3: Any = None, ddb: Any = None) -> Pipeline:
+    def pipeline(
+        self, extractor: Extractor | None = None, *, s3: Any = None, ddb: Any = None
+    ) -> Pipeline:
         """The pipeline as the function builds it; clients may be swapped for faulty ones."""
         return Pipeline.from_settings(
             get_pipeline_settings(),
@@ -126,7 +128,9 @@ class PipelineEnv:
 
 
 @contextmanager
-def embedded_aws(monkeypatch: pytest.MonkeyPatch, prefix: str = "medextract-test") -> Iterator[PipelineEnv]:
+def embedded_aws(
+    monkeypatch: pytest.MonkeyPatch, prefix: str = "medextract-test"
+) -> Iterator[PipelineEnv]:
     aws_environment(monkeypatch)
     with mock_aws():
         session = boto3.session.Session(region_name=REGION)
@@ -149,7 +153,9 @@ def pipeline_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[PipelineEnv]:
 
 
 # ---------------------------------------------------------------- fakes
-def fake_result(data: bytes, name: str, doc_type: DocumentType | None, needs_review: bool = False) -> Result:
+def fake_result(
+    data: bytes, name: str, doc_type: DocumentType | None, needs_review: bool = False
+) -> Result:
     import hashlib
 
     chosen = doc_type or DocumentType.PRESCRIPTION

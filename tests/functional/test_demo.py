@@ -3,16 +3,23 @@
 import json
 
 import pytest
-
 from medextract import demo
 from medextract.aws.config import get_pipeline_settings
 from medextract.aws.runtime import get_pipeline
+
 from tests.functional.conftest import FakeExtractor, aws_environment
 
 
-def test_demo_drains_the_queue_and_writes_one_json_per_dropped_scan(tmp_path, monkeypatch: pytest.MonkeyPatch):
+def test_demo_drains_the_queue_and_writes_one_json_per_dropped_scan(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+):
     aws_environment(monkeypatch)
-    for name in ("MEDEXTRACT_RESULTS_TABLE", "MEDEXTRACT_OUTPUT_BUCKET", "MEDEXTRACT_IDEMPOTENCY_TABLE", "AWS_PROFILE"):
+    for name in (
+        "MEDEXTRACT_RESULTS_TABLE",
+        "MEDEXTRACT_OUTPUT_BUCKET",
+        "MEDEXTRACT_IDEMPOTENCY_TABLE",
+        "AWS_PROFILE",
+    ):
         monkeypatch.setenv(name, "unset-by-test")  # the demo overwrites them; undone afterwards
     monkeypatch.setattr(demo, "SEED", 99)  # any seed works
     extractor = FakeExtractor()

@@ -12,14 +12,16 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
-
-from functions.extract import app
 from medextract.aws.local import FakeLambdaContext
 from medextract.aws.objects import ObjectRef
+
+from functions.extract import app
 from tests.functional.conftest import FakeExtractor, PipelineEnv, captured_output, load_event
 
 
-def test_prescription_drop_becomes_one_item_and_one_json(pipeline_env: PipelineEnv, fake_extractor: FakeExtractor):
+def test_prescription_drop_becomes_one_item_and_one_json(
+    pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
+):
     pipeline_env.put("clinic/rx-0001.pdf", b"GOOD prescription")
 
     pipeline_env.drain_with(pipeline_env.pipeline(fake_extractor))
@@ -47,13 +49,19 @@ def test_flagged_result_is_needs_review(pipeline_env: PipelineEnv, fake_extracto
     assert item["flagged_fields"] == ["refills"]
 
 
-def test_duplicate_s3_event_writes_one_result(pipeline_env: PipelineEnv, fake_extractor: FakeExtractor):
+def test_duplicate_s3_event_writes_one_result(
+    pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
+):
     pipeline_env.put("clinic/rx-dup.pdf", b"GOOD once")
     notification = _notification_bodies(pipeline_env)
     assert len(notification) == 1
     # S3 delivers at least once: the same notification arrives a second time.
-    pipeline_env.sqs.send_message(QueueUrl=pipeline_env.stack.queue_url, MessageBody=notification[0])
-    pipeline_env.sqs.send_message(QueueUrl=pipeline_env.stack.queue_url, MessageBody=notification[0])
+    pipeline_env.sqs.send_message(
+        QueueUrl=pipeline_env.stack.queue_url, MessageBody=notification[0]
+    )
+    pipeline_env.sqs.send_message(
+        QueueUrl=pipeline_env.stack.queue_url, MessageBody=notification[0]
+    )
 
     pipeline_env.drain_with(pipeline_env.pipeline(fake_extractor))
 
@@ -62,7 +70,9 @@ def test_duplicate_s3_event_writes_one_result(pipeline_env: PipelineEnv, fake_ex
     assert len(pipeline_env.output_objects()) == 1
 
 
-def test_retried_batch_does_not_extract_again(pipeline_env: PipelineEnv, fake_extractor: FakeExtractor):
+def test_retried_batch_does_not_extract_again(
+    pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
+):
     pipeline = pipeline_env.pipeline(fake_extractor)
     event = _sqs_event_for(pipeline_env, [("clinic/a.pdf", b"GOOD a"), ("clinic/b.pdf", b"GOOD b")])
 
@@ -114,7 +124,10 @@ def test_bad_document_is_failed_with_its_reason_and_acknowledged(
     assert pipeline_env.queue_depth() == 0
     assert pipeline_env.dead_letters() == []
     (body,) = pipeline_env.output_objects().values()
-    assert body["failure"] == {"reason": "ENCRYPTED_PDF", "message": "the fake says this document is bad"}
+    assert body["failure"] == {
+        "reason": "ENCRYPTED_PDF",
+        "message": "the fake says this document is bad",
+    }
     assert body["result"] is None
 
 
@@ -122,7 +135,9 @@ def test_key_that_no_longer_exists_is_failed_source_not_found(
     pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
 ):
     pipeline_env.put("clinic/withdrawn.pdf", b"GOOD")
-    pipeline_env.s3.delete_object(Bucket=pipeline_env.stack.input_bucket, Key="clinic/withdrawn.pdf")
+    pipeline_env.s3.delete_object(
+        Bucket=pipeline_env.stack.input_bucket, Key="clinic/withdrawn.pdf"
+    )
 
     pipeline_env.drain_with(pipeline_env.pipeline(fake_extractor))
 
@@ -140,7 +155,9 @@ def test_version_that_no_longer_exists_is_failed_source_not_found(
     pipeline_env.s3.delete_object(
         Bucket=pipeline_env.stack.input_bucket, Key="clinic/v.pdf", VersionId=put["VersionId"]
     )
-    ref = ObjectRef(bucket=pipeline_env.stack.input_bucket, key="clinic/v.pdf", version_id=put["VersionId"])
+    ref = ObjectRef(
+        bucket=pipeline_env.stack.input_bucket, key="clinic/v.pdf", version_id=put["VersionId"]
+    )
 
     pipeline = pipeline_env.pipeline(fake_extractor)
     pipeline.register_lambda_context(FakeLambdaContext())
@@ -151,7 +168,9 @@ def test_version_that_no_longer_exists_is_failed_source_not_found(
     assert outcome["reason"] == "SOURCE_NOT_FOUND"
 
 
-def test_transient_failure_succeeds_on_retry(pipeline_env: PipelineEnv, fake_extractor: FakeExtractor):
+def test_transient_failure_succeeds_on_retry(
+    pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
+):
     pipeline_env.put("clinic/flaky.pdf", b"FLAKY:1")
 
     stats = pipeline_env.drain_with(pipeline_env.pipeline(fake_extractor))
@@ -163,7 +182,9 @@ def test_transient_failure_succeeds_on_retry(pipeline_env: PipelineEnv, fake_ext
     assert pipeline_env.dead_letters() == []
 
 
-def test_s3_throttling_is_retried_then_succeeds(pipeline_env: PipelineEnv, fake_extractor: FakeExtractor):
+def test_s3_throttling_is_retried_then_succeeds(
+    pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
+):
     pipeline_env.put("clinic/slow.pdf", b"GOOD")
     s3 = FaultyClient(pipeline_env.s3, "get_object", _client_error("SlowDown", 503), times=1)
 
@@ -245,7 +266,9 @@ def test_url_encoded_key_is_decoded(pipeline_env: PipelineEnv, fake_extractor: F
     assert fake_extractor.calls == [(f"{item['document_id']}.pdf", None)]
 
 
-def test_s3_test_event_is_acknowledged_and_ignored(pipeline_env: PipelineEnv, fake_extractor: FakeExtractor):
+def test_s3_test_event_is_acknowledged_and_ignored(
+    pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
+):
     event = load_event("sqs-s3-test-event.json")
 
     response = app.handle(event, FakeLambdaContext(), pipeline_env.pipeline(fake_extractor))
@@ -288,13 +311,15 @@ def _notification_bodies(env: PipelineEnv) -> list[str]:
     """Take S3's notifications off the queue (skipping its s3:TestEvent)."""
     bodies = []
     while True:
-        messages = env.sqs.receive_message(QueueUrl=env.stack.queue_url, MaxNumberOfMessages=10).get(
-            "Messages", []
-        )
+        messages = env.sqs.receive_message(
+            QueueUrl=env.stack.queue_url, MaxNumberOfMessages=10
+        ).get("Messages", [])
         if not messages:
             return bodies
         for message in messages:
-            env.sqs.delete_message(QueueUrl=env.stack.queue_url, ReceiptHandle=message["ReceiptHandle"])
+            env.sqs.delete_message(
+                QueueUrl=env.stack.queue_url, ReceiptHandle=message["ReceiptHandle"]
+            )
             if "Records" in json.loads(message["Body"]):
                 bodies.append(message["Body"])
 
@@ -314,7 +339,10 @@ def _sqs_event_for(env: PipelineEnv, objects: list[tuple[str, bytes]]) -> dict[s
 
 def _client_error(code: str, status: int) -> ClientError:
     return ClientError(
-        {"Error": {"Code": code, "Message": "injected"}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        {
+            "Error": {"Code": code, "Message": "injected"},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        },
         "Injected",
     )
 
@@ -322,7 +350,9 @@ def _client_error(code: str, status: int) -> ClientError:
 class FaultyClient:
     """A real boto3 client whose one operation fails the first ``times`` calls."""
 
-    def __init__(self, client: Any, operation: str, error: Exception, times: int, when: Any = None) -> None:
+    def __init__(
+        self, client: Any, operation: str, error: Exception, times: int, when: Any = None
+    ) -> None:
         self._client = client
         self._operation = operation
         self._error = error

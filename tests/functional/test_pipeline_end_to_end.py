@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from medextract.result import Result
+from medextract.synth import bad_inputs, generate_document
 
 from functions.extract import app
-from medextract.synth import bad_inputs, generate_document
 from tests.functional.conftest import PipelineEnv, captured_output, embedded_aws
 
 pytestmark = pytest.mark.ocr
@@ -50,7 +51,10 @@ def _patient_key(name: str, suffix: str) -> str:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    with pytest.MonkeyPatch.context() as monkeypatch, embedded_aws(monkeypatch, "medextract-e2e") as env:
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        embedded_aws(monkeypatch, "medextract-e2e") as env,
+    ):
         truth: dict[str, dict[str, Any]] = {}
         for index, doc_type in enumerate(("prescription", "patient_details")):
             doc = generate_document(SEED, index, doc_type=doc_type, fmt="pdf")
@@ -96,6 +100,7 @@ def test_generated_scan_ends_as_one_item_and_its_json(run: Run, doc_type: str):
     assert body["result"]["document_type"] == doc_type
     assert body["fields"]["patient_name"]["value"] == name["value"]
     assert body["source"]["sha256"] == body["result"]["source"]["sha256"] == item["source_sha256"]
+    assert Result.model_validate(body["result"]).document_type.value == doc_type  # the schema
 
 
 @pytest.mark.parametrize("reason", BAD_CASES)

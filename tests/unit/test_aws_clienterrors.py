@@ -2,14 +2,14 @@
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
-
 from medextract.aws.clienterrors import translate
 from medextract.errors import ConfigurationError, InputError, Reason, TransientError
 
 
 def client_error(code: str, status: int) -> ClientError:
     return ClientError(
-        {"Error": {"Code": code, "Message": "x"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Op"
+        {"Error": {"Code": code, "Message": "x"}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        "Op",
     )
 
 
@@ -43,12 +43,20 @@ def test_missing_output_resource_is_a_configuration_error():
 
 
 def test_access_denied_is_a_configuration_error():
-    assert isinstance(translate(client_error("AccessDenied", 403), "s3:GetObject", source_read=True), ConfigurationError)
+    assert isinstance(
+        translate(client_error("AccessDenied", 403), "s3:GetObject", source_read=True),
+        ConfigurationError,
+    )
 
 
 def test_network_failures_are_transient():
-    assert isinstance(translate(EndpointConnectionError(endpoint_url="https://s3"), "s3:GetObject"), TransientError)
-    assert isinstance(translate(ReadTimeoutError(endpoint_url="https://s3"), "s3:GetObject"), TransientError)
+    assert isinstance(
+        translate(EndpointConnectionError(endpoint_url="https://s3"), "s3:GetObject"),
+        TransientError,
+    )
+    assert isinstance(
+        translate(ReadTimeoutError(endpoint_url="https://s3"), "s3:GetObject"), TransientError
+    )
 
 
 def test_message_names_operation_and_code_only():

@@ -4,8 +4,12 @@ from medextract.aws.objects import ObjectRef, document_id
 
 
 def test_document_id_is_stable_for_the_same_object_version():
-    a = ObjectRef(bucket="in", key="ward/Jane Doe.pdf", version_id="v1", event_time="2026-01-01T00:00:00Z")
-    b = ObjectRef(bucket="in", key="ward/Jane Doe.pdf", version_id="v1", event_time="2026-01-02T00:00:00Z")
+    a = ObjectRef(
+        bucket="in", key="ward/Jane Doe.pdf", version_id="v1", event_time="2026-01-01T00:00:00Z"
+    )
+    b = ObjectRef(
+        bucket="in", key="ward/Jane Doe.pdf", version_id="v1", event_time="2026-01-02T00:00:00Z"
+    )
     assert a.document_id == b.document_id
 
 

@@ -57,7 +57,9 @@ def test_idempotency_table_has_the_persistence_layers_key_and_ttl():
 
 def test_data_stores_are_encrypted_with_the_stack_key():
     for bucket in ("InputBucket", "OutputBucket"):
-        (rule,) = RESOURCES[bucket]["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        (rule,) = RESOURCES[bucket]["Properties"]["BucketEncryption"][
+            "ServerSideEncryptionConfiguration"
+        ]
         assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
     for queue in resources_of_type(TEMPLATE_DATA, "AWS::SQS::Queue").values():
         assert queue["Properties"]["KmsMasterKeyId"] == {"Ref": "DataKey"}
@@ -68,7 +70,9 @@ def test_data_stores_are_encrypted_with_the_stack_key():
 def test_no_wildcard_actions_in_the_function_role():
     (policy,) = RESOURCES["ExtractFunctionRole"]["Properties"]["Policies"]
     for statement in policy["PolicyDocument"]["Statement"]:
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
         assert all("*" not in action for action in actions)
 
 

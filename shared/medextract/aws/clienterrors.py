@@ -46,7 +46,12 @@ THROTTLING_CODES = frozenset(
     }
 )
 NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "NoSuchBucket", "404", "NotFound"})
-NETWORK_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
+NETWORK_ERRORS = (
+    EndpointConnectionError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+    ConnectionClosedError,
+)
 
 
 def error_code(exc: ClientError) -> str:
@@ -68,5 +73,7 @@ def translate(exc: Exception, operation: str, *, source_read: bool = False) -> M
     if is_transient(exc):
         return TransientError(Reason.STORAGE_UNAVAILABLE, f"{operation}: {code}")
     if source_read and code in NOT_FOUND_CODES:
-        return InputError(Reason.SOURCE_NOT_FOUND, f"{operation}: the source object is gone ({code})")
+        return InputError(
+            Reason.SOURCE_NOT_FOUND, f"{operation}: the source object is gone ({code})"
+        )
     return ConfigurationError(Reason.MISCONFIGURED, f"{operation}: {code}")

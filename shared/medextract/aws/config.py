@@ -31,7 +31,7 @@ class PipelineSettings(BaseSettings):
 def get_pipeline_settings() -> PipelineSettings:
     """The process-wide pipeline settings, validated once."""
     try:
-        return PipelineSettings()  # type: ignore[call-arg]  # filled from the environment
+        return PipelineSettings()  # filled from the environment
     except ValidationError as exc:
         missing = ", ".join(str(err["loc"][0]).upper() for err in exc.errors())
         raise ConfigurationError(

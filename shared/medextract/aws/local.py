@@ -41,7 +41,7 @@ def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[st
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+        value = loader.construct_mapping(node, deep=True)
     return {name: value}
 
 
@@ -50,7 +50,7 @@ CfnLoader.add_multi_constructor("!", _intrinsic)
 
 def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
-        template: dict[str, Any] = yaml.load(handle, Loader=CfnLoader)  # noqa: S506 - SafeLoader
+        template: dict[str, Any] = yaml.load(handle, Loader=CfnLoader)
     return template
 
 
@@ -143,7 +143,9 @@ def create_stack(
     """Create the template's keys, queues, tables and buckets in (moto's) AWS."""
     template = load_template(template_path)
     account = session.client("sts").get_caller_identity()["Account"]
-    stack = LocalStack(prefix=prefix, region=session.region_name, account=account, template=template)
+    stack = LocalStack(
+        prefix=prefix, region=session.region_name, account=account, template=template
+    )
     kms, sqs, ddb, s3 = (session.client(s) for s in ("kms", "sqs", "dynamodb", "s3"))
 
     for logical, resource in resources_of_type(template, "AWS::KMS::Key").items():
@@ -215,7 +217,9 @@ def _create_table(stack: LocalStack, ddb: Any, logical: str, props: dict[str, An
     stack.physical[logical] = name
     stack.arns[logical] = description["TableArn"]
     if "TimeToLiveSpecification" in props:
-        ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=props["TimeToLiveSpecification"])
+        ddb.update_time_to_live(
+            TableName=name, TimeToLiveSpecification=props["TimeToLiveSpecification"]
+        )
     if props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled"):
         ddb.update_continuous_backups(
             TableName=name,
@@ -233,7 +237,9 @@ def _create_bucket(stack: LocalStack, s3: Any, logical: str, props: dict[str, An
             Bucket=name, CreateBucketConfiguration={"LocationConstraint": stack.region}
         )
     if "VersioningConfiguration" in props:
-        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
+        s3.put_bucket_versioning(
+            Bucket=name, VersioningConfiguration=props["VersioningConfiguration"]
+        )
     if "BucketEncryption" in props:
         s3.put_bucket_encryption(
             Bucket=name,
@@ -291,7 +297,12 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 class LocalQueueRunner:
     """Lambda's SQS event source, played against a (moto) queue."""
 
-    def __init__(self, session: Any, stack: LocalStack, handler: Handler) -> None:
+    def __init__(
+        self, session: Any, stack: LocalStack, handler: Handler, retry_delay: int = 0
+    ) -> None:
+        """``retry_delay``: seconds a failed message stays hidden before its retry (Lambda
+        leaves it for the queue's VisibilityTimeout; tests want it back at once)."""
+        self.retry_delay = retry_delay
         self.sqs = session.client("sqs")
         self.stack = stack
         self.handler = handler
@@ -341,11 +352,11 @@ class LocalQueueRunner:
                 failed = {m["MessageId"] for m in messages}
             stats.failures += len(failed)
             for message in messages:
-                if message["MessageId"] in failed:  # visible again now: the retry
+                if message["MessageId"] in failed:  # visible again later: the retry
                     self.sqs.change_message_visibility(
                         QueueUrl=self.queue_url,
                         ReceiptHandle=message["ReceiptHandle"],
-                        VisibilityTimeout=0,
+                        VisibilityTimeout=self.retry_delay,
                     )
                 else:
                     self.sqs.delete_message(

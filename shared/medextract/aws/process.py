@@ -130,7 +130,9 @@ def _process_object(
     table.put(to_item(record))
 
     seconds = time.perf_counter() - started
-    metrics.add_metric(name=f"Documents{status.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(
+        name=f"Documents{status.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1
+    )
     if result is not None:
         metrics.add_metric(name="Pages", unit=MetricUnit.Count, value=record.page_count)
     logger.info(

@@ -21,7 +21,15 @@ from aws_lambda_powertools.utilities.idempotency import (
 
 from medextract.aws.config import PipelineSettings, get_pipeline_settings
 from medextract.aws.objects import ObjectRef
-from medextract.aws.process import Clock, Extractor, ItemWriter, JsonWriter, Source, process_object, utc_now
+from medextract.aws.process import (
+    Clock,
+    Extractor,
+    ItemWriter,
+    JsonWriter,
+    Source,
+    process_object,
+    utc_now,
+)
 from medextract.aws.storage import OutputBucket, ResultsTable, S3Source
 from medextract.result import DocumentType, Result
 from medextract.settings import Settings, get_settings
@@ -59,6 +67,7 @@ class Pipeline:
             raise_on_no_idempotency_key=True,
             expires_after_seconds=idempotency_expiry_seconds,
         )
+
         def process(ref: ObjectRef) -> dict[str, Any]:
             # idempotent_function may hand the model back as a dict; accept both.
             return process_object(

@@ -127,7 +127,9 @@ class ResultsTable:
 
         try:
             response = self._ddb.get_item(
-                TableName=self.table_name, Key={"document_id": {"S": document_id}}, ConsistentRead=True
+                TableName=self.table_name,
+                Key={"document_id": {"S": document_id}},
+                ConsistentRead=True,
             )
         except (*clienterrors.NETWORK_ERRORS, clienterrors.ClientError) as exc:
             raise clienterrors.translate(exc, "dynamodb:GetItem") from exc
