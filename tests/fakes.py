@@ -48,3 +48,26 @@ def fake_tesseract(tmp_path: Path, body: str) -> str:
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     assert os.access(path, os.X_OK)
     return str(path)
+
+
+class AgreeingReader:
+    """A second opinion that reads every line as the first reading did."""
+
+    def __init__(self) -> None:
+        self.crops: list = []
+
+    def __call__(self, crops, pages):
+        self.crops.extend(crops)
+        return [crop.text for crop in crops]
+
+
+class DisagreeingReader(AgreeingReader):
+    """A second opinion that reads the lines of one field differently."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__()
+        self.field = field
+
+    def __call__(self, crops, pages):
+        texts = super().__call__(crops, pages)
+        return [t + "?" if c.field == self.field else t for c, t in zip(crops, texts, strict=True)]

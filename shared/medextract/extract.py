@@ -19,7 +19,7 @@ from medextract import __version__
 from medextract.classify import classify
 from medextract.documents import load
 from medextract.errors import InputError, Reason
-from medextract.fields import FormEngine, PageText
+from medextract.fields import FormEngine, PageText, Reading
 from medextract.forms import EXTRA_LABELS, SPECS
 from medextract.layout import build_segments
 from medextract.ocr import OcrEngine, TesseractEngine, Word
@@ -34,6 +34,7 @@ from medextract.result import (
     Timings,
 )
 from medextract.settings import Settings, get_settings
+from medextract.verify import MosaicReader, ReadAgain, cross_check
 
 # A page with less ink than this, and no words read, is blank.
 BLANK_INK = 0.0015
@@ -82,21 +83,21 @@ def _second_reading(page: PageRead, engine: OcrEngine) -> PageText:
     return PageText(page.number, width, height, build_segments(words, page.number, width, height))
 
 
-def _better(first: ExtractedField, second: ExtractedField) -> ExtractedField:
+def _better(first: Reading, second: Reading) -> Reading:
     """Prefer the reading that needs no review; when both agree, keep the stronger."""
-    if first.value is not None and first.value == second.value:
-        best = max(first, second, key=lambda f: f.confidence)
-        return best
-    if first.needs_review and not second.needs_review:
+    a, b = first.field, second.field
+    if a.value is not None and a.value == b.value:
+        return first if a.confidence >= b.confidence else second
+    if a.needs_review and not b.needs_review:
         return second
-    if first.value is None and second.value is not None:
+    if a.value is None and b.value is not None:
         return second
-    if not first.needs_review and second.value is not None:
+    if not a.needs_review and b.value is not None:
         return first
-    reasons = list(first.review_reasons)
-    if second.value is not None and ReviewReason.VARIANTS_DISAGREE not in reasons:
+    reasons = list(a.review_reasons)
+    if b.value is not None and ReviewReason.VARIANTS_DISAGREE not in reasons:
         reasons.append(ReviewReason.VARIANTS_DISAGREE)
-    return first.model_copy(update={"review_reasons": reasons, "needs_review": True})
+    return Reading(a.model_copy(update={"review_reasons": reasons, "needs_review": True}), first.lines)
 
 
 def parse(
@@ -104,18 +105,31 @@ def parse(
     reads: Sequence[PageRead],
     engine: OcrEngine,
     settings: Settings,
+    read_again: ReadAgain | None = None,
 ) -> dict[str, ExtractedField]:
+    """Fields of ``doc_type`` from the pages' words; ``read_again`` gives the second
+    opinion on confident values (default: a mosaic read by ``engine``)."""
     if doc_type is DocumentType.UNKNOWN:
         return {}
     form = FormEngine(SPECS[doc_type], EXTRA_LABELS[doc_type])
     texts = [r.text for r in reads]
-    fields = {spec.name: form.read(spec, texts, settings.review_threshold) for spec in form.specs}
-    weak = [s for s in form.specs if s.core and fields[s.name].needs_review]
-    if weak:
+    readings = {spec.name: form.read(spec, texts, settings.review_threshold) for spec in form.specs}
+    # A weak core field, or any missing one (tesseract can drop a whole line), earns a
+    # second reading of the pages; every flagged field then takes the better reading.
+    retry = any(
+        r.field.needs_review and (spec.core or r.field.value is None)
+        for spec, r in ((s, readings[s.name]) for s in form.specs)
+    )
+    if retry:
         second = [_second_reading(r, engine) for r in reads]
-        for spec in weak:
-            fields[spec.name] = _better(fields[spec.name], form.read(spec, second, settings.review_threshold))
-    return fields
+        for spec in form.specs:
+            if readings[spec.name].field.needs_review:
+                again = form.read(spec, second, settings.review_threshold)
+                readings[spec.name] = _better(readings[spec.name], again)
+    fields = {name: r.field for name, r in readings.items()}
+    lines = {name: r.lines for name, r in readings.items()}
+    read_again = read_again or MosaicReader(engine)
+    return cross_check(fields, lines, [r.prepared for r in reads], read_again)
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,7 @@ class FormEngine:
             return make(below) if below else None
         if spec.locate is Locate.LINES_AFTER:
             lines: list[list[Word]] = []
-            rest = cut_at_labels(seg.words[after:], others) if spec.same_row else []
+            rest = self._keep(spec, cut_at_labels(seg.words[after:], others)) if spec.same_row else []
             if rest:
                 lines.append(rest)
             stops = spec.stop or tuple(others)
@@ -232,9 +232,11 @@ class FormEngine:
                     break
                 if last_bottom is not None and other.top - last_bottom > LINE_GAP * other.height:
                     break  # a wide gap ends the block (a signature lies further down)
-                lines.append(cut_at_labels(other.words, stops))
-                last_bottom = other.bottom
-            return make(self._filter(spec, lines))
+                kept = self._keep(spec, cut_at_labels(other.words, stops))
+                if kept:  # a dropped line (the Rx mark) does not start the block
+                    lines.append(kept)
+                    last_bottom = other.bottom
+            return make(lines[: spec.max_lines])
         if spec.locate is Locate.UNDER_HEADING:
             column = self._column_below(seg, segs, spec.stop)
             return make(self._pick(spec, column, others))
@@ -252,13 +254,17 @@ class FormEngine:
             after = find_label(seg, label)
             if after is None:
                 continue
-            words = seg.words[: after]
-            exact_other = any(
-                find_label(Segment(words, 0, 1, 1), other, fuzzy=False) is not None for other in others
-            )
-            if not exact_other:
+            if not any(self._reads_as(seg, after, other) for other in others):
                 return seg, after
         return None
+
+    @staticmethod
+    def _reads_as(seg: Segment, after: int, other: str) -> bool:
+        """Whether the words before ``after`` are an exact reading of a label at least
+        as long as the fuzzy match (so "Weight:" is never taken for "Height:")."""
+        head = Segment(seg.words[:after], 0, 1, 1)
+        other_after = find_label(head, other, fuzzy=False)
+        return other_after is not None and other_after >= after
 
     @staticmethod
     def _right_neighbour(seg: Segment, segs: Sequence[Segment]) -> Segment | None:
@@ -301,13 +307,15 @@ class FormEngine:
                 lines.append(other.words)
         return lines
 
-    def _filter(self, spec: FieldSpec, lines: list[list[Word]]) -> list[list[Word]]:
+    @staticmethod
+    def _keep(spec: FieldSpec, line: list[Word]) -> list[Word]:
+        """The line as part of a multi-line value, or [] when it is to be dropped."""
         if spec.drop_tall:
-            lines = [drop_tall_words(line) for line in lines]
-        lines = [line for line in lines if clean_text(" ".join(w.text for w in line))]
-        if spec.line_filter is not None:
-            lines = [l for l in lines if spec.line_filter(" ".join(w.text for w in l))]
-        return lines[: spec.max_lines]
+            line = drop_tall_words(line)
+        text = " ".join(w.text for w in line)
+        if not clean_text(text) or (spec.line_filter is not None and not spec.line_filter(text)):
+            return []
+        return line
 
     def _sections(self, lines: list[list[Word]], labels: Sequence[str]) -> dict[str, list[list[Word]]]:
         """Lines under a heading, grouped by the sub-label they follow ("" before any)."""
@@ -345,10 +353,10 @@ class FormEngine:
             return free[:1]
         return free[1 : 1 + spec.max_lines]
 
-    def read(self, spec: FieldSpec, pages: Sequence[PageText], threshold: float) -> ExtractedField:
+    def read(self, spec: FieldSpec, pages: Sequence[PageText], threshold: float) -> Reading:
         found = self.locate(spec, pages)
         if found is None or not found.words:
-            return missing_field()
+            return Reading(missing_field(), [])
         texts = found.line_texts()
         if spec.many:
             parts = [spec.normalise(t) for t in texts]
@@ -358,7 +366,16 @@ class FormEngine:
         else:
             text = spec.join.join(texts)
             norm = spec.normalise(text)
-        return score_field(norm, text, found, threshold)
+        lines = [(found.page, line) for line in found.lines if line]
+        return Reading(score_field(norm, text, found, threshold), lines)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A field as read, with the words of each of its lines (for a second opinion)."""
+
+    field: ExtractedField
+    lines: list[tuple[int, list[Word]]]
 
 
 def missing_field() -> ExtractedField:

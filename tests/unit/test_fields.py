@@ -9,7 +9,7 @@ from medextract.layout import build_segments
 from medextract.preprocess import PreparedPage
 from medextract.result import DocumentType, ReviewReason
 from medextract.settings import Settings
-from tests.fakes import ReplayEngine, line_words
+from tests.fakes import AgreeingReader, DisagreeingReader, ReplayEngine, line_words
 
 WIDTH, HEIGHT = 1700, 2200
 
@@ -47,7 +47,7 @@ def settings():
 
 def test_prescription_fields_are_found_typed_and_confident():
     engine = ReplayEngine(prescription_words())
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(engine._words)], engine, settings())
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(engine._words)], engine, settings(), AgreeingReader())
     assert fields["patient_name"].value == "Mary O'Neil"
     assert fields["prescription_date"].value == "3/7/2021"
     assert fields["prescription_date"].iso == "2021-03-07"
@@ -60,9 +60,18 @@ def test_prescription_fields_are_found_typed_and_confident():
     assert engine.calls == []  # nothing weak, so no second reading
 
 
+def test_confident_value_read_differently_the_second_time_is_flagged():
+    words = prescription_words()
+    reader = DisagreeingReader("patient_address")
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), reader)
+    assert fields["patient_address"].review_reasons == [ReviewReason.VARIANTS_DISAGREE]
+    assert not fields["patient_name"].needs_review
+    assert {c.field for c in reader.crops} == set(fields)  # every confident field was checked
+
+
 def test_weak_core_field_is_read_again_and_stays_flagged_when_still_weak():
     engine = ReplayEngine(prescription_words(name_conf=0.4))
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(engine._words)], engine, settings())
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(engine._words)], engine, settings(), AgreeingReader())
     assert engine.calls == [4]  # one second reading, block segmentation
     name = fields["patient_name"]
     assert name.needs_review
@@ -72,14 +81,14 @@ def test_weak_core_field_is_read_again_and_stays_flagged_when_still_weak():
 def test_missing_field_is_null_and_flagged():
     words = [w for w in prescription_words() if not w.text.startswith(("Refill", "_2_", "times"))]
     engine = ReplayEngine(words)
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], engine, settings())
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], engine, settings(), AgreeingReader())
     assert fields["refills"].value is None
     assert fields["refills"].review_reasons == [ReviewReason.MISSING]
 
 
 def test_value_failing_its_pattern_is_flagged_even_when_ocr_is_sure():
     words = prescription_words(name="mary 0neil")
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings())
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), AgreeingReader())
     assert fields["patient_name"].needs_review
     assert ReviewReason.PATTERN_MISMATCH in fields["patient_name"].review_reasons
 
@@ -87,13 +96,13 @@ def test_value_failing_its_pattern_is_flagged_even_when_ocr_is_sure():
 def test_label_read_with_an_ocr_slip_still_anchors_its_value():
     words = [w if w.text != "Directions:" else w.__class__("Directlons:", *list(w.__dict__.values())[1:])
              for w in prescription_words()]
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings())
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), AgreeingReader())
     assert fields["directions"].value.startswith("Prednisone, Taper")
 
 
 def test_boxes_are_fractions_of_the_page():
     words = prescription_words()
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings())
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), AgreeingReader())
     box = fields["refills"].box
     assert box is not None
     assert 0.6 < box.left < 0.9 and 0.85 < box.top < 0.95
@@ -105,4 +114,4 @@ def test_value_on_the_line_below_its_label_is_found():
     page = PageText(1, WIDTH, HEIGHT, build_segments(words, 1, WIDTH, HEIGHT))
     engine = FormEngine(SPECS[DocumentType.PATIENT_DETAILS])
     spec = next(s for s in engine.specs if s.name == "policy_number")
-    assert engine.read(spec, [page], 0.8).value == "00012345"
+    assert engine.read(spec, [page], 0.8).field.value == "00012345"
