@@ -31,14 +31,18 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 
 def object_refs(event: S3Event) -> Iterator[ObjectRef]:
-    """One ref per record, key URL-decoded. An ``s3:TestEvent`` has no records."""
+    """One ref per record, key URL-decoded. An ``s3:TestEvent`` has no records; a folder
+    marker (a key ending in ``/``) is not a document."""
     if "Records" not in event.raw_event:
         return
     for record in event.records:
         obj = record.s3.get_object
+        key = unquote_plus(obj.key)
+        if key.endswith("/"):  # a console "folder" marker, not a document
+            continue
         yield ObjectRef(
             bucket=record.s3.bucket.name,
-            key=unquote_plus(obj.key),
+            key=key,
             version_id=obj.version_id,
             etag=obj.get("eTag"),
             event_time=record.get("eventTime"),

@@ -277,6 +277,18 @@ def test_s3_test_event_is_acknowledged_and_ignored(
     assert fake_extractor.calls == []
 
 
+def test_folder_marker_is_acknowledged_without_an_item(
+    pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
+):
+    pipeline_env.put("clinic 9/", b"")  # what the console's "Create folder" uploads
+
+    stats = pipeline_env.drain_with(pipeline_env.pipeline(fake_extractor))
+
+    assert stats.failures == 0
+    assert pipeline_env.items() == []
+    assert pipeline_env.queue_depth() == 0
+
+
 def test_plain_s3_event_is_processed(pipeline_env: PipelineEnv, fake_extractor: FakeExtractor):
     put = pipeline_env.put("clinic-42/2026-11-24/scan 0001 (page 1-2).pdf", b"GOOD")
     event = load_event("s3-put.json")
