@@ -14,6 +14,8 @@ from urllib.parse import unquote_plus
 from botocore.exceptions import ClientError
 from medextract.aws.local import FakeLambdaContext
 from medextract.aws.objects import ObjectRef
+from medextract.aws.runtime import Pipeline
+from medextract.aws.storage import OutputBucket, ResultsTable, S3Source
 
 from functions.extract import app
 from tests.functional.conftest import FakeExtractor, PipelineEnv, captured_output, load_event
@@ -166,6 +168,27 @@ def test_version_that_no_longer_exists_is_failed_source_not_found(
 
     assert outcome["status"] == "FAILED"
     assert outcome["reason"] == "SOURCE_NOT_FOUND"
+
+
+def test_object_over_the_size_limit_is_failed_without_extracting(
+    pipeline_env: PipelineEnv, fake_extractor: FakeExtractor
+):
+    pipeline_env.put("clinic/huge.pdf", b"GOOD" + b"x" * 100)
+    stack = pipeline_env.stack
+    pipeline = Pipeline(
+        source=S3Source(pipeline_env.s3),
+        extractor=fake_extractor,
+        table=ResultsTable(stack.results_table, pipeline_env.ddb),
+        output=OutputBucket(stack.output_bucket, client=pipeline_env.s3),
+        max_bytes=64,
+        persistence=None,
+    )
+
+    pipeline_env.drain_with(pipeline)
+
+    (item,) = pipeline_env.items()
+    assert (item["status"], item["failure_reason"]) == ("FAILED", "FILE_TOO_LARGE")
+    assert fake_extractor.calls == []
 
 
 def test_transient_failure_succeeds_on_retry(
