@@ -131,7 +131,9 @@ def apply(
         round(content[2] * k),
         round(content[3] * k),
     )
-    img = _geometry(paper, alpha, content, capture, rng, nprng)
+    img = (
+        paper if capture.kind == "clean" else _geometry(paper, alpha, content, capture, rng, nprng)
+    )
 
     if any(n in on for n in ("shadow", "colour_cast", "low_contrast", "vignette")):
         img = _light(img, capture, rng, nprng)
@@ -370,8 +372,10 @@ def _geometry(
         scale = rng.uniform(0.84, 0.93)
     elif photo:
         scale = rng.uniform(0.98, 1.02)
-    else:
+    elif capture.kind == "scan":
         scale = rng.uniform(0.97, 1.0)
+    else:  # clean: the page exactly as drawn
+        scale = 1.0
     angle = 0.0
     if "skew" in on:
         angle = rng.choice((-1, 1)) * rng.uniform(1.0, 4.0)
@@ -461,7 +465,8 @@ def _light(img: U8, capture: Capture, rng: random.Random, nprng: np.random.Gener
     tint = np.ones(3, dtype=np.float32)
     if "colour_cast" in on:
         tint = np.array(CASTS[capture.cast], dtype=np.float32)
-        strength = rng.uniform(0.55, 1.0)
+        # A photo under coloured light takes the full tint; a scan only yellows a little.
+        strength = rng.uniform(0.55, 1.0) if capture.kind == "photo" else rng.uniform(0.25, 0.5)
         gain *= (1.0 - strength * (1.0 - tint))[None, None, :]
         capture.note(f"colour_cast_{capture.cast}")
     if "low_contrast" in on:
