@@ -59,6 +59,12 @@ DEGRADATION_P: dict[str, dict[str, float]] = {
         "jpeg_artifacts": 0.3,
     },
 }
+# Added later, drawn from a second random stream so the documents of a seed stay the
+# same apart from these effects.
+EXTRA_P: dict[str, dict[str, float]] = {
+    "photo": {"page_bend": 0.3, "glare": 0.15, "motion_blur": 0.12},
+    "scan": {},
+}
 ROTATION_P = 0.165  # of degraded documents, so about 15% of a corpus
 CASTS = {
     "purple": (0.93, 0.74, 1.0),
@@ -79,13 +85,16 @@ class Capture:
     chosen: set[str]
     cast: str = "yellow"
     applied: list[str] = field(default_factory=list)
+    extra: random.Random = field(default_factory=lambda: random.Random(0))
 
     def note(self, name: str) -> None:
         if name not in self.applied:
             self.applied.append(name)
 
 
-def plan(rng: random.Random, degrade: bool) -> Capture:
+def plan(rng: random.Random, degrade: bool, extra: random.Random | None = None) -> Capture:
+    """How a document was captured. ``extra`` drives only the effects in ``EXTRA_P``."""
+    extra = extra or random.Random(0)
     if not degrade:
         return Capture(kind="clean", ppi=BASE_PPI, rotation=0, chosen=set())
     kinds, weights = zip(*KIND_WEIGHTS.items(), strict=True)
@@ -95,9 +104,9 @@ def plan(rng: random.Random, degrade: bool) -> Capture:
     chosen = {name for name, p in DEGRADATION_P[kind].items() if rng.random() < p}
     rotation = rng.choice((90, 180, 270)) if rng.random() < ROTATION_P else 0
     cast = rng.choice(("yellow",) if kind == "scan" else tuple(CASTS))
-    return Capture(
-        kind=kind, ppi=rng.randint(150, 330), rotation=rotation, chosen=chosen, cast=cast
-    )
+    ppi = rng.randint(150, 330)
+    chosen |= {name for name, p in EXTRA_P[kind].items() if extra.random() < p}
+    return Capture(kind=kind, ppi=ppi, rotation=rotation, chosen=chosen, cast=cast, extra=extra)
 
 
 def apply(
@@ -131,16 +140,33 @@ def apply(
         round(content[2] * k),
         round(content[3] * k),
     )
+    if "page_bend" in on:
+        paper, alpha = _bend(paper, alpha, capture.extra)
+        capture.note("page_bend")
     img = (
         paper if capture.kind == "clean" else _geometry(paper, alpha, content, capture, rng, nprng)
     )
 
-    if any(n in on for n in ("shadow", "colour_cast", "low_contrast", "vignette")):
+    if any(n in on for n in ("shadow", "colour_cast", "low_contrast", "vignette", "glare")):
         img = _light(img, capture, rng, nprng)
     if "blur" in on:
         sigma = rng.uniform(0.5, 1.0) * capture.ppi / BASE_PPI + 0.3
         img = cv2.GaussianBlur(img, (0, 0), sigma)
         capture.note("blur")
+    if "motion_blur" in on:  # the hand moved a little: a short streak at one angle
+        length = (
+            capture.extra.choice((3, 3, 5))
+            if capture.ppi < 250
+            else capture.extra.choice((3, 5, 5, 7))
+        )
+        kernel: F32 = np.zeros((length, length), dtype=np.float32)
+        kernel[length // 2, :] = 1.0
+        turn = cv2.getRotationMatrix2D(
+            ((length - 1) / 2, (length - 1) / 2), capture.extra.uniform(0, 180), 1.0
+        )
+        kernel = cv2.warpAffine(kernel, turn, (length, length))
+        img = cv2.filter2D(img, -1, kernel / kernel.sum())
+        capture.note("motion_blur")
     if "noise" in on:
         sigma = rng.uniform(3.0, 8.0)
         ih, iw = img.shape[:2]
@@ -475,10 +501,16 @@ def _light(img: U8, capture: Capture, rng: random.Random, nprng: np.random.Gener
         gain *= white - black * tint[None, None, :]
         offset = black * tint * 255
         capture.note("low_contrast")
+    offsets: F32 = np.broadcast_to(offset[None, None, :], gain.shape).astype(np.float32)
+    if "glare" in on:  # a lamp's reflection: washes the ink out toward white, never away
+        shine = _glare(sh, sw, capture.extra)[..., None]
+        gain *= 1.0 - shine
+        offsets = (offsets * (1.0 - shine) + 255.0 * shine).astype(np.float32)
+        capture.note("glare")
     full = cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
     out = img.astype(np.float32)
     cv2.multiply(out, full, dst=out)
-    out += offset[None, None, :]
+    out += cv2.resize(offsets, (w, h), interpolation=cv2.INTER_LINEAR)
     np.clip(out, 0, 255, out=out)
     return out.astype(np.uint8)
 
@@ -510,3 +542,35 @@ def _shadow(h: int, w: int, rng: random.Random) -> F32:
         mask = np.clip((proj - start) / rng.uniform(0.15, 0.5), 0, 1)
     strength = rng.uniform(0.25, 0.55)
     return (1.0 - strength * mask).astype(np.float32)
+
+
+def _glare(h: int, w: int, rng: random.Random) -> F32:
+    """A small map of how far a reflection pulls each pixel to white (at most ~0.45)."""
+    mask: F32 = np.zeros((h, w), dtype=np.float32)
+    centre = (round(rng.uniform(0.2, 0.8) * w), round(rng.uniform(0.15, 0.85) * h))
+    axes = (round(rng.uniform(0.08, 0.2) * w), round(rng.uniform(0.05, 0.15) * h))
+    cv2.ellipse(mask, centre, axes, rng.uniform(0, 180), 0, 360, 1.0, -1)
+    mask = cv2.GaussianBlur(mask, (0, 0), rng.uniform(0.03, 0.06) * w)
+    peak = float(mask.max()) or 1.0
+    return (mask / peak * rng.uniform(0.25, 0.45)).astype(np.float32)
+
+
+def _bend(paper: U8, alpha: U8, rng: random.Random) -> tuple[U8, U8]:
+    """A page that does not lie flat: text lines bow gently (a few pixels)."""
+    h, w = paper.shape[:2]
+    step = 16
+    sh, sw = h // step + 2, w // step + 2
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32) * step
+    amp = rng.uniform(0.002, 0.006) * w
+    waves = rng.uniform(0.4, 1.1)
+    phase = rng.uniform(0, 2 * math.pi)
+    dy = amp * np.sin(2 * math.pi * waves * xx / w + phase) * (0.6 + 0.4 * yy / h)
+    dx = 0.4 * amp * np.sin(2 * math.pi * rng.uniform(0.3, 0.8) * yy / h + rng.uniform(0, 6.3))
+    grid_y, grid_x = np.mgrid[0:h, 0:w].astype(np.float32)
+    small = cv2.merge([dx.astype(np.float32), dy.astype(np.float32)])
+    shift = cv2.resize(small, (sw * step, sh * step), interpolation=cv2.INTER_LINEAR)[:h, :w]
+    map_x = grid_x + shift[..., 0]
+    map_y = grid_y + shift[..., 1]
+    bent = cv2.remap(paper, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    bent_alpha = cv2.remap(alpha, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    return bent, bent_alpha

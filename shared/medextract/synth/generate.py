@@ -125,7 +125,7 @@ def generate_document(
     drawn = (
         forms.draw_prescription(rng) if chosen_type == "prescription" else forms.draw_record(rng)
     )
-    capture = plan_capture(rng, degrade)
+    capture = plan_capture(rng, degrade, extra=random.Random(f"{seed}:{index}:extra"))
 
     pages = drawn.pages
     fields = dict(drawn.fields)
