@@ -419,6 +419,8 @@ def _geometry(
         else np.zeros(2)
     )
 
+    # A phone frames the desk at 3:4, a little taller than the page.
+    frame_h = round(w * 4 / 3) if desk else h
     src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     x0, y0, x1, y1 = content
     printed = np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], dtype=np.float32)
@@ -426,12 +428,12 @@ def _geometry(
         theta = math.radians(angle)
         rot = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
         centre = np.array([w / 2, h / 2])
-        dst = ((src - centre) * scale) @ rot.T + centre + shift + jitter
+        dst = ((src - centre) * scale) @ rot.T + np.array([w / 2, frame_h / 2]) + shift + jitter
         matrix = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
         corners = cv2.perspectiveTransform(printed, matrix)[0]
         margin = 20
         inside_x = margin <= corners[:, 0].min() and corners[:, 0].max() <= w - margin
-        inside_y = margin <= corners[:, 1].min() and corners[:, 1].max() <= h - margin
+        inside_y = margin <= corners[:, 1].min() and corners[:, 1].max() <= frame_h - margin
         if inside_x and inside_y:
             break
         scale *= 0.98
@@ -444,13 +446,13 @@ def _geometry(
 
     flags = cv2.INTER_LINEAR
     warped = cv2.warpPerspective(
-        paper, matrix, (w, h), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+        paper, matrix, (w, frame_h), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0
     )
     mask = cv2.warpPerspective(
-        alpha, matrix, (w, h), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+        alpha, matrix, (w, frame_h), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0
     )
     if photo:
-        ground = _background(h, w, rng, nprng)
+        ground = _background(frame_h, w, rng, nprng)
         if desk:
             capture.note("background")
     elif "photocopy_blotches" in on:

@@ -74,9 +74,12 @@ _PDF_DATE = time.struct_time((2020, 1, 1, 0, 0, 0, 2, 1, 0))
 class GroundTruth(BaseModel):
     """What a perfect extraction of the generated document returns.
 
-    ``rotation`` is how far the stored page is turned clockwise from upright. In
-    ``fields``, ``None`` means the value is not in the file (page 2 of a record saved
-    as a single JPEG or PNG) and must come back missing.
+    ``ppi`` is the image's pixels per inch of the frame (the page's own resolution,
+    except that a photo on a desk shows the page at 84-93% of the frame, in a 3:4
+    frame, and a phone's JPEG may declare 72 dpi or none). ``rotation`` is how far
+    the stored page is turned clockwise from upright. In ``fields``, ``None`` means
+    the value is not in the file (page 2 of a record saved as a single JPEG or PNG)
+    and must come back missing.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -133,7 +136,13 @@ def generate_document(
         pages = pages[:1]
         fields.update({name: None for name in PAGE2_FIELDS})
     captured = [capture_page(page, capture, rng, nprng) for page in pages]
-    data = encode(captured, chosen_fmt, capture.ppi, rng, clean=not capture.applied)
+    # A phone's JPEG claims 72 dpi (or nothing) whatever the page's real resolution.
+    claimed: int | None = capture.ppi
+    if chosen_fmt == "jpeg" and capture.kind == "photo":
+        claimed = 72 if capture.extra.random() < 0.7 else None
+    data = encode(
+        captured, chosen_fmt, capture.ppi, rng, clean=not capture.applied, declared_ppi=claimed
+    )
     truth = GroundTruth(
         document_type=chosen_type,
         format=chosen_fmt,
@@ -148,9 +157,19 @@ def generate_document(
 
 
 def encode(
-    pages: list[Image.Image], fmt: str, ppi: int, rng: random.Random, clean: bool = False
+    pages: list[Image.Image],
+    fmt: str,
+    ppi: int,
+    rng: random.Random,
+    *,
+    clean: bool,
+    declared_ppi: int | None,
 ) -> bytes:
-    """The page images as one file of ``fmt``, with ``ppi`` recorded in it."""
+    """The page images (at ``ppi``) as one file of ``fmt``.
+
+    ``declared_ppi`` is the resolution the file states: ``ppi``, except for a phone's
+    JPEG, which says 72 or nothing (``None``).
+    """
     buf = io.BytesIO()
     first, rest = pages[0], pages[1:]
     if fmt == "pdf":
@@ -168,7 +187,11 @@ def encode(
             producer="medextract.synth",
         )
     elif fmt == "jpeg":
-        first.save(buf, "JPEG", quality=95 if clean else rng.randint(70, 92), dpi=(ppi, ppi))
+        quality = 95 if clean else rng.randint(70, 92)
+        if declared_ppi is None:
+            first.save(buf, "JPEG", quality=quality)
+        else:
+            first.save(buf, "JPEG", quality=quality, dpi=(declared_ppi, declared_ppi))
     elif fmt == "png":
         first.save(buf, "PNG", dpi=(ppi, ppi), compress_level=3)
     elif fmt == "tiff":
