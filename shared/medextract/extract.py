@@ -126,10 +126,8 @@ def parse(
             if readings[spec.name].field.needs_review:
                 again = form.read(spec, second, settings.review_threshold)
                 readings[spec.name] = _better(readings[spec.name], again)
-    fields = {name: r.field for name, r in readings.items()}
-    lines = {name: r.lines for name, r in readings.items()}
     read_again = read_again or MosaicReader(engine)
-    return cross_check(fields, lines, [r.prepared for r in reads], read_again)
+    return cross_check(form.specs, readings, [r.prepared for r in reads], read_again)
 
 
 @dataclass(frozen=True)

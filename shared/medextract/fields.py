@@ -20,7 +20,6 @@ from medextract.layout import Segment, token, tokens_match
 from medextract.ocr import Word
 from medextract.result import BoundingBox, ExtractedField, ReviewReason
 
-
 # A value to the right of its label lies within this fraction of the page width.
 RIGHT_GAP = 0.12
 # Lines of one multi-line value are never further apart than this many line heights.
@@ -357,17 +356,19 @@ class FormEngine:
         found = self.locate(spec, pages)
         if found is None or not found.words:
             return Reading(missing_field(), [])
-        texts = found.line_texts()
-        if spec.many:
-            parts = [spec.normalise(t) for t in texts]
-            value: Any = [p.value for p in parts]
-            text = "\n".join(texts)
-            norm = Normalised(value, ok=all(p.ok for p in parts) and bool(parts))
-        else:
-            text = spec.join.join(texts)
-            norm = spec.normalise(text)
+        norm, text = typed(spec, found.line_texts())
         lines = [(found.page, line) for line in found.lines if line]
         return Reading(score_field(norm, text, found, threshold), lines)
+
+
+def typed(spec: FieldSpec, texts: Sequence[str]) -> tuple[Normalised, str]:
+    """The field's typed value and its text, from the text of each of its lines."""
+    if spec.many:
+        parts = [spec.normalise(t) for t in texts]
+        value: Any = [p.value for p in parts]
+        return Normalised(value, ok=all(p.ok for p in parts) and bool(parts)), "\n".join(texts)
+    text = spec.join.join(texts)
+    return spec.normalise(text), text
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from medextract.fields import clean_text
+from medextract.fields import FieldSpec, Reading, clean_text, typed
 from medextract.ocr import OcrEngine, Word
 from medextract.preprocess import PreparedPage
 from medextract.result import ExtractedField, ReviewReason
@@ -78,20 +78,24 @@ class ReadAgain(Protocol):
 
 
 def cross_check(
-    fields: dict[str, ExtractedField],
-    lines: dict[str, list[tuple[int, list[Word]]]],
+    specs: Sequence[FieldSpec],
+    readings: dict[str, Reading],
     pages: Sequence[PreparedPage],
     read_again: ReadAgain,
 ) -> dict[str, ExtractedField]:
-    """Flag every unflagged field whose lines read differently the second time.
+    """Each confident field, checked against a second reading of its lines.
 
-    ``lines`` maps a field name to its (page, words) lines from the first reading.
+    Where the second reading types to the same value, the field stands. Where it
+    differs, the field is flagged ``VARIANTS_DISAGREE`` and takes the second
+    reading's value when that has the field's shape: the enlarged grey crop is the
+    better-resolved image (on the tuning corpus it was right in 6 of 7 such cases).
     """
+    fields = {name: r.field for name, r in readings.items()}
     crops = []
-    for name, field in fields.items():
-        if field.needs_review or not lines.get(name):
+    for name, reading in readings.items():
+        if reading.field.needs_review:
             continue
-        for i, (page, words) in enumerate(lines[name]):
+        for i, (page, words) in enumerate(reading.lines):
             box = (
                 min(w.left for w in words), min(w.top for w in words),
                 max(w.right for w in words), max(w.bottom for w in words),
@@ -99,15 +103,21 @@ def cross_check(
             crops.append(LineCrop(name, i, clean_text(" ".join(w.text for w in words)), page, box))
     if not crops:
         return fields
-    checked = dict(fields)
+    again: dict[str, list[str]] = {}
     for crop, text in zip(crops, read_again(crops, pages), strict=True):
-        if text != crop.text:
-            field = checked[crop.field]
-            if ReviewReason.VARIANTS_DISAGREE not in field.review_reasons:
-                checked[crop.field] = field.model_copy(
-                    update={
-                        "needs_review": True,
-                        "review_reasons": [*field.review_reasons, ReviewReason.VARIANTS_DISAGREE],
-                    }
-                )
-    return checked
+        again.setdefault(crop.field, []).append(text)
+    for spec in specs:
+        if spec.name not in again:
+            continue
+        field = fields[spec.name]
+        norm, text = typed(spec, again[spec.name])
+        if norm.value == field.value:
+            continue
+        update: dict[str, object] = {
+            "needs_review": True,
+            "review_reasons": [*field.review_reasons, ReviewReason.VARIANTS_DISAGREE],
+        }
+        if norm.ok:
+            update.update(value=norm.value, text=text, iso=norm.iso)
+        fields[spec.name] = field.model_copy(update=update)
+    return fields
