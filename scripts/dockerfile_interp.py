@@ -33,6 +33,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 DEBIAN_MIRROR = os.environ.get("IMAGE_CHECK_MIRROR", "http://deb.debian.org/debian")
 DEBIAN_SECURITY_MIRROR = os.environ.get(
@@ -340,13 +341,22 @@ def _slim_excludes() -> tuple[list[str], list[str]]:
 
 
 _CONTAINER_APT_CONF = {
-    "etc/apt/apt.conf.d/docker-clean": 'Dir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n',
+    # "apt-get clean" after every install, as the published images do.
+    "etc/apt/apt.conf.d/docker-clean": (
+        'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb '
+        '/var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };\n'
+        'APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb '
+        '/var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };\n'
+        'Dir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n'
+    ),
     "etc/apt/apt.conf.d/docker-gzip-indexes": 'Acquire::GzipIndexes "true";\n',
     "etc/apt/apt.conf.d/docker-no-languages": 'Acquire::Languages "none";\n',
     "etc/apt/apt.conf.d/docker-autoremove-suggests": (
         'Apt::AutoRemove::SuggestsImportant "false";\n'
     ),
     "etc/dpkg/dpkg.cfg.d/docker-apt-speedup": "force-unsafe-io\n",
+    # No service starts inside an image build.
+    "usr/sbin/policy-rc.d": "#!/bin/sh\nexit 101\n",
 }
 
 
@@ -398,6 +408,7 @@ def build_debian_base(root: Path, suite: str, slim: bool, log: Log) -> None:
     for rel, text in _CONTAINER_APT_CONF.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
+        (root / rel).chmod(0o755 if text.startswith("#!") else 0o644)
     if slim:
         _slimify(root)
     for pattern in ("var/lib/apt/lists/*", "var/cache/apt/*.bin", "var/cache/apt/archives/*.deb"):
@@ -414,8 +425,8 @@ BASES = {
     "debian:bookworm-slim": ("bookworm", True),
     "debian:bookworm": ("bookworm", False),
 }
-BASE_RECIPE_VERSION = "3"
-SNAPSHOT_MIN_SECONDS = 5.0
+BASE_RECIPE_VERSION = "4"
+SNAPSHOT_MIN_SECONDS = 15.0
 
 
 # --------------------------------------------------------------------------- the build
@@ -526,10 +537,8 @@ def _plan(
             for src in srcs:
                 is_dir = (context.root / src).is_dir()
                 for rel, f in context.sources(src):
-                    if is_dir or to_dir:
-                        target = os.path.join(dest, rel)
-                    else:
-                        target = dest
+                    # A directory's contents, or a file into a directory, or a file renamed.
+                    target = os.path.join(dest, rel) if is_dir or to_dir else dest
                     plan.append((f, target))
             action = "copy"
             payload = plan
@@ -632,7 +641,7 @@ def build(
                 shutil.copy2(f, out, follow_symlinks=False)
                 os.chown(out, 0, 0, follow_symlinks=False)
         elif step.action == "run":
-            argv, env, cwd = step.payload  # type: ignore[misc]
+            argv, env, cwd = cast(tuple[list[str], dict[str, str], str], step.payload)
             log(f"RUN {' '.join(argv[2:] if argv[:2] == ['/bin/sh', '-c'] else argv)[:140]}")
             (work / cwd.lstrip("/")).mkdir(parents=True, exist_ok=True)
             resolv = work / "etc/resolv.conf"
@@ -641,10 +650,22 @@ def build(
             try:
                 cmd = chroot_argv(work, argv, cwd=cwd, tmpfs=["/mnt"], files=build_files)
                 t0 = time.monotonic()
-                subprocess.run(cmd, env={"HOME": "/root", **env, **(build_env or {})}, check=True)
+                # The step's output goes to a log, shown when it fails (as BuildKit does).
+                with open(cache / "run.log", "wb") as out:
+                    subprocess.run(
+                        cmd,
+                        env={"HOME": "/root", **env, **(build_env or {})},
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                        check=True,
+                    )
                 log(f"  done in {time.monotonic() - t0:.0f}s")
             except subprocess.CalledProcessError as exc:
-                raise RecipeError(f"{step.ins} failed with exit code {exc.returncode}") from exc
+                tail = (cache / "run.log").read_text(errors="replace").splitlines()[-40:]
+                raise RecipeError(
+                    f"{step.ins} failed with exit code {exc.returncode}; its output ends:\n"
+                    + "\n".join(tail)
+                ) from exc
             finally:
                 if saved is None:
                     resolv.unlink(missing_ok=True)

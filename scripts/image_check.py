@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dockerfile_interp import Context, Image, Log, RecipeError, build
-from image_checks import CheckFailed, run_checks
+from image_checks import CheckFailed, Tally, run_checks
 
 REPO = Path(__file__).resolve().parent.parent
 DOCKERFILE = REPO / "functions/extract/Dockerfile"
@@ -118,19 +118,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-only", action="store_true", help="build the root and stop")
     opts = parser.parse_args(argv)
     log = Log()
+    tally = Tally()
     try:
         check_requirements(log)
+        tally.passed += 1
         check_arm64_wheels(log)
+        tally.passed += 1
         with locked(opts.cache):
             image = build_image(opts.cache, log)
+            tally.passed += 1
             log(f"root: {image.root} (command: {' '.join(image.command)})")
             if opts.build_only:
                 return 0
-            run_checks(image, log)
+            run_checks(image, log, tally)
     except (RecipeError, CheckFailed) as exc:
         log(f"FAILED: {exc}")
+        print(tally.line(failed=1))
         return 1
-    log("image-check passed")
+    print(tally.line(failed=0))
     return 0
 
 

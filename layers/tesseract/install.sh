@@ -23,6 +23,7 @@ apt-get install -y -qq --no-install-recommends \
     "tesseract-ocr-eng=$TESSDATA_VERSION" \
     "tesseract-ocr-osd=$TESSDATA_VERSION" \
     "poppler-utils=$POPPLER_VERSION"
+apt-get clean
 rm -rf /var/lib/apt/lists/*
 
 # Fail the build, not the first invocation, if the layer is unusable.
