@@ -57,8 +57,10 @@ class AgreeingReader:
         self.crops: list = []
 
     def __call__(self, crops, pages):
+        from medextract.verify import Reread
+
         self.crops.extend(crops)
-        return [crop.text for crop in crops]
+        return [Reread(crop.text, 0.95) for crop in crops]
 
 
 class DisagreeingReader(AgreeingReader):
@@ -69,5 +71,8 @@ class DisagreeingReader(AgreeingReader):
         self.field = field
 
     def __call__(self, crops, pages):
-        texts = super().__call__(crops, pages)
-        return [t + "?" if c.field == self.field else t for c, t in zip(crops, texts, strict=True)]
+        rereads = super().__call__(crops, pages)
+        return [
+            r.__class__(r.text + "?", r.confidence) if c.field == self.field else r
+            for c, r in zip(crops, rereads, strict=True)
+        ]

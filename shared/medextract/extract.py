@@ -114,20 +114,21 @@ def parse(
     form = FormEngine(SPECS[doc_type], EXTRA_LABELS[doc_type])
     texts = [r.text for r in reads]
     readings = {spec.name: form.read(spec, texts, settings.review_threshold) for spec in form.specs}
-    # A weak core field, or any missing one (tesseract can drop a whole line), earns a
-    # second reading of the pages; every flagged field then takes the better reading.
-    retry = any(
-        r.field.needs_review and (spec.core or r.field.value is None)
-        for spec, r in ((s, readings[s.name]) for s in form.specs)
-    )
-    if retry:
+    # A missing field (tesseract can drop a whole line) earns a second reading of the
+    # whole page, in another variant; fields that are present are re-read by region
+    # in ``cross_check``.
+    missing = [
+        s for s in form.specs
+        if readings[s.name].field.value is None and (s.page or 1) <= len(reads)
+    ]
+    if missing:
         second = [_second_reading(r, engine) for r in reads]
-        for spec in form.specs:
-            if readings[spec.name].field.needs_review:
-                again = form.read(spec, second, settings.review_threshold)
-                readings[spec.name] = _better(readings[spec.name], again)
+        for spec in missing:
+            again = form.read(spec, second, settings.review_threshold)
+            readings[spec.name] = _better(readings[spec.name], again)
     read_again = read_again or MosaicReader(engine)
-    return cross_check(form.specs, readings, [r.prepared for r in reads], read_again)
+    pages = [r.prepared for r in reads]
+    return cross_check(form.specs, readings, pages, read_again, settings.review_threshold)
 
 
 @dataclass(frozen=True)

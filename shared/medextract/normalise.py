@@ -40,7 +40,7 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def text(pattern: str, min_len: int = 2):  # noqa: ANN201 - returns a Normaliser
+def text(pattern: str, min_len: int = 2):
     compiled = re.compile(pattern)
 
     def normalise(value: str) -> Normalised:
@@ -62,7 +62,7 @@ MEDICINE = text(
 )
 
 
-def date_numeric(order: str):  # noqa: ANN201
+def date_numeric(order: str):
     """'3/7/2021' (order "mdy") or '17/12/2020' (order "dmy"), kept as printed."""
 
     def normalise(value: str) -> Normalised:
@@ -107,7 +107,7 @@ def phone(value: str) -> Normalised:
     return Normalised(shaped, ok=fixed.strip() in (shaped, shaped.replace(" ", "")))
 
 
-def integer(low: int, high: int):  # noqa: ANN201
+def integer(low: int, high: int):
     def normalise(value: str) -> Normalised:
         fixed = digits_only(value)
         m = re.fullmatch(r"(\d{1,4})(?: ?(?:kg|cm|lbs?|in))?", fixed.strip())

@@ -1,11 +1,18 @@
-"""A second opinion on every value that would otherwise go unflagged.
+"""A second opinion on every value, read from a better-resolved crop.
 
 Tesseract is sometimes sure and wrong ("Raieigh", "Biue", a comma read as a full
-stop). So each confident value's lines are cut from the page's grey image (not the
-binary one the first reading used), enlarged, stacked into one mosaic and read in a
-single extra tesseract call. A value whose second reading differs is flagged
-``VARIANTS_DISAGREE``. One call on a few per cent of the page's pixels keeps this
-cheap; its cost is in ``make bench``'s seconds per page.
+stop), and sometimes unsure and right. So each value's lines are cut from the page's
+grey image (not the binary one the first reading used), enlarged, stacked into one
+mosaic and read in a single extra tesseract call. Then one rule, for both readings:
+
+- they type to the same value and one of them is confident: the value stands,
+  unflagged (a weak first reading is confirmed by a confident second one);
+- they differ: the field is flagged ``VARIANTS_DISAGREE`` and takes the second
+  reading's value when that has the field's shape (on the tuning corpus the enlarged
+  crop was right in 6 of 7 such cases).
+
+One call on a few per cent of the page's pixels keeps this cheap; its cost is in
+``make bench``'s seconds per page.
 """
 
 from __future__ import annotations
@@ -61,20 +68,36 @@ def _band_text(words: Sequence[Word], band: tuple[int, int]) -> str:
     return clean_text(" ".join(w.text for w in inside))
 
 
+@dataclass(frozen=True)
+class Reread:
+    text: str
+    confidence: float  # the weakest word's, 0 when nothing was read
+
+
 class MosaicReader:
     """Reads every crop again, in one tesseract call on a mosaic of the crops."""
 
     def __init__(self, engine: OcrEngine) -> None:
         self._engine = engine
 
-    def __call__(self, crops: Sequence[LineCrop], pages: Sequence[PreparedPage]) -> list[str]:
+    def __call__(self, crops: Sequence[LineCrop], pages: Sequence[PreparedPage]) -> list[Reread]:
         canvas, bands = _mosaic(crops, pages)
         words = self._engine.words(canvas, psm=6)
-        return [_band_text(words, band) for band in bands]
+        return [_band_reading(words, band) for band in bands]
+
+
+def _band_reading(words: Sequence[Word], band: tuple[int, int]) -> Reread:
+    inside = sorted((w for w in words if band[0] <= w.cy <= band[1]), key=lambda w: w.left)
+    text = clean_text(" ".join(w.text for w in inside))
+    return Reread(text, min((w.conf for w in inside), default=0.0))
 
 
 class ReadAgain(Protocol):
-    def __call__(self, crops: Sequence[LineCrop], pages: Sequence[PreparedPage]) -> list[str]: ...
+    def __call__(self, crops: Sequence[LineCrop], pages: Sequence[PreparedPage]) -> list[Reread]: ...
+
+
+# Only these reasons can be cleared by a confirming second reading.
+_CLEARABLE = {ReviewReason.LOW_OCR_CONFIDENCE}
 
 
 def cross_check(
@@ -82,19 +105,12 @@ def cross_check(
     readings: dict[str, Reading],
     pages: Sequence[PreparedPage],
     read_again: ReadAgain,
+    threshold: float,
 ) -> dict[str, ExtractedField]:
-    """Each confident field, checked against a second reading of its lines.
-
-    Where the second reading types to the same value, the field stands. Where it
-    differs, the field is flagged ``VARIANTS_DISAGREE`` and takes the second
-    reading's value when that has the field's shape: the enlarged grey crop is the
-    better-resolved image (on the tuning corpus it was right in 6 of 7 such cases).
-    """
+    """Every field with lines, checked against a second reading of them."""
     fields = {name: r.field for name, r in readings.items()}
     crops = []
     for name, reading in readings.items():
-        if reading.field.needs_review:
-            continue
         for i, (page, words) in enumerate(reading.lines):
             box = (
                 min(w.left for w in words), min(w.top for w in words),
@@ -103,21 +119,28 @@ def cross_check(
             crops.append(LineCrop(name, i, clean_text(" ".join(w.text for w in words)), page, box))
     if not crops:
         return fields
-    again: dict[str, list[str]] = {}
-    for crop, text in zip(crops, read_again(crops, pages), strict=True):
-        again.setdefault(crop.field, []).append(text)
+    again: dict[str, list[Reread]] = {}
+    for crop, reread in zip(crops, read_again(crops, pages), strict=True):
+        again.setdefault(crop.field, []).append(reread)
     for spec in specs:
-        if spec.name not in again:
-            continue
-        field = fields[spec.name]
-        norm, text = typed(spec, again[spec.name])
-        if norm.value == field.value:
-            continue
-        update: dict[str, object] = {
-            "needs_review": True,
-            "review_reasons": [*field.review_reasons, ReviewReason.VARIANTS_DISAGREE],
-        }
-        if norm.ok:
-            update.update(value=norm.value, text=text, iso=norm.iso)
-        fields[spec.name] = field.model_copy(update=update)
+        if spec.name in again:
+            fields[spec.name] = _judge(fields[spec.name], spec, again[spec.name], threshold)
     return fields
+
+
+def _judge(field: ExtractedField, spec: FieldSpec, rereads: list[Reread], threshold: float) -> ExtractedField:
+    norm, text = typed(spec, [r.text for r in rereads])
+    confidence = min(r.confidence for r in rereads)
+    if norm.value == field.value:
+        if field.needs_review and norm.ok and confidence >= threshold and set(field.review_reasons) <= _CLEARABLE:
+            return field.model_copy(
+                update={"needs_review": False, "review_reasons": [], "confidence": round(confidence, 3)}
+            )
+        return field
+    reasons = [*field.review_reasons]
+    if ReviewReason.VARIANTS_DISAGREE not in reasons:
+        reasons.append(ReviewReason.VARIANTS_DISAGREE)
+    update: dict[str, object] = {"needs_review": True, "review_reasons": reasons}
+    if norm.ok:
+        update.update(value=norm.value, text=text, iso=norm.iso)
+    return field.model_copy(update=update)

@@ -66,16 +66,32 @@ def test_confident_value_read_differently_the_second_time_is_flagged():
     fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), reader)
     assert fields["patient_address"].review_reasons == [ReviewReason.VARIANTS_DISAGREE]
     assert not fields["patient_name"].needs_review
-    assert {c.field for c in reader.crops} == set(fields)  # every confident field was checked
+    assert {c.field for c in reader.crops} == set(fields)  # every field was read again
 
 
-def test_weak_core_field_is_read_again_and_stays_flagged_when_still_weak():
-    engine = ReplayEngine(prescription_words(name_conf=0.4))
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(engine._words)], engine, settings(), AgreeingReader())
-    assert engine.calls == [4]  # one second reading, block segmentation
-    name = fields["patient_name"]
-    assert name.needs_review
-    assert ReviewReason.LOW_OCR_CONFIDENCE in name.review_reasons
+def test_weak_field_confirmed_by_a_confident_second_reading_is_not_flagged():
+    words = prescription_words(name_conf=0.4)
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), AgreeingReader())
+    assert fields["patient_name"].value == "Mary O'Neil"
+    assert not fields["patient_name"].needs_review
+    assert fields["patient_name"].confidence == 0.95
+
+
+def test_weak_field_read_differently_the_second_time_stays_flagged():
+    words = prescription_words(name_conf=0.4)
+    reader = DisagreeingReader("patient_name")
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), reader)
+    assert fields["patient_name"].needs_review
+    assert set(fields["patient_name"].review_reasons) == {
+        ReviewReason.LOW_OCR_CONFIDENCE, ReviewReason.VARIANTS_DISAGREE,
+    }
+
+
+def test_missing_field_earns_a_second_reading_of_the_page():
+    words = [w for w in prescription_words() if not w.text.startswith(("Refill", "_2_", "times"))]
+    engine = ReplayEngine(words)
+    parse(DocumentType.PRESCRIPTION, [read_of(words)], engine, settings(), AgreeingReader())
+    assert engine.calls == [4]  # one full second reading, block segmentation
 
 
 def test_missing_field_is_null_and_flagged():
