@@ -131,7 +131,11 @@ def starts_with_label(segment: Segment, labels: Sequence[str]) -> bool:
 def find_label_at_start(segment: Segment, label: str) -> bool:
     wanted = label_tokens(label)
     seen = [t for t in (token(w.text) for w in segment.words) if t]
-    if len(seen) < len(wanted) or not wanted:
+    if not wanted or not seen:
+        return False
+    if len(wanted) > 1 and tokens_match(seen[0], "".join(wanted)):
+        return True  # the label read as one word: "InCaseofEmergency"
+    if len(seen) < len(wanted):
         return False
     misses = sum(not tokens_match(s, w) for s, w in zip(seen, wanted, strict=False))
     return misses <= len(wanted) // 4 and tokens_match(seen[0], wanted[0])

@@ -131,3 +131,13 @@ def test_value_on_the_line_below_its_label_is_found():
     engine = FormEngine(SPECS[DocumentType.PATIENT_DETAILS])
     spec = next(s for s in engine.specs if s.name == "policy_number")
     assert engine.read(spec, [page], 0.8).field.value == "00012345"
+
+
+def test_heading_read_as_one_word_still_ends_the_section_above_it():
+    words = line_words("Patient Information", 100) + line_words("Name: Ann Lee", 150)
+    words += line_words("Address: 1 Elm Street", 200) + line_words("Boston, MA 02126", 250, left=250)
+    words += line_words("InCaseofEmergency", 300)
+    page = PageText(1, WIDTH, HEIGHT, build_segments(words, 1, WIDTH, HEIGHT))
+    engine = FormEngine(SPECS[DocumentType.PATIENT_DETAILS])
+    spec = next(s for s in engine.specs if s.name == "patient_address")
+    assert engine.read(spec, [page], 0.8).field.value == "1 Elm Street, Boston, MA 02126"
