@@ -1,19 +1,23 @@
 """Turn a clean 300 ppi page into what a clinic receives: a phone photo or a scan.
 
-Each document gets a ``Capture`` plan (how it was captured, which degradations,
-the resolution and rotation), then every page goes through the same physical order:
+Each document gets a ``Capture`` plan (photo, scan or clean; which degradations; the
+resolution and rotation), then every page goes through the same physical order:
 
 1. the paper itself: fold lines, photocopy blotches at the edges, a curled corner;
-2. the camera or scanner geometry: skew, mild perspective, the desk around the page;
-3. resampling to the target resolution (150-330 ppi);
-4. light and sensor: a hand or phone shadow, a colour cast, low contrast, vignetting,
-   defocus blur, sensor noise, JPEG artefacts;
+2. resampling to the target resolution (150-330 ppi), and a page that does not lie flat;
+3. the camera or scanner geometry: skew, mild perspective, the desk around the page
+   (a phone frames it at 3:4);
+4. light and sensor: a hand or phone shadow, a lamp's glare, a colour cast, low
+   contrast, vignetting, defocus or motion blur, sensor noise, JPEG artefacts;
 5. a quarter-turn rotation for pages fed or photographed sideways.
 
 Every effect keeps the text legible to a person: shadows darken the paper to no
-less than about 45% of its brightness, blotches and curls are kept off the printed
-area (found from the page's own ink), and skew plus perspective never push printed
-text out of the frame.
+less than about 45% of its brightness, glare lifts it at most ~45% toward white,
+blotches and curls are kept off the printed area (found from the page's own ink),
+and skew plus perspective never push printed text out of the frame.
+
+``KIND_WEIGHTS``, ``DEGRADATION_P``, ``EXTRA_P`` and ``ROTATION_P`` are the whole
+recipe; the names a document got are listed, sorted, in its ground truth.
 """
 
 from __future__ import annotations
