@@ -25,7 +25,6 @@ from typing import Any
 
 import cv2
 import numpy as np
-
 from medextract.documents import load
 from medextract.errors import MedextractError
 from medextract.extract import extract
@@ -37,7 +36,10 @@ from medextract.synth import generate_document
 CORE = {
     "prescription": {"patient_name", "patient_address", "medicines", "directions", "refills"},
     "patient_details": {
-        "patient_name", "phone_number", "medical_problems", "hepatitis_b_vaccination",
+        "patient_name",
+        "phone_number",
+        "medical_problems",
+        "hepatitis_b_vaccination",
     },
 }
 
@@ -61,7 +63,8 @@ def plain_tesseract_seconds(data: bytes) -> list[float]:
             start = time.perf_counter()
             subprocess.run(
                 [settings.tesseract_cmd, str(path), "-", "--psm", "3"],
-                check=True, capture_output=True,
+                check=True,
+                capture_output=True,
             )
             seconds.append(time.perf_counter() - start)
     return seconds
@@ -110,7 +113,10 @@ def main() -> int:
                 wrong_unflagged.append(f"{doc.filename}:{spec.name}")
             if not ok and args.verbose:
                 mark = "flagged" if review else "UNFLAGGED"
-                print(f"  {mark} {doc.filename} {spec.name}: want {want!r} got {got!r}", file=sys.stderr)
+                print(
+                    f"  {mark} {doc.filename} {spec.name}: want {want!r} got {got!r}",
+                    file=sys.stderr,
+                )
 
     print(f"{'type':16} {'field':24} {'exact':>7} {'n':>4}  core")
     core_hits: list[bool] = []

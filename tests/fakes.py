@@ -7,11 +7,12 @@ import stat
 from pathlib import Path
 
 import numpy as np
-
 from medextract.ocr import Word
 
 
-def line_words(text: str, top: int, left: int = 100, conf: float = 0.95, height: int = 30) -> list[Word]:
+def line_words(
+    text: str, top: int, left: int = 100, conf: float = 0.95, height: int = 30
+) -> list[Word]:
     """Words laid out left to right on one row, 20 px per character."""
     words, x = [], left
     for part in text.split():
@@ -41,9 +42,7 @@ def fake_tesseract(tmp_path: Path, body: str) -> str:
     """An executable standing in for tesseract; ``--version`` always answers."""
     path = tmp_path / "tesseract"
     path.write_text(
-        "#!/bin/sh\n"
-        'if [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\n'
-        f"{body}\n"
+        f'#!/bin/sh\nif [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\n{body}\n'
     )
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     assert os.access(path, os.X_OK)

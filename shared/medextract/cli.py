@@ -23,7 +23,9 @@ SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 def _inputs(paths: Sequence[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+            )
         else:
             yield path
 
@@ -40,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the form, or auto to classify (default)",
     )
     run.add_argument("--out", type=Path, help="write NAME.json per file into this folder")
-    run.add_argument("--overlay", type=Path, metavar="PNG", help="draw the fields on the page (one file only)")
+    run.add_argument(
+        "--overlay", type=Path, metavar="PNG", help="draw the fields on the page (one file only)"
+    )
     commands.add_parser("schema", help="print the result JSON Schema")
     return parser
 
@@ -81,7 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = max(status, 66)
             continue
         except MedextractError as exc:
-            progress.write(f"medextract: {path}: {exc.reason.value}: {exc.message}", file=sys.stderr)
+            progress.write(
+                f"medextract: {path}: {exc.reason.value}: {exc.message}", file=sys.stderr
+            )
             status = max(status, exc.exit_code)
             continue
         result = extraction.result

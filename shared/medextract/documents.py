@@ -11,6 +11,7 @@ import io
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -48,7 +49,8 @@ def sniff(data: bytes) -> str:
 def load(data: bytes, settings: Settings) -> LoadedDocument:
     if len(data) > settings.max_file_bytes:
         raise InputError(
-            Reason.FILE_TOO_LARGE, f"file is {len(data)} bytes; the limit is {settings.max_file_bytes}"
+            Reason.FILE_TOO_LARGE,
+            f"file is {len(data)} bytes; the limit is {settings.max_file_bytes}",
         )
     media_type = sniff(data)
     if media_type == "application/pdf":
@@ -60,9 +62,7 @@ def load(data: bytes, settings: Settings) -> LoadedDocument:
 
 def _check_page_count(count: int, settings: Settings) -> None:
     if count > settings.max_pages:
-        raise InputError(
-            Reason.TOO_MANY_PAGES, f"{count} pages; the limit is {settings.max_pages}"
-        )
+        raise InputError(Reason.TOO_MANY_PAGES, f"{count} pages; the limit is {settings.max_pages}")
 
 
 def _check_pixels(width: int, height: int, page: int, settings: Settings) -> None:
@@ -83,11 +83,18 @@ def _load_pdf(data: bytes, settings: Settings) -> list[Image.Image]:
         PopplerNotInstalledError,
     )
 
-    poppler = str(settings.poppler_path) if settings.poppler_path else None
+    # pdf2image finds poppler on PATH unless told otherwise.
+    poppler: dict[str, Any] = (
+        {"poppler_path": str(settings.poppler_path)} if settings.poppler_path else {}
+    )
     try:
-        info = pdfinfo_from_bytes(data, poppler_path=poppler, timeout=round(settings.ocr_timeout_seconds))
+        info = pdfinfo_from_bytes(
+            data, timeout=round(settings.ocr_timeout_seconds), **poppler
+        )
     except PDFInfoNotInstalledError as exc:
-        raise ConfigurationError(Reason.PDF_RENDERER_MISSING, "pdfinfo (poppler) not found") from exc
+        raise ConfigurationError(
+            Reason.PDF_RENDERER_MISSING, "pdfinfo (poppler) not found"
+        ) from exc
     except (PDFPageCountError, PDFSyntaxError) as exc:
         if "password" in str(exc).lower():
             raise InputError(Reason.ENCRYPTED_PDF, "the PDF is password-protected") from exc
@@ -107,12 +114,14 @@ def _load_pdf(data: bytes, settings: Settings) -> list[Image.Image]:
         pages = convert_from_bytes(
             data,
             dpi=settings.render_dpi,
-            poppler_path=poppler,
+            **poppler,
             grayscale=False,
             timeout=round(settings.ocr_timeout_seconds * count),
         )
     except PopplerNotInstalledError as exc:
-        raise ConfigurationError(Reason.PDF_RENDERER_MISSING, "pdftoppm (poppler) not found") from exc
+        raise ConfigurationError(
+            Reason.PDF_RENDERER_MISSING, "pdftoppm (poppler) not found"
+        ) from exc
     except (PDFPageCountError, PDFSyntaxError) as exc:
         raise InputError(Reason.CORRUPT_DOCUMENT, "the PDF is damaged or truncated") from exc
     except PDFPopplerTimeoutError as exc:

@@ -52,7 +52,9 @@ class PageRead:
     @property
     def text(self) -> PageText:
         height, width = self.prepared.binary.shape
-        return PageText(self.number, width, height, build_segments(self.words, self.number, width, height))
+        return PageText(
+            self.number, width, height, build_segments(self.words, self.number, width, height)
+        )
 
     @property
     def confidence(self) -> float:
@@ -97,7 +99,9 @@ def _better(first: Reading, second: Reading) -> Reading:
     reasons = list(a.review_reasons)
     if b.value is not None and ReviewReason.VARIANTS_DISAGREE not in reasons:
         reasons.append(ReviewReason.VARIANTS_DISAGREE)
-    return Reading(a.model_copy(update={"review_reasons": reasons, "needs_review": True}), first.lines)
+    return Reading(
+        a.model_copy(update={"review_reasons": reasons, "needs_review": True}), first.lines
+    )
 
 
 def parse(
@@ -118,7 +122,8 @@ def parse(
     # whole page, in another variant; fields that are present are re-read by region
     # in ``cross_check``.
     missing = [
-        s for s in form.specs
+        s
+        for s in form.specs
         if readings[s.name].field.value is None and (s.page or 1) <= len(reads)
     ]
     if missing:
@@ -191,7 +196,9 @@ def extract_pages(
     fields = parse(final_type, reads, engine, settings)
     end = time.perf_counter()
 
-    needs_review = final_type is DocumentType.UNKNOWN or any(f.needs_review for f in fields.values())
+    needs_review = final_type is DocumentType.UNKNOWN or any(
+        f.needs_review for f in fields.values()
+    )
     result = Result(
         source=Source(
             name=name,

@@ -223,7 +223,9 @@ class FormEngine:
             return make(below) if below else None
         if spec.locate is Locate.LINES_AFTER:
             lines: list[list[Word]] = []
-            rest = self._keep(spec, cut_at_labels(seg.words[after:], others)) if spec.same_row else []
+            rest = (
+                self._keep(spec, cut_at_labels(seg.words[after:], others)) if spec.same_row else []
+            )
             if rest:
                 lines.append(rest)
             stops = spec.stop or tuple(others)
@@ -272,14 +274,18 @@ class FormEngine:
     @staticmethod
     def _right_neighbour(seg: Segment, segs: Sequence[Segment]) -> Segment | None:
         candidates = [
-            s for s in segs
-            if s.left > seg.right and abs(s.cy - seg.cy) < 0.6 * seg.height
+            s
+            for s in segs
+            if s.left > seg.right
+            and abs(s.cy - seg.cy) < 0.6 * seg.height
             and s.left - seg.right < RIGHT_GAP * seg.page_width
         ]
         return min(candidates, key=lambda s: s.left) if candidates else None
 
     @staticmethod
-    def _below(seg: Segment, segs: Sequence[Segment], count: int, labels: Sequence[str]) -> list[list[Word]]:
+    def _below(
+        seg: Segment, segs: Sequence[Segment], count: int, labels: Sequence[str]
+    ) -> list[list[Word]]:
         lines: list[list[Word]] = []
         bottom = seg.bottom
         for other in segs[seg.index + 1 :]:
@@ -298,7 +304,9 @@ class FormEngine:
         return lines
 
     @staticmethod
-    def _column_below(seg: Segment, segs: Sequence[Segment], stops: Sequence[str]) -> list[list[Word]]:
+    def _column_below(
+        seg: Segment, segs: Sequence[Segment], stops: Sequence[str]
+    ) -> list[list[Word]]:
         lines = []
         limit = seg.left + 0.3 * seg.page_width
         for other in segs[seg.index + 1 :]:
@@ -320,7 +328,9 @@ class FormEngine:
             return []
         return line
 
-    def _sections(self, lines: list[list[Word]], labels: Sequence[str]) -> dict[str, list[list[Word]]]:
+    def _sections(
+        self, lines: list[list[Word]], labels: Sequence[str]
+    ) -> dict[str, list[list[Word]]]:
         """Lines under a heading, grouped by the sub-label they follow ("" before any)."""
         groups: dict[str, list[list[Word]]] = {"": []}
         key = ""
@@ -336,7 +346,9 @@ class FormEngine:
                 groups.setdefault(key, []).append(line)
         return groups
 
-    def _pick(self, spec: FieldSpec, lines: list[list[Word]], labels: Sequence[str]) -> list[list[Word]]:
+    def _pick(
+        self, spec: FieldSpec, lines: list[list[Word]], labels: Sequence[str]
+    ) -> list[list[Word]]:
         groups = self._sections(lines, labels)
         if spec.sublabel and len(groups) > 1:
             # The form prints sub-labels here: the value is what follows its own.
@@ -347,9 +359,11 @@ class FormEngine:
             return [line for line, t in zip(lines, texts, strict=True) if spec.normalise(t).ok][:1]
         # "first" and "rest" skip lines that another UNDER_HEADING spec claims by pattern.
         claimed = {
-            i for s in self.specs
+            i
+            for s in self.specs
             if s.locate is Locate.UNDER_HEADING and s.pick == "match" and s.label == spec.label
-            for i, t in enumerate(texts) if s.normalise(t).ok
+            for i, t in enumerate(texts)
+            if s.normalise(t).ok
         }
         free = [line for i, line in enumerate(lines) if i not in claimed and texts[i]]
         if spec.pick == "first":

@@ -18,9 +18,17 @@ _MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
@@ -51,7 +59,9 @@ def text(pattern: str, min_len: int = 2):
 
 # A person's name: two to five words, each capitalised; initials and O'Neil-Smith allowed.
 PERSON = text(r"(?:Dr\.? )?[A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,4}")
-PRESCRIBER = text(r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? [A-Z][A-Za-z.]{1,5}")
+PRESCRIBER = text(
+    r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? [A-Z][A-Za-z.]{1,5}"
+)
 ADDRESS = text(r"[0-9A-Za-z][0-9A-Za-z#'’.,/\- ]{4,}[A-Za-z.]")
 FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
 COMPANY = text(r"[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
@@ -73,7 +83,9 @@ def date_numeric(order: str):
         a, b, year = int(m[1]), int(m[2]), int(m[3])
         month, day = (a, b) if order == "mdy" else (b, a)
         iso = _iso(year, month, day)
-        return Normalised(f"{m[1]}/{m[2]}/{m[3]}", iso=iso, ok=iso is not None and 1900 < year < 2100)
+        return Normalised(
+            f"{m[1]}/{m[2]}/{m[3]}", iso=iso, ok=iso is not None and 1900 < year < 2100
+        )
 
     return normalise
 
@@ -121,7 +133,9 @@ def integer(low: int, high: int):
 
 def refills(value: str) -> Normalised:
     """'_2_ times' -> 2. The underline often reads as _ - or nothing around the digit."""
-    m = re.fullmatch(r"[_\-~=. ]*(\d{1,2})[_\-~=. ]*(?:times?)?", digits_only(value.replace("tlmes", "times")))
+    m = re.fullmatch(
+        r"[_\-~=. ]*(\d{1,2})[_\-~=. ]*(?:times?)?", digits_only(value.replace("tlmes", "times"))
+    )
     if not m:
         return Normalised(None, ok=False)
     return Normalised(int(m[1]), ok=True)

@@ -36,7 +36,9 @@ def write(result: Result, pages: list[PreparedPage], path: Path) -> list[Path]:
     written = []
     canvases = draw(result, pages)
     for number, canvas in enumerate(canvases, start=1):
-        target = path if len(canvases) == 1 else path.with_name(f"{path.stem}-p{number}{path.suffix}")
+        target = (
+            path if len(canvases) == 1 else path.with_name(f"{path.stem}-p{number}{path.suffix}")
+        )
         cv2.imwrite(str(target), canvas)
         written.append(target)
     return written

@@ -43,13 +43,17 @@ class LineCrop:
     box: tuple[int, int, int, int]  # left, top, right, bottom in page pixels
 
 
-def _mosaic(crops: Sequence[LineCrop], pages: Sequence[PreparedPage]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def _mosaic(
+    crops: Sequence[LineCrop], pages: Sequence[PreparedPage]
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
     images = []
     for crop in crops:
         grey = pages[crop.page - 1].grey
         left, top, right, bottom = crop.box
         h, w = grey.shape
-        piece = grey[max(0, top - PAD) : min(h, bottom + PAD), max(0, left - PAD) : min(w, right + PAD)]
+        piece = grey[
+            max(0, top - PAD) : min(h, bottom + PAD), max(0, left - PAD) : min(w, right + PAD)
+        ]
         images.append(cv2.resize(piece, None, fx=SCALE, fy=SCALE, interpolation=cv2.INTER_CUBIC))
     width = max(i.shape[1] for i in images) + 2 * GAP
     height = sum(i.shape[0] for i in images) + GAP * (len(images) + 1)
@@ -93,7 +97,9 @@ def _band_reading(words: Sequence[Word], band: tuple[int, int]) -> Reread:
 
 
 class ReadAgain(Protocol):
-    def __call__(self, crops: Sequence[LineCrop], pages: Sequence[PreparedPage]) -> list[Reread]: ...
+    def __call__(
+        self, crops: Sequence[LineCrop], pages: Sequence[PreparedPage]
+    ) -> list[Reread]: ...
 
 
 # Only these reasons can be cleared by a confirming second reading.
@@ -113,8 +119,10 @@ def cross_check(
     for name, reading in readings.items():
         for i, (page, words) in enumerate(reading.lines):
             box = (
-                min(w.left for w in words), min(w.top for w in words),
-                max(w.right for w in words), max(w.bottom for w in words),
+                min(w.left for w in words),
+                min(w.top for w in words),
+                max(w.right for w in words),
+                max(w.bottom for w in words),
             )
             crops.append(LineCrop(name, i, clean_text(" ".join(w.text for w in words)), page, box))
     if not crops:
@@ -128,13 +136,24 @@ def cross_check(
     return fields
 
 
-def _judge(field: ExtractedField, spec: FieldSpec, rereads: list[Reread], threshold: float) -> ExtractedField:
+def _judge(
+    field: ExtractedField, spec: FieldSpec, rereads: list[Reread], threshold: float
+) -> ExtractedField:
     norm, text = typed(spec, [r.text for r in rereads])
     confidence = min(r.confidence for r in rereads)
     if norm.value == field.value:
-        if field.needs_review and norm.ok and confidence >= threshold and set(field.review_reasons) <= _CLEARABLE:
+        if (
+            field.needs_review
+            and norm.ok
+            and confidence >= threshold
+            and set(field.review_reasons) <= _CLEARABLE
+        ):
             return field.model_copy(
-                update={"needs_review": False, "review_reasons": [], "confidence": round(confidence, 3)}
+                update={
+                    "needs_review": False,
+                    "review_reasons": [],
+                    "confidence": round(confidence, 3),
+                }
             )
         return field
     reasons = [*field.review_reasons]

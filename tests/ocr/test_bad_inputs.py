@@ -4,7 +4,6 @@ Runs the real loaders (poppler, Pillow) and, for the blank page, real tesseract.
 """
 
 import pytest
-
 from medextract.cli import main
 from medextract.errors import InputError, Reason
 from medextract.extract import extract

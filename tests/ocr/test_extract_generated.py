@@ -7,10 +7,9 @@ A handful of documents only: accuracy over a corpus is the benchmark's job
 import json
 
 import pytest
-
 from medextract.cli import main
 from medextract.extract import extract
-from medextract.result import DocumentType, Result, json_schema, SCHEMA_PATH
+from medextract.result import SCHEMA_PATH, DocumentType, Result, json_schema
 from medextract.synth import generate_document
 
 SEED = 11
@@ -31,7 +30,9 @@ def test_clean_document_is_classified_and_its_fields_match_the_truth(clean_doc):
 
 
 def test_forced_type_overrides_classification(clean_doc):
-    other = "prescription" if clean_doc.truth.document_type == "patient_details" else "patient_details"
+    other = (
+        "prescription" if clean_doc.truth.document_type == "patient_details" else "patient_details"
+    )
     result = extract(clean_doc.data, clean_doc.filename, doc_type=other)
     assert result.document_type.value == other
     assert result.needs_review
@@ -39,8 +40,9 @@ def test_forced_type_overrides_classification(clean_doc):
 
 def test_rotated_page_is_turned_upright():
     doc = generate_document(SEED, 1, doc_type="prescription", fmt="png", degrade=False)
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     image = Image.open(io.BytesIO(doc.data)).rotate(180, expand=True)
     buffer = io.BytesIO()

@@ -1,14 +1,14 @@
 """The spec engine on recorded words: no tesseract, no images."""
 
 import numpy as np
-
-from medextract.extract import parse, PageRead
+from medextract.extract import PageRead, parse
 from medextract.fields import FormEngine, PageText
 from medextract.forms import SPECS
 from medextract.layout import build_segments
 from medextract.preprocess import PreparedPage
 from medextract.result import DocumentType, ReviewReason
 from medextract.settings import Settings
+
 from tests.fakes import AgreeingReader, DisagreeingReader, ReplayEngine, line_words
 
 WIDTH, HEIGHT = 1700, 2200
@@ -36,7 +36,9 @@ def read_of(words):
     page = PreparedPage(
         binary=np.full((HEIGHT, WIDTH), 255, np.uint8),
         grey=np.full((HEIGHT, WIDTH), 255, np.uint8),
-        rotation=0, skew=0.0, scale=1.0,
+        rotation=0,
+        skew=0.0,
+        scale=1.0,
     )
     return PageRead(1, page, words, 0.0)
 
@@ -47,7 +49,9 @@ def settings():
 
 def test_prescription_fields_are_found_typed_and_confident():
     engine = ReplayEngine(prescription_words())
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(engine._words)], engine, settings(), AgreeingReader())
+    fields = parse(
+        DocumentType.PRESCRIPTION, [read_of(engine._words)], engine, settings(), AgreeingReader()
+    )
     assert fields["patient_name"].value == "Mary O'Neil"
     assert fields["prescription_date"].value == "3/7/2021"
     assert fields["prescription_date"].iso == "2021-03-07"
@@ -63,7 +67,9 @@ def test_prescription_fields_are_found_typed_and_confident():
 def test_confident_value_read_differently_the_second_time_is_flagged():
     words = prescription_words()
     reader = DisagreeingReader("patient_address")
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), reader)
+    fields = parse(
+        DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), reader
+    )
     assert fields["patient_address"].review_reasons == [ReviewReason.VARIANTS_DISAGREE]
     assert not fields["patient_name"].needs_review
     assert {c.field for c in reader.crops} == set(fields)  # every field was read again
@@ -71,7 +77,13 @@ def test_confident_value_read_differently_the_second_time_is_flagged():
 
 def test_weak_field_confirmed_by_a_confident_second_reading_is_not_flagged():
     words = prescription_words(name_conf=0.4)
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), AgreeingReader())
+    fields = parse(
+        DocumentType.PRESCRIPTION,
+        [read_of(words)],
+        ReplayEngine(words),
+        settings(),
+        AgreeingReader(),
+    )
     assert fields["patient_name"].value == "Mary O'Neil"
     assert not fields["patient_name"].needs_review
     assert fields["patient_name"].confidence == 0.95
@@ -80,10 +92,13 @@ def test_weak_field_confirmed_by_a_confident_second_reading_is_not_flagged():
 def test_weak_field_read_differently_the_second_time_stays_flagged():
     words = prescription_words(name_conf=0.4)
     reader = DisagreeingReader("patient_name")
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), reader)
+    fields = parse(
+        DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), reader
+    )
     assert fields["patient_name"].needs_review
     assert set(fields["patient_name"].review_reasons) == {
-        ReviewReason.LOW_OCR_CONFIDENCE, ReviewReason.VARIANTS_DISAGREE,
+        ReviewReason.LOW_OCR_CONFIDENCE,
+        ReviewReason.VARIANTS_DISAGREE,
     }
 
 
@@ -97,28 +112,50 @@ def test_missing_field_earns_a_second_reading_of_the_page():
 def test_missing_field_is_null_and_flagged():
     words = [w for w in prescription_words() if not w.text.startswith(("Refill", "_2_", "times"))]
     engine = ReplayEngine(words)
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], engine, settings(), AgreeingReader())
+    fields = parse(
+        DocumentType.PRESCRIPTION, [read_of(words)], engine, settings(), AgreeingReader()
+    )
     assert fields["refills"].value is None
     assert fields["refills"].review_reasons == [ReviewReason.MISSING]
 
 
 def test_value_failing_its_pattern_is_flagged_even_when_ocr_is_sure():
     words = prescription_words(name="mary 0neil")
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), AgreeingReader())
+    fields = parse(
+        DocumentType.PRESCRIPTION,
+        [read_of(words)],
+        ReplayEngine(words),
+        settings(),
+        AgreeingReader(),
+    )
     assert fields["patient_name"].needs_review
     assert ReviewReason.PATTERN_MISMATCH in fields["patient_name"].review_reasons
 
 
 def test_label_read_with_an_ocr_slip_still_anchors_its_value():
-    words = [w if w.text != "Directions:" else w.__class__("Directlons:", *list(w.__dict__.values())[1:])
-             for w in prescription_words()]
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), AgreeingReader())
+    words = [
+        w if w.text != "Directions:" else w.__class__("Directlons:", *list(w.__dict__.values())[1:])
+        for w in prescription_words()
+    ]
+    fields = parse(
+        DocumentType.PRESCRIPTION,
+        [read_of(words)],
+        ReplayEngine(words),
+        settings(),
+        AgreeingReader(),
+    )
     assert fields["directions"].value.startswith("Prednisone, Taper")
 
 
 def test_boxes_are_fractions_of_the_page():
     words = prescription_words()
-    fields = parse(DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), AgreeingReader())
+    fields = parse(
+        DocumentType.PRESCRIPTION,
+        [read_of(words)],
+        ReplayEngine(words),
+        settings(),
+        AgreeingReader(),
+    )
     box = fields["refills"].box
     assert box is not None
     assert 0.6 < box.left < 0.9 and 0.85 < box.top < 0.95
@@ -135,7 +172,9 @@ def test_value_on_the_line_below_its_label_is_found():
 
 def test_heading_read_as_one_word_still_ends_the_section_above_it():
     words = line_words("Patient Information", 100) + line_words("Name: Ann Lee", 150)
-    words += line_words("Address: 1 Elm Street", 200) + line_words("Boston, MA 02126", 250, left=250)
+    words += line_words("Address: 1 Elm Street", 200) + line_words(
+        "Boston, MA 02126", 250, left=250
+    )
     words += line_words("InCaseofEmergency", 300)
     page = PageText(1, WIDTH, HEIGHT, build_segments(words, 1, WIDTH, HEIGHT))
     engine = FormEngine(SPECS[DocumentType.PATIENT_DETAILS])

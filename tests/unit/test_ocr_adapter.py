@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-
 from medextract.errors import ConfigurationError, Reason, TransientError
 from medextract.ocr import TesseractEngine
 from medextract.settings import Settings
+
 from tests.fakes import fake_tesseract
 
 PAGE = np.full((50, 50), 255, np.uint8)
