@@ -85,7 +85,7 @@ def parse_dockerfile(text: str) -> list[Instruction]:
             buf.append(stripped[:-1])
             continue
         buf.append(stripped)
-        joined = " ".join(part for part in buf if part)
+        joined = " ".join(part.strip() for part in buf if part.strip())
         buf = []
         keyword, _, args = joined.partition(" ")
         out.append(Instruction(start, keyword.upper(), args.strip()))
@@ -547,6 +547,8 @@ def _plan(
             steps.append(_Step(ins, key, action, payload))
             continue
         elif ins.keyword == "RUN":
+            if ins.args.startswith("--"):  # BuildKit's --mount/--network/--security
+                raise RecipeError(f"RUN flags are not supported by the image check: {ins}")
             argv = json_form(ins.args)
             action = "run"
             payload = (argv or ["/bin/sh", "-c", ins.args], {**env, **args}, image.workdir)
