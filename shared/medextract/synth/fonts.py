@@ -6,6 +6,9 @@ Comic Neue Regular 100%, Bold 100%, Italic 97-99%, Light 97-99%.
 Dropped: Humor Sans 22% (it draws every letter as a capital, so the printed text is
 not the value), DkgHandwriting 53-57% (its capitals and descenders are decorative
 loops a plain pass cannot read; a person filling a prescription would not write so).
+Also screened from Debian and not added: Breip 38-42%, Femke Klaver 57-64%, the six
+"Because We Had To" faces 15-26%; Cabin Sketch reads at 96-99% but is a hatched
+display face, not handwriting, and turns to grey smears at 150 ppi.
 """
 
 from __future__ import annotations
