@@ -122,8 +122,9 @@ def generate_document(
     """Draw, degrade and encode document ``index`` of corpus ``seed``."""
     rng = random.Random(f"{seed}:{index}")
     nprng = np.random.default_rng([seed & 0xFFFFFFFF, index & 0xFFFFFFFF, 0x5EED])
-    # Type and format are drawn first and always, so forcing one of them leaves the
-    # patient of (seed, index) the same.
+    # Type and format are drawn first, and only when not given: (seed, index, type,
+    # format) fixes the document, so a PDF and a PNG forced for the same (seed, index,
+    # type) show the same patient.
     chosen_type, chosen_fmt = _choose(rng, doc_type, fmt)
     drawn = (
         forms.draw_prescription(rng) if chosen_type == "prescription" else forms.draw_record(rng)
