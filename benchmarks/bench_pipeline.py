@@ -71,14 +71,15 @@ def _worker(job: tuple[int, Any, dict[str, str], str]) -> dict[str, int]:
     from functions.extract import app
 
     log = open(Path(log_dir) / f"worker-{index}.log", "a")  # noqa: SIM115 - closed below
-    logger.registered_handler.setStream(log)  # type: ignore[attr-defined]
-    sys.stdout = log  # EMF metrics are printed
+    previous = logger.registered_handler.setStream(log)  # type: ignore[attr-defined]
+    stdout, sys.stdout = sys.stdout, log  # EMF metrics are printed
     try:
         session = boto3.session.Session(region_name=environment["AWS_REGION"])
         runner = local.LocalQueueRunner(session, stack, app.handler, retry_delay=RETRY_DELAY)
         drained = runner.drain()
     finally:
-        sys.stdout = sys.__stdout__
+        sys.stdout = stdout
+        logger.registered_handler.setStream(previous)  # type: ignore[attr-defined]
         log.close()
     return {
         "invocations": drained.invocations,
@@ -127,7 +128,6 @@ def main(argv: list[str] | None = None) -> int:
     import boto3
     from medextract.aws import local
     from medextract.synth import bad_inputs, generate_document
-    from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's request log
     port = _free_port()
@@ -176,15 +176,23 @@ def main(argv: list[str] | None = None) -> int:
             s3.put_object(Bucket=stack.input_bucket, Key=key, Body=data)
             dropped[key] = kind
 
-        # At-least-once delivery: some notifications arrive twice.
-        notifications = []
+        # At-least-once delivery: some notifications arrive twice. Sampling them is one
+        # receive of each sampled message (hidden meanwhile, so none is received twice),
+        # which counts as one of its MaxReceiveCount deliveries.
+        notifications: list[str] = []
+        sampled: list[str] = []
         while len(notifications) < args.duplicates:
             got = sqs.receive_message(
-                QueueUrl=stack.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0
+                QueueUrl=stack.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=300
             ).get("Messages", [])
-            notifications += [m["Body"] for m in got if '"Records"' in m["Body"]]
             if not got:
                 break
+            sampled += [m["ReceiptHandle"] for m in got]
+            notifications += [m["Body"] for m in got if '"Records"' in m["Body"]]
+        for handle in sampled:
+            sqs.change_message_visibility(
+                QueueUrl=stack.queue_url, ReceiptHandle=handle, VisibilityTimeout=0
+            )
         for body in notifications[: args.duplicates]:
             sqs.send_message(QueueUrl=stack.queue_url, MessageBody=body)
         delivered = local.queue_depth(session, stack.queue_url)
