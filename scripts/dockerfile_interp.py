@@ -569,6 +569,32 @@ def _plan(
     return steps, image, base
 
 
+def in_root(root: Path, path: str) -> Path:
+    """`path` inside the image root, its directories' symlinks resolved within the root.
+
+    A symlink in the root (`/var/run -> /run`) must never lead a write to the host.
+    """
+    current = root
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    hops = 0
+    while parts:
+        part = parts.pop(0)
+        if part == "..":
+            current = current.parent if current != root else root
+            continue
+        candidate = current / part
+        if candidate.is_symlink() and parts:  # a directory component that is a link
+            hops += 1
+            if hops > 40:
+                raise RecipeError(f"symlink loop under {path}")
+            target = os.readlink(candidate)
+            parts = [p for p in target.split("/") if p not in ("", ".")] + parts
+            current = root if target.startswith("/") else current
+            continue
+        current = candidate
+    return current
+
+
 def _copy_tree(src: Path, dst: Path) -> None:
     if dst.exists():
         _remove(dst)
@@ -630,14 +656,14 @@ def build(
     for idx in range(start + 1, len(steps)):
         step = steps[idx]
         if step.action == "workdir":
-            (work / str(step.payload).lstrip("/")).mkdir(parents=True, exist_ok=True)
+            in_root(work, str(step.payload)).mkdir(parents=True, exist_ok=True)
         elif step.action == "copy":
             plan = step.payload
             assert isinstance(plan, list)
             log(f"{step.ins.keyword} {step.ins.args} ({len(plan)} files)")
             for f, target in plan:
-                out = work / target.lstrip("/")
-                out.parent.mkdir(parents=True, exist_ok=True)
+                out = in_root(work, target)
+                in_root(work, os.path.dirname(target)).mkdir(parents=True, exist_ok=True)
                 if out.exists() or out.is_symlink():
                     out.unlink()
                 shutil.copy2(f, out, follow_symlinks=False)
@@ -647,7 +673,9 @@ def build(
             log(f"RUN {' '.join(argv[2:] if argv[:2] == ['/bin/sh', '-c'] else argv)[:140]}")
             (work / cwd.lstrip("/")).mkdir(parents=True, exist_ok=True)
             resolv = work / "etc/resolv.conf"
-            saved = resolv.read_bytes() if resolv.exists() else None
+            saved_link = os.readlink(resolv) if resolv.is_symlink() else None
+            saved = resolv.read_bytes() if resolv.is_file() and not saved_link else None
+            resolv.unlink(missing_ok=True)  # never write through a link to the host
             shutil.copyfile("/etc/resolv.conf", resolv)  # what Docker mounts for a build step
             try:
                 cmd = chroot_argv(work, argv, cwd=cwd, tmpfs=["/mnt"], files=build_files)
@@ -669,9 +697,10 @@ def build(
                     + "\n".join(tail)
                 ) from exc
             finally:
-                if saved is None:
-                    resolv.unlink(missing_ok=True)
-                else:
+                resolv.unlink(missing_ok=True)
+                if saved_link is not None:
+                    resolv.symlink_to(saved_link)
+                elif saved is not None:
                     resolv.write_bytes(saved)
             image.steps_run += 1
             # Keep the root after a slow step that later steps build on (Docker's layer

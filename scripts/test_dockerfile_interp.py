@@ -14,6 +14,7 @@ from dockerfile_interp import (
     DockerIgnore,
     RecipeError,
     _plan,
+    in_root,
     parse_dockerfile,
     parse_env,
     substitute,
@@ -171,3 +172,14 @@ def test_the_real_dockerfile_plans_and_starts_the_runtime_interface_client():
     copied = {t for s in steps if s.action == "copy" for _, t in s.payload}
     assert "/var/task/functions/extract/app.py" in copied
     assert not any("__pycache__" in t or t.endswith(".pyc") for t in copied)
+
+
+def test_paths_through_absolute_symlinks_stay_inside_the_root(tmp_path):
+    root = tmp_path / "root"
+    (root / "run").mkdir(parents=True)
+    (root / "var").mkdir()
+    (root / "var/run").symlink_to("/run")
+    (root / "up").symlink_to("../../..")
+    assert in_root(root, "/var/run/x.pid") == root / "run/x.pid"
+    assert in_root(root, "/up/etc/passwd") == root / "etc/passwd"
+    assert in_root(root, "/../../etc") == root / "etc"
