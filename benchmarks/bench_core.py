@@ -100,6 +100,9 @@ def main() -> int:
         per_page.extend([elapsed / result.source.page_count] * result.source.page_count)
         plain.extend(plain_tesseract_seconds(doc.data))
         type_hits.append(result.document_type.value == expected_type)
+        if args.verbose and not type_hits[-1]:
+            print(f"  TYPE {doc.filename}: want {expected_type} got {result.document_type.value}",
+                  file=sys.stderr)
         for spec in SPECS[DocumentType(expected_type)]:
             want = normalised(truth.fields[spec.name])
             got_field = result.fields.get(spec.name)

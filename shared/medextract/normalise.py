@@ -62,7 +62,9 @@ PERSON = text(r"(?:Dr\.? )?[A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1
 PRESCRIBER = text(
     r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? [A-Z][A-Za-z.]{1,5}"
 )
-ADDRESS = text(r"[0-9A-Za-z][0-9A-Za-z#'’.,/\- ]{4,}[A-Za-z.]")
+# A US address as these forms print it: ends with ", ST" or ", ST 12345", so an
+# address that lost its last line never passes.
+ADDRESS = text(r"[0-9A-Za-z][0-9A-Za-z#'’.,/\- ]{4,}, [A-Z]{2}(?: \d{5}(?:-\d{4})?)?")
 FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
 COMPANY = text(r"[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
 DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-\n]*", min_len=3)

@@ -55,3 +55,9 @@ def test_medicine_line_needs_a_name_and_a_strength():
 def test_weight_out_of_range_is_flagged():
     assert n.integer(2, 400)("57").value == 57
     assert not n.integer(2, 400)("5700").ok
+
+
+def test_address_that_lost_its_city_line_fails_its_pattern():
+    assert n.ADDRESS("12 Oak Street, Springfield, IL").ok
+    assert n.ADDRESS("9750 Forest Drive, Raleigh, NC 27684").ok
+    assert not n.ADDRESS("9750 Forest Drive").ok
