@@ -545,6 +545,11 @@ def check_handler(
                 )
             if any(s == "FAILED" for s in statuses):
                 raise CheckFailed(f"the handler marked a good document FAILED: {statuses}")
+            for item in items:  # each item says which form its object is
+                doc_type = item["source_key"]["S"].split("/")[1]
+                got = (item.get("document_type") or {}).get("S")
+                if got != doc_type:
+                    raise CheckFailed(f"the handler read a {doc_type} as {got}")
         finally:
             for k, v in saved.items():
                 if v is None:
