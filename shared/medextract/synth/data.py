@@ -85,7 +85,7 @@ MEDICINES = (
     ("Methotrexate", ("2.5",), "mg"), ("Mesalamine", ("1.2", "2.4"), "gram"),
     ("Sucralfate", ("1",), "gram"), ("Amoxicillin Suspension", ("5",), "ml"),
     ("Lactulose", ("15", "30"), "ml"), ("Insulin Glargine", ("10", "20"), "ml"),
-    ("Warfarin", ("2", "5"), "mg"), ("Vitamin D3", ("1000", "2000"), "mcg"),
+    ("Warfarin", ("2", "5"), "mg"), ("Vitamin D3", ("25", "50"), "mcg"),
     ("Cyanocobalamin", ("1000",), "mcg"), ("Budesonide", ("3", "9"), "mg"),
 )  # fmt: skip
 
