@@ -16,6 +16,10 @@ from PIL import Image
 
 # The long side of a normalised page: US Letter / A4 at about 200 pixels per inch.
 NORMAL_LONG_SIDE = 2200
+# Grey level (0-255, on the flattened page) above which nothing is ink: folds, creases.
+INK_CEILING = 205
+# Long side over short side of a page the page finder will accept (Letter 1.29, A4 1.41).
+PAGE_ASPECT = (1.15, 1.6)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,70 @@ def to_grey(page: Image.Image) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
+def find_page(grey: np.ndarray) -> np.ndarray | None:
+    """The paper's four corners in a photo of a page on a darker surface, or None.
+
+    Cautious by design: it answers only when the brightest large region is a convex
+    quadrilateral covering 30-92 % of the frame (a scan, where the paper is the whole
+    frame, or a page on a white desk, gets None and is left as it is).
+    """
+    scale = 600 / max(grey.shape)
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    paper = max(contours, key=cv2.contourArea)
+    share = cv2.contourArea(paper) / small.size
+    if not 0.30 <= share <= 0.92:
+        return None
+    quad = cv2.approxPolyDP(paper, 0.02 * cv2.arcLength(paper, True), True)
+    if len(quad) != 4 or not cv2.isContourConvex(quad):
+        return None
+    corners = quad.reshape(4, 2).astype(np.float32) / scale
+    width, height = _quad_size(corners)
+    # A Letter or A4 page, either way up; anything else is a shadow or a desk shape.
+    if not PAGE_ASPECT[0] <= max(width, height) / max(1, min(width, height)) <= PAGE_ASPECT[1]:
+        return None
+    return corners
+
+
+def _order(corners: np.ndarray) -> np.ndarray:
+    """Top-left, top-right, bottom-right, bottom-left."""
+    s = corners.sum(axis=1)
+    d = np.diff(corners, axis=1).ravel()
+    return np.array(
+        [
+            corners[np.argmin(s)],
+            corners[np.argmin(d)],
+            corners[np.argmax(s)],
+            corners[np.argmax(d)],
+        ],
+        np.float32,
+    )
+
+
+def _quad_size(corners: np.ndarray) -> tuple[int, int]:
+    tl, tr, br, bl = _order(corners)
+    width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    return width, height
+
+
+def flatten_page(grey: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The page cut out of the photo and warped to a rectangle (undoes perspective)."""
+    width, height = _quad_size(corners)
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32
+    )
+    matrix = cv2.getPerspectiveTransform(_order(corners), target)
+    return cv2.warpPerspective(
+        grey, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
 def normalise_size(grey: np.ndarray) -> tuple[np.ndarray, float]:
     scale = NORMAL_LONG_SIDE / max(grey.shape)
     if abs(scale - 1) < 0.02:
@@ -71,15 +139,17 @@ def flatten_background(grey: np.ndarray) -> np.ndarray:
 
 
 def binarise(flat: np.ndarray) -> np.ndarray:
-    """Local (Gaussian-weighted) threshold on the flattened page.
+    """Ink is darker than its surroundings *and* darker than a fixed grey.
 
     A global Otsu threshold breaks the thin strokes of a blurred, low-resolution
-    photo; a threshold 20 grey levels under the local mean keeps them, and still
-    leaves a noisy but empty page white.
+    photo; a local threshold (20 grey levels under the Gaussian-weighted mean) keeps
+    them. The fixed ceiling keeps out what is only faintly darker than the paper:
+    fold lines and creases, which the local threshold alone turns into ink.
     """
-    return cv2.adaptiveThreshold(
+    local = cv2.adaptiveThreshold(
         flat, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 51, 20
     )
+    return np.where((local == 0) & (flat < INK_CEILING), 0, 255).astype(np.uint8)
 
 
 def ink_fraction(binary: np.ndarray) -> float:
@@ -179,7 +249,11 @@ def remove_edge_blobs(binary: np.ndarray) -> np.ndarray:
 
 def prepare(page: Image.Image) -> PreparedPage:
     """The default variant: grey, normalised size, flat background, upright, binary."""
-    grey, scale = normalise_size(to_grey(page))
+    grey = to_grey(page)
+    corners = find_page(grey)
+    if corners is not None:
+        grey = flatten_page(grey, corners)
+    grey, scale = normalise_size(grey)
     flat = flatten_background(grey)
     binary = binarise(flat)
     quarter, skew = estimate_layout(binary)
