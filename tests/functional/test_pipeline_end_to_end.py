@@ -62,7 +62,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
             env.put(key, doc.data)
             truth[key] = {"document_type": doc_type, **doc.truth.fields}
         for reason, path in bad_inputs(tmp_path_factory.mktemp("bad")).items():
-            if reason in BAD_CASES:
+            if reason in (*BAD_CASES, "UNKNOWN_FORM"):
                 env.put(f"bad/{reason}{path.suffix}", path.read_bytes())
         env.put("bad/withdrawn.pdf", b"%PDF-1.4 gone before delivery")
         env.s3.delete_object(Bucket=env.stack.input_bucket, Key="bad/withdrawn.pdf")
@@ -112,6 +112,13 @@ def test_every_bad_input_is_failed_with_its_reason(run: Run, reason: str):
     assert run.json[item["document_id"]]["failure"]["reason"] == reason
 
 
+def test_readable_page_of_another_form_is_unknown_and_needs_review(run: Run):
+    (item,) = [i for k, i in run.items.items() if k.startswith("bad/UNKNOWN_FORM.")]
+
+    assert item["status"] == "NEEDS_REVIEW"
+    assert item["document_type"] == "unknown"
+
+
 def test_key_deleted_before_delivery_is_failed_source_not_found(run: Run):
     item = run.items["bad/withdrawn.pdf"]
 
@@ -120,7 +127,7 @@ def test_key_deleted_before_delivery_is_failed_source_not_found(run: Run):
 
 
 def test_every_object_ends_as_exactly_one_item_and_nothing_is_left(run: Run):
-    dropped = len(run.truth) + len(BAD_CASES) + 1
+    dropped = len(run.truth) + len(BAD_CASES) + 2  # + the unknown form and the deleted key
     assert len(run.items) == dropped
     assert len(run.json) == len(run.output_keys) == dropped
     assert run.env.queue_depth() == 0
