@@ -468,6 +468,11 @@ class _Step:
     action: str  # "run" | "copy" | "workdir" | "config"
     payload: object = None
 
+    @property
+    def copies(self) -> list[tuple[Path, str]]:
+        """(file in the context, path in the image) for a COPY step, else nothing."""
+        return cast(list[tuple[Path, str]], self.payload) if self.action == "copy" else []
+
 
 def _plan(
     instructions: list[Instruction], context: Context, build_args: dict[str, str]
@@ -681,11 +686,11 @@ def build(
                 cmd = chroot_argv(work, argv, cwd=cwd, tmpfs=["/mnt"], files=build_files)
                 t0 = time.monotonic()
                 # The step's output goes to a log, shown when it fails (as BuildKit does).
-                with open(cache / "run.log", "wb") as out:
+                with open(cache / "run.log", "wb") as run_log:
                     subprocess.run(
                         cmd,
                         env={"HOME": "/root", **env, **(build_env or {})},
-                        stdout=out,
+                        stdout=run_log,
                         stderr=subprocess.STDOUT,
                         check=True,
                     )

@@ -90,6 +90,7 @@ KEY_FIELDS = {
 }
 TIMING_DOCS = 4  # degraded documents (mixed forms and formats) timed inside and on the host
 TIMING_ROUNDS = 2
+PATIENT_NAMES: list[str] = []  # of the documents the handler is given
 REGION = "us-east-1"
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -369,6 +370,8 @@ def check_cli(image: Image, samples: Path, figures: Figures, log: Log) -> dict[s
             f"CLI inside: {doc_type} ok ({right}/{total} key fields exact, same values as the host)"
         )
         firsts[doc_type] = path
+        # Kept for the handler check: its output must not carry them.
+        PATIENT_NAMES.append(str(truth["fields"]["patient_name"]))
     return firsts
 
 
@@ -545,6 +548,10 @@ def check_handler(
                 )
             if any(s == "FAILED" for s in statuses):
                 raise CheckFailed(f"the handler marked a good document FAILED: {statuses}")
+            output = log_path.read_text(errors="replace")
+            leaked = [n for n in PATIENT_NAMES if n and n.lower() in output.lower()]
+            if leaked:
+                raise CheckFailed("the function's output names a patient of its documents")
             for item in items:  # each item says which form its object is
                 doc_type = item["source_key"]["S"].split("/")[1]
                 got = (item.get("document_type") or {}).get("S")

@@ -135,7 +135,7 @@ def test_copy_of_a_directory_copies_its_contents_through_dockerignore(tmp_path):
         },
         ignore="**/*.pyc\n",
     )
-    copies = [sorted(t for _, t in s.payload) for s in steps if s.action == "copy"]
+    copies = [sorted(t for _, t in s.copies) for s in steps if s.action == "copy"]
     assert copies == [
         ["/app/a.py", "/app/sub/b.py"],
         ["/etc/x/one.txt", "/etc/x/two.txt"],
@@ -169,7 +169,7 @@ def test_the_real_dockerfile_plans_and_starts_the_runtime_interface_client():
     assert image.cmd == ["functions.extract.app.handler"]
     assert image.env["MEDEXTRACT_TESSDATA_DIR"] == "/usr/share/tesseract-ocr/5/tessdata"
     assert image.env["OMP_THREAD_LIMIT"] == "1"
-    copied = {t for s in steps if s.action == "copy" for _, t in s.payload}
+    copied = {t for s in steps for _, t in s.copies}
     assert "/var/task/functions/extract/app.py" in copied
     assert not any("__pycache__" in t or t.endswith(".pyc") for t in copied)
 
