@@ -28,7 +28,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dockerfile_interp import Context, Image, Log, RecipeError, build
+from dockerfile_interp import (
+    DEBIAN_MIRROR,
+    DEBIAN_SECURITY_MIRROR,
+    Context,
+    Image,
+    Log,
+    RecipeError,
+    build,
+)
 from image_checks import CheckFailed, Tally, run_checks
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,6 +94,46 @@ def check_requirements(log: Log) -> None:
     log(f"requirements.txt: {len(req)} pins, all agreeing with constraints.txt")
 
 
+def apt_pins() -> list[str]:
+    """`package=version` pins of the apt installs: install.sh's and the Dockerfile's."""
+    script = (REPO / "layers/tesseract/install.sh").read_text()
+    variables = dict(re.findall(r"^([A-Z_]+)='([^']*)'", script, flags=re.M))
+    pins = [
+        f"{pkg}={variables[var]}"
+        for pkg, var in re.findall(r'"([a-z0-9.+-]+)=\$([A-Z_]+)"', script)
+    ]
+    pins += re.findall(r"'([a-z0-9.+-]+=[^']+)'", DOCKERFILE.read_text())
+    return pins
+
+
+def check_arm64_packages(log: Log, cache: Path) -> None:
+    """The same apt pins resolve for arm64 in Debian's archive (a simulation, no install)."""
+    pins = apt_pins()
+    if len(pins) < 5:
+        raise CheckFailed(f"found only {pins} as apt pins; has install.sh's form changed?")
+    d = cache / "apt-arm64"
+    for sub in ("lists/partial", "cache/archives/partial", "parts"):
+        (d / sub).mkdir(parents=True, exist_ok=True)
+    (d / "status").touch()
+    signed = "signed-by=/usr/share/keyrings/debian-archive-keyring.gpg"
+    (d / "sources.list").write_text(
+        f"deb [arch=arm64 {signed}] {DEBIAN_MIRROR} bookworm bookworm-updates main\n"
+        f"deb [arch=arm64 {signed}] {DEBIAN_SECURITY_MIRROR} bookworm-security main\n"
+    )
+    opts = [
+        "-o", f"Dir::State::Lists={d}/lists", "-o", f"Dir::State::status={d}/status",
+        "-o", f"Dir::Cache={d}/cache", "-o", f"Dir::Etc::SourceList={d}/sources.list",
+        "-o", f"Dir::Etc::SourceParts={d}/parts", "-o", "APT::Architecture=arm64",
+        "-o", "APT::Architectures::=arm64", "-o", "Debug::NoLocking=1", "-qq",
+    ]  # fmt: skip
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (["update"], ["install", "-s", "--no-install-recommends", *pins]):
+        res = subprocess.run(["apt-get", *opts, *cmd], capture_output=True, text=True, env=env)
+        if res.returncode != 0:
+            raise CheckFailed(f"apt-get {cmd[0]} for arm64 failed:\n{res.stderr[-1500:]}")
+    log(f"apt: the {len(pins)} pinned Debian packages resolve for arm64 too")
+
+
 def check_arm64_wheels(log: Log) -> None:
     """Every pinned package resolves to a wheel for Lambda's arm64 too (metadata only)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -125,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         check_arm64_wheels(log)
         tally.passed += 1
         with locked(opts.cache):
+            check_arm64_packages(log, opts.cache)
+            tally.passed += 1
             image = build_image(opts.cache, log)
             tally.passed += 1
             log(f"root: {image.root} (command: {' '.join(image.command)})")
