@@ -59,3 +59,20 @@ def test_file_named_pdf_is_judged_by_its_bytes(tmp_path):
     with pytest.raises(InputError) as caught:
         extract(path.read_bytes(), path.name)
     assert caught.value.reason is Reason.UNSUPPORTED_FORMAT
+
+
+def test_phone_photo_stored_sideways_with_exif_orientation_is_read_upright(tmp_path):
+    import io
+
+    from medextract.documents import load
+    from medextract.settings import get_settings
+    from PIL import Image
+
+    upright = Image.new("L", (200, 300), 255)
+    sideways = upright.rotate(90, expand=True)  # stored 300 wide, 200 high
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 CW to view"
+    buffer = io.BytesIO()
+    sideways.save(buffer, "JPEG", exif=exif.tobytes())
+    page = load(buffer.getvalue(), get_settings()).pages[0]
+    assert page.size == (200, 300)
