@@ -88,9 +88,7 @@ def _load_pdf(data: bytes, settings: Settings) -> list[Image.Image]:
         {"poppler_path": str(settings.poppler_path)} if settings.poppler_path else {}
     )
     try:
-        info = pdfinfo_from_bytes(
-            data, timeout=round(settings.ocr_timeout_seconds), **poppler
-        )
+        info = pdfinfo_from_bytes(data, timeout=round(settings.ocr_timeout_seconds), **poppler)
     except PDFInfoNotInstalledError as exc:
         raise ConfigurationError(
             Reason.PDF_RENDERER_MISSING, "pdfinfo (poppler) not found"
@@ -115,7 +113,7 @@ def _load_pdf(data: bytes, settings: Settings) -> list[Image.Image]:
             data,
             dpi=settings.render_dpi,
             **poppler,
-            grayscale=False,
+            grayscale=True,  # colour carries nothing we read
             timeout=round(settings.ocr_timeout_seconds * count),
         )
     except PopplerNotInstalledError as exc:
@@ -156,7 +154,8 @@ def _load_image(data: bytes, settings: Settings) -> list[Image.Image]:
                 _check_pixels(frame.width, frame.height, number, settings)
                 frame.load()
                 # Phone photos are often stored sideways with an EXIF orientation tag.
-                pages.append(ImageOps.exif_transpose(frame.convert("RGB")))
+                upright = ImageOps.exif_transpose(frame)
+                pages.append(upright if upright.mode == "L" else upright.convert("L"))
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

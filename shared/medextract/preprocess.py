@@ -46,8 +46,7 @@ class PreparedPage:
 
 def to_grey(page: Image.Image) -> np.ndarray:
     """Luminance, which drops most colour casts (purple, blue, yellow) on its own."""
-    rgb = np.asarray(page.convert("RGB"))
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    return np.asarray(page if page.mode == "L" else page.convert("L"))
 
 
 def find_page(grey: np.ndarray) -> np.ndarray | None:
@@ -76,6 +75,16 @@ def find_page(grey: np.ndarray) -> np.ndarray | None:
     width, height = _quad_size(corners)
     # A Letter or A4 page, either way up; anything else is a shadow or a desk shape.
     if not PAGE_ASPECT[0] <= max(width, height) / max(1, min(width, height)) <= PAGE_ASPECT[1]:
+        return None
+    # Never crop away writing: the quad must hold nearly all character-sized ink.
+    local = cv2.adaptiveThreshold(
+        small, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 25, 15
+    )
+    chars = character_mask(local, largest=40, smallest=3)
+    inside = np.zeros_like(chars)
+    cv2.fillConvexPoly(inside, quad.reshape(-1, 2), 1)
+    total = int(chars.sum())
+    if total == 0 or int((chars & inside).sum()) < 0.99 * total:
         return None
     return corners
 
@@ -175,7 +184,7 @@ def _rotate(image: np.ndarray, degrees: float, border: int) -> np.ndarray:
     )
 
 
-def character_mask(binary: np.ndarray) -> np.ndarray:
+def character_mask(binary: np.ndarray, largest: int = 120, smallest: int = 6) -> np.ndarray:
     """Ink of character-sized components only: no rules, page edges, desk or blotches."""
     ink = (binary == 0).astype(np.uint8)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -184,7 +193,8 @@ def character_mask(binary: np.ndarray) -> np.ndarray:
         stats[:, cv2.CC_STAT_HEIGHT],
         stats[:, cv2.CC_STAT_AREA],
     )
-    keep = (np.maximum(w, h) <= 120) & (np.maximum(w, h) >= 6) & (area >= 12)
+    size = np.maximum(w, h)
+    keep = (size <= largest) & (size >= smallest) & (area >= 2 * smallest)
     keep[0] = False
     return keep[labels].astype(np.uint8)
 
