@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,8 @@ def main() -> int:
     per_page: list[float] = []
     plain: list[float] = []
     failures = 0
+    false_alarms: Counter[str] = Counter()  # flagged but right, by review reason
+    docs_clean = 0
     for index in range(args.count):
         doc = generate_document(args.seed, index)
         truth = doc.truth
@@ -99,10 +101,13 @@ def main() -> int:
             continue
         per_page.extend([elapsed / result.source.page_count] * result.source.page_count)
         plain.extend(plain_tesseract_seconds(doc.data))
+        docs_clean += not result.needs_review
         type_hits.append(result.document_type.value == expected_type)
         if args.verbose and not type_hits[-1]:
-            print(f"  TYPE {doc.filename}: want {expected_type} got {result.document_type.value}",
-                  file=sys.stderr)
+            print(
+                f"  TYPE {doc.filename}: want {expected_type} got {result.document_type.value}",
+                file=sys.stderr,
+            )
         for spec in SPECS[DocumentType(expected_type)]:
             want = normalised(truth.fields[spec.name])
             got_field = result.fields.get(spec.name)
@@ -114,6 +119,8 @@ def main() -> int:
             flagged += review
             if not ok and not review:
                 wrong_unflagged.append(f"{doc.filename}:{spec.name}")
+            if ok and review and got_field is not None:
+                false_alarms.update(r.value for r in got_field.review_reasons)
             if not ok and args.verbose:
                 mark = "flagged" if review else "UNFLAGGED"
                 print(
@@ -137,7 +144,11 @@ def main() -> int:
     floor = statistics.median(plain) if plain else 0.0
     print(
         f"documents={args.count} seed={args.seed} failed={failures} pages={len(per_page)} "
-        f"fields_flagged={flagged}/{total_fields}"
+        f"fields_flagged={flagged}/{total_fields} documents_without_review={docs_clean}"
+    )
+    print(
+        "right but flagged, by reason: "
+        + (", ".join(f"{k}={v}" for k, v in false_alarms.most_common()) or "none")
     )
     print(
         f"BENCH core_exact={pct(core_hits):.1f}% other_exact={pct(other_hits):.1f}% "
