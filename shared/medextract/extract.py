@@ -2,9 +2,11 @@
 
 ``extract`` is the single entry point shared by the CLI, the Lambda and the tests.
 Every page is prepared (see ``preprocess``) and read once. A page whose reading is
-poor is read again turned 180 degrees; a core field that comes back missing or weak
-is read again from a second variant of its page (the flattened grey page, another
-page-segmentation mode) before it is flagged.
+poor is read again turned 180 degrees. A field missing from that reading is looked
+for again in a second reading of the page (its flattened grey image, another
+page-segmentation mode). Every field found is then read a second time from an
+enlarged crop of its lines (``verify``): two readings that agree stand, and a
+disagreement is flagged.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from medextract import __version__
 from medextract.classify import classify
 from medextract.documents import load
 from medextract.errors import InputError, Reason
-from medextract.fields import FormEngine, PageText, Reading
+from medextract.fields import FormEngine, PageText
 from medextract.forms import EXTRA_LABELS, SPECS
 from medextract.layout import build_segments
 from medextract.ocr import OcrEngine, TesseractEngine, Word
@@ -29,7 +32,6 @@ from medextract.result import (
     ExtractedField,
     PageInfo,
     Result,
-    ReviewReason,
     Source,
     Timings,
 )
@@ -49,7 +51,7 @@ class PageRead:
     words: list[Word]
     seconds: float
 
-    @property
+    @cached_property
     def text(self) -> PageText:
         height, width = self.prepared.binary.shape
         return PageText(
@@ -85,25 +87,6 @@ def _second_reading(page: PageRead, engine: OcrEngine) -> PageText:
     return PageText(page.number, width, height, build_segments(words, page.number, width, height))
 
 
-def _better(first: Reading, second: Reading) -> Reading:
-    """Prefer the reading that needs no review; when both agree, keep the stronger."""
-    a, b = first.field, second.field
-    if a.value is not None and a.value == b.value:
-        return first if a.confidence >= b.confidence else second
-    if a.needs_review and not b.needs_review:
-        return second
-    if a.value is None and b.value is not None:
-        return second
-    if not a.needs_review and b.value is not None:
-        return first
-    reasons = list(a.review_reasons)
-    if b.value is not None and ReviewReason.VARIANTS_DISAGREE not in reasons:
-        reasons.append(ReviewReason.VARIANTS_DISAGREE)
-    return Reading(
-        a.model_copy(update={"review_reasons": reasons, "needs_review": True}), first.lines
-    )
-
-
 def parse(
     doc_type: DocumentType,
     reads: Sequence[PageRead],
@@ -130,7 +113,8 @@ def parse(
         second = [_second_reading(r, engine) for r in reads]
         for spec in missing:
             again = form.read(spec, second, settings.review_threshold)
-            readings[spec.name] = _better(readings[spec.name], again)
+            if again.field.value is not None:
+                readings[spec.name] = again
     read_again = read_again or MosaicReader(engine)
     pages = [r.prepared for r in reads]
     return cross_check(form.specs, readings, pages, read_again, settings.review_threshold)
