@@ -193,8 +193,9 @@ def character_mask(binary: np.ndarray, largest: int = 120, smallest: int = 6) ->
         stats[:, cv2.CC_STAT_HEIGHT],
         stats[:, cv2.CC_STAT_AREA],
     )
-    size = np.maximum(w, h)
-    keep = (size <= largest) & (size >= smallest) & (area >= 2 * smallest)
+    size, thin = np.maximum(w, h), np.maximum(np.minimum(w, h), 1)
+    # Dashes of a thresholded fold line are long and thin; letters (but l, I, 1) are not.
+    keep = (size <= largest) & (size >= smallest) & (area >= 2 * smallest) & (size <= 5 * thin)
     keep[0] = False
     return keep[labels].astype(np.uint8)
 
