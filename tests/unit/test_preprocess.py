@@ -1,0 +1,74 @@
+"""Preprocessing decisions, on generated pages: no tesseract."""
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from medextract import preprocess as P
+from medextract.documents import load
+from medextract.settings import Settings
+from medextract.synth import generate_document
+from PIL import Image
+
+
+@pytest.fixture(scope="module")
+def clean_page():
+    doc = generate_document(5, 0, doc_type="prescription", fmt="png", degrade=False)
+    return Image.open(io.BytesIO(doc.data)).convert("L")
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_text_direction_is_found_for_every_quarter_turn(clean_page, turns):
+    turned = clean_page.rotate(-90 * turns, expand=True)  # clockwise
+    prepared = P.prepare(turned)
+    # Upside down is left to OCR confidence; the axis must be right.
+    assert prepared.rotation % 180 == (90 * turns) % 180
+    assert prepared.binary.shape[0] > prepared.binary.shape[1]  # portrait again
+
+
+def test_skew_is_measured_and_removed(clean_page):
+    skewed = clean_page.rotate(3, expand=False, fillcolor=255)  # 3 degrees anticlockwise
+    prepared = P.prepare(skewed)
+    assert abs(abs(prepared.skew) - 3) < 0.5
+
+
+def test_faint_fold_line_is_not_ink_but_dark_text_is():
+    flat = np.full((400, 400), 250, np.uint8)
+    flat[:, 200:203] = 222  # a crease: only faintly darker than the paper
+    cv2.putText(flat, "Text", (40, 120), cv2.FONT_HERSHEY_SIMPLEX, 2, 40, 4)
+    binary = P.binarise(flat)
+    assert (binary[:, 200:203] == 255).all()
+    assert (binary[60:130, 40:200] == 0).any()
+
+
+def test_shadow_divides_out_of_the_background():
+    grey = np.full((800, 600), 240, np.uint8)
+    grey[:, :300] = 110  # half the page in a hand's shadow
+    flat = P.flatten_background(grey)
+    assert abs(int(flat[400, 100]) - int(flat[400, 500])) < 10
+
+
+def test_page_finder_declines_a_plain_scan(clean_page):
+    assert P.find_page(P.to_grey(clean_page)) is None
+
+
+def test_page_on_a_dark_desk_is_found_and_flattened(clean_page):
+    page = np.asarray(clean_page.resize((850, 1100)))
+    desk = np.full((1400, 1100), 60, np.uint8)
+    desk[150:1250, 120:970] = page
+    corners = P.find_page(desk)
+    assert corners is not None
+    flat = P.flatten_page(desk, corners)
+    height, width = flat.shape
+    assert abs(width - 850) < 30 and abs(height - 1100) < 30
+
+
+def test_image_bomb_is_refused_from_its_header_alone():
+    from medextract.errors import InputError, Reason
+
+    buffer = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(buffer, "PNG")
+    with pytest.raises(InputError) as caught:
+        load(buffer.getvalue(), Settings())
+    assert caught.value.reason is Reason.PAGE_TOO_LARGE
