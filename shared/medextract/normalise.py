@@ -59,9 +59,10 @@ def text(pattern: str, min_len: int = 2):
 
 # A person's name: two to five words, each capitalised; initials and O'Neil-Smith allowed.
 PERSON = text(r"(?:Dr\.? )?[A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,4}")
-PRESCRIBER = text(
-    r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? [A-Z][A-Za-z.]{1,5}"
-)
+# "Dr John Smith, M.D": a name, then a credential in one of its usual spellings only
+# (an OCR slip such as "MD." fails, so it is flagged).
+_CREDENTIAL = r"(?:M\.D\.?|MD|D\.O\.?|DO|N\.P\.?|NP|P\.A\.?|PA|D\.D\.S\.?|DDS|DPM|PharmD)"
+PRESCRIBER = text(r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? " + _CREDENTIAL)
 # A US address as these forms print it: ends with ", ST" or ", ST 12345", so an
 # address that lost its last line never passes.
 ADDRESS = text(r"[0-9A-Za-z][0-9A-Za-z#'’.,/\- ]{4,}, [A-Z]{2}(?: \d{5}(?:-\d{4})?)?")

@@ -61,3 +61,9 @@ def test_address_that_lost_its_city_line_fails_its_pattern():
     assert n.ADDRESS("12 Oak Street, Springfield, IL").ok
     assert n.ADDRESS("9750 Forest Drive, Raleigh, NC 27684").ok
     assert not n.ADDRESS("9750 Forest Drive").ok
+
+
+def test_prescriber_credential_must_be_a_usual_spelling():
+    assert n.PRESCRIBER("Dr John Smith, M.D").ok
+    assert n.PRESCRIBER("Dr Barbara Green, D.O").ok
+    assert not n.PRESCRIBER("Dr Betty Chen, MD.").ok

@@ -12,6 +12,8 @@ MARKERS = (
     "General Medical History",
     "Measles:",
     "Chicken Pox (Varicella):",
+    "Hepatitis B vaccination?",
+    "List any Medical Problems",
     "Name of Insurance Company:",
     "Policy Number:",
     "Medical Insurance Details",

@@ -7,7 +7,8 @@ import re
 from medextract import normalise as n
 from medextract.fields import FieldSpec, Locate
 
-MARKERS = ("Name:", "Date:", "Address:", "Directions:", "Refill:", "times", "Phone", "M.D")
+# Phrases only this form prints ("Name:", "Date:", "Address:" are on the record too).
+MARKERS = ("Directions:", "Refill:", "times", "Phone")
 
 
 def _is_medicine_line(text: str) -> bool:
