@@ -117,13 +117,20 @@ class Figures:
 # --------------------------------------------------------------------------- samples
 
 
+def on_host(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """A command on the host side (the dev venv), its failure a check failure."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    res = subprocess.run(argv, capture_output=True, text=True, env=env)
+    if res.returncode != 0:
+        raise CheckFailed(
+            f"on the host, {' '.join(argv)[:200]} exited {res.returncode}:\n{res.stderr[-2000:]}"
+        )
+    return res
+
+
 def generate(out: Path, *args: str) -> list[tuple[Path, dict[str, Any]]]:
     """`python -m medextract.synth ...` on the host; (file, ground truth) pairs."""
-    subprocess.run(
-        [str(HOST_PY), "-m", "medextract.synth", "--out", str(out), *args],
-        check=True,
-        capture_output=True,
-    )
+    on_host([str(HOST_PY), "-m", "medextract.synth", "--out", str(out), *args])
     docs = []
     for line in (out / "manifest.jsonl").read_text().splitlines():
         entry = json.loads(line)
@@ -345,10 +352,7 @@ def check_cli(image: Image, samples: Path, figures: Figures, log: Log) -> dict[s
         )
         result = json.loads(inside.stdout)
         right, total = check_fields(result, truth, f"inside, {doc_type}")
-        host = subprocess.run(
-            [str(HOST_PY.parent / "medextract"), "extract", str(path)],
-            check=True, capture_output=True, text=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-        )  # fmt: skip
+        host = on_host([str(HOST_PY.parent / "medextract"), "extract", str(path)])
         host_result = json.loads(host.stdout)
         differ = [
             n
@@ -417,10 +421,9 @@ def check_speed(image: Image, samples: Path, figures: Figures, log: Log) -> None
             image, ["python", "/mnt/image_probe.py", "pages", *rels], binds=[(samples, "/mnt")]
         )
         inside_runs.append(json.loads(res.stdout.strip().splitlines()[-1]))
-        res = subprocess.run(
-            [str(HOST_PY), str(samples / "image_probe.py"), "pages", *(str(p) for p, _ in docs)],
-            check=True, capture_output=True, text=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-        )  # fmt: skip
+        res = on_host(
+            [str(HOST_PY), str(samples / "image_probe.py"), "pages", *(str(p) for p, _ in docs)]
+        )
         host_runs.append(json.loads(res.stdout.strip().splitlines()[-1]))
     inside = min(r["seconds_per_page"] for r in inside_runs)
     host = min(r["seconds_per_page"] for r in host_runs)
