@@ -68,10 +68,27 @@ def _quality(words: Sequence[Word]) -> float:
     return sum(w.conf for w in words if w.conf > 0.6 and sum(c.isalpha() for c in w.text) >= 3)
 
 
+def _sideways(words: Sequence[Word]) -> bool:
+    """Most words of four or more characters are taller than wide: vertical text."""
+    long_words = [w for w in words if len(w.text) >= 4]
+    if len(long_words) < 5:
+        return False
+    return sum(w.height > w.width for w in long_words) > len(long_words) / 2
+
+
 def read_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRead:
     start = time.perf_counter()
+    base = prepared
     words = engine.words(prepared.binary)
     median = statistics.median(w.conf for w in words) if words else 0.0
+    # Tesseract reads vertical text too, confidently, so a page whose text direction
+    # was misjudged shows up as words taller than they are wide: turn it a quarter.
+    if _sideways(words):
+        candidates = [(q, base.turned(q)) for q in (1, 3)]
+        readings = [(turned, engine.words(turned.binary)) for _, turned in candidates]
+        prepared, words = max(readings, key=lambda r: _quality(r[1]))
+        median = statistics.median(w.conf for w in words) if words else 0.0
+    # A poor reading may be of a page upside down.
     if len(words) < 8 or median < UPRIGHT_CONFIDENCE:
         turned = prepared.turned(2)
         turned_words = engine.words(turned.binary)
