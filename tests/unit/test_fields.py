@@ -180,3 +180,24 @@ def test_heading_read_as_one_word_still_ends_the_section_above_it():
     engine = FormEngine(SPECS[DocumentType.PATIENT_DETAILS])
     spec = next(s for s in engine.specs if s.name == "patient_address")
     assert engine.read(spec, [page], 0.8).field.value == "1 Elm Street, Boston, MA 02126"
+
+
+def test_page_read_sideways_is_turned_a_quarter_and_read_again():
+    from medextract.extract import read_page
+    from medextract.ocr import Word
+
+    tall = [Word("Prednisone", 0.95, 100, 100 + 300 * i, 30, 200, 1, 1, i) for i in range(6)]
+    engine = ReplayEngine(tall)
+    page = read_of([]).prepared
+    read = read_page(1, page, engine)
+    assert read.prepared.rotation in (90, 270)
+    assert len(engine.calls) == 3  # as given, then a quarter turn each way
+
+
+def test_upright_page_is_read_once():
+    from medextract.extract import read_page
+
+    engine = ReplayEngine(prescription_words())
+    read = read_page(1, read_of([]).prepared, engine)
+    assert read.prepared.rotation == 0
+    assert engine.calls == [3]
