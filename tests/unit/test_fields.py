@@ -186,7 +186,7 @@ def test_page_read_sideways_is_turned_a_quarter_and_read_again():
     from medextract.extract import read_page
     from medextract.ocr import Word
 
-    tall = [Word("Prednisone", 0.95, 100, 100 + 300 * i, 30, 200, 1, 1, i) for i in range(6)]
+    tall = [Word("Prednisone", 0.95, 100, 100 + 300 * i, 30, 200, 1, 1, i) for i in range(10)]
     engine = ReplayEngine(tall)
     page = read_of([]).prepared
     read = read_page(1, page, engine)
