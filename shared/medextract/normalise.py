@@ -64,15 +64,31 @@ PERSON = text(r"(?:Dr\.? )?[A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1
 _CREDENTIAL = r"(?:M\.D\.?|MD|D\.O\.?|DO|N\.P\.?|NP|P\.A\.?|PA|D\.D\.S\.?|DDS|DPM|PharmD)"
 PRESCRIBER = text(r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? " + _CREDENTIAL)
 # A US address as these forms print it: ends with ", ST" or ", ST 12345", so an
-# address that lost its last line never passes.
-ADDRESS = text(r"[0-9A-Za-z][0-9A-Za-z#'’.,/\- ]{4,}, [A-Z]{2}(?: \d{5}(?:-\d{4})?)?")
+# address that lost its last line never passes. The state code is read in upper case
+# after a comma whatever OCR made of it ("Lansing, Mi", "Fairview. TN").
+_ADDRESS = text(r"[0-9A-Za-z][0-9A-Za-z#'’.,/\- ]{4,}, [A-Z]{2}(?: \d{5}(?:-\d{4})?)?")
+_STATE_END = re.compile(r"[.,]? ([A-Za-z]{2})((?: \d{5}(?:-\d{4})?)?)$")
+
+
+def ADDRESS(value: str) -> Normalised:
+    return _ADDRESS(_STATE_END.sub(lambda m: f", {m[1].upper()}{m[2]}", value))
+
+
 FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
 COMPANY = text(r"[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
 DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-\n]*", min_len=3)
-MEDICINE = text(
-    r"[A-Z][A-Za-z\-]{2,}(?: [A-Za-z\-]+)*,? \d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)? ?"
+_MEDICINE = text(
+    r"[A-Z][A-Za-z\-]{2,}(?: [A-Za-z][A-Za-z0-9\-]*)*,? \d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)? ?"
     r"(?:mg|g|gram|grams|mcg|ml|mL|units?|IU|%)(?: [A-Za-z0-9 ,.()/\-]*)?"
 )
+# Units OCR misreads in the handwriting-style font, and what they can only be.
+_UNIT_SLIPS = re.compile(r"(?<=\d )(meg|rng|mq)\b")
+
+
+def MEDICINE(value: str) -> Normalised:
+    return _MEDICINE(
+        _UNIT_SLIPS.sub(lambda m: {"meg": "mcg", "rng": "mg", "mq": "mg"}[m[1]], value)
+    )
 
 
 def date_numeric(order: str):

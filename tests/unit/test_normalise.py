@@ -67,3 +67,17 @@ def test_prescriber_credential_must_be_a_usual_spelling():
     assert n.PRESCRIBER("Dr John Smith, M.D").ok
     assert n.PRESCRIBER("Dr Barbara Green, D.O").ok
     assert not n.PRESCRIBER("Dr Betty Chen, MD.").ok
+
+
+def test_state_code_is_read_upper_case_after_a_comma():
+    assert (
+        n.ADDRESS("976 Adams Road, Lansing, Mi 48954").value == "976 Adams Road, Lansing, MI 48954"
+    )
+    assert (
+        n.ADDRESS("5954 Hill Boulevard, Fairview. TN").value == "5954 Hill Boulevard, Fairview, TN"
+    )
+
+
+def test_unit_misread_as_a_word_is_the_unit():
+    assert n.MEDICINE("Vitamin D3 50 meg").value == "Vitamin D3 50 mcg"
+    assert n.MEDICINE("Vitamin D3 50 meg").ok
