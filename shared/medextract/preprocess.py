@@ -200,8 +200,15 @@ def character_mask(binary: np.ndarray, largest: int = 120, smallest: int = 6) ->
     return keep[labels].astype(np.uint8)
 
 
-def estimate_layout(binary: np.ndarray) -> tuple[int, float]:
-    """(quarter turns clockwise to make text lines horizontal, skew in degrees).
+@dataclass(frozen=True)
+class Layout:
+    quarter: int  # quarter turns clockwise that make text lines horizontal
+    skew: float  # degrees
+    sharpness: float  # how crisply the ink falls into rows once turned (0-1, scale-free)
+
+
+def estimate_layout(binary: np.ndarray) -> Layout:
+    """Which way the text lines run, and their skew.
 
     Works on the character-sized ink of a small copy: for each of the two axes,
     search the skew angle that makes the ink projection sharpest; the axis with the
@@ -223,7 +230,9 @@ def estimate_layout(binary: np.ndarray) -> tuple[int, float]:
         np.arange(coarse - 0.4, coarse + 0.41, 0.1),
         key=lambda a: _profile_score(_rotate(candidate, float(a), 0)),
     )
-    return quarter, round(float(fine), 2)
+    rows = _rotate(candidate, float(fine), 0).sum(axis=1, dtype=np.float64)
+    sharpness = float(np.square(np.diff(rows)).sum() / max(np.square(rows).sum(), 1e-9))
+    return Layout(quarter, round(float(fine), 2), sharpness)
 
 
 def remove_rules(binary: np.ndarray) -> np.ndarray:
@@ -258,22 +267,32 @@ def remove_edge_blobs(binary: np.ndarray) -> np.ndarray:
     return out
 
 
-def prepare(page: Image.Image) -> PreparedPage:
-    """The default variant: grey, normalised size, flat background, upright, binary."""
-    grey = to_grey(page)
-    corners = find_page(grey)
-    if corners is not None:
-        grey = flatten_page(grey, corners)
+def _read_geometry(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, Layout]:
     grey, scale = normalise_size(grey)
     flat = flatten_background(grey)
     binary = binarise(flat)
-    quarter, skew = estimate_layout(binary)
-    if quarter:
-        flat = np.ascontiguousarray(np.rot90(flat, -quarter))
-        binary = np.ascontiguousarray(np.rot90(binary, -quarter))
-    if abs(skew) >= 0.2:
-        flat = _rotate(flat, skew, 255)
-        binary = _rotate(binary, skew, 255)
+    return flat, binary, scale, estimate_layout(binary)
+
+
+def prepare(page: Image.Image) -> PreparedPage:
+    """The default variant: grey, normalised size, flat background, upright, binary."""
+    grey = to_grey(page)
+    flat, binary, scale, layout = _read_geometry(grey)
+    corners = find_page(grey)
+    if corners is not None:
+        # Keep the flattened page only if its text lines come out straighter: a quad
+        # with a corner lost in shadow would warp the page instead of flattening it.
+        flattened = _read_geometry(flatten_page(grey, corners))
+        if flattened[3].sharpness > layout.sharpness:
+            flat, binary, scale, layout = flattened
+    if layout.quarter:
+        flat = np.ascontiguousarray(np.rot90(flat, -layout.quarter))
+        binary = np.ascontiguousarray(np.rot90(binary, -layout.quarter))
+    if abs(layout.skew) >= 0.2:
+        flat = _rotate(flat, layout.skew, 255)
+        binary = _rotate(binary, layout.skew, 255)
         binary = np.where(binary > 127, 255, 0).astype(np.uint8)
     binary = remove_edge_blobs(remove_rules(binary))
-    return PreparedPage(binary=binary, grey=flat, rotation=90 * quarter, skew=skew, scale=scale)
+    return PreparedPage(
+        binary=binary, grey=flat, rotation=90 * layout.quarter, skew=layout.skew, scale=scale
+    )
