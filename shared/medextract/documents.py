@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,7 +164,3 @@ def _load_image(data: bytes, settings: Settings) -> list[Image.Image]:
     if not pages:
         raise InputError(Reason.CORRUPT_DOCUMENT, "the image has no frames")
     return pages
-
-
-def iter_page_numbers(doc: LoadedDocument) -> Iterator[tuple[int, Image.Image]]:
-    yield from enumerate(doc.pages, start=1)
