@@ -204,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
 
         # Run: workers in parallel, then one last pass for messages made visible again.
         args.out.mkdir(parents=True, exist_ok=True)
+        for stale in args.out.glob("worker-*.log"):  # the workers append; a rerun starts clean
+            stale.unlink()
         started = time.perf_counter()
         context = multiprocessing.get_context("spawn")
         jobs = [(i, stack, environment, str(args.out)) for i in range(args.workers)]
