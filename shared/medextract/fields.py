@@ -77,7 +77,7 @@ class Found:
         return [w for line in self.lines for w in line]
 
     def line_texts(self) -> list[str]:
-        return [clean_text(" ".join(w.text for w in line)) for line in self.lines]
+        return [line_text(line) for line in self.lines]
 
 
 _EDGE_JUNK = re.compile(r"^[\s_|:;,.\-~=—–]+|[\s_|:;\-~=—–]+$")
@@ -86,6 +86,11 @@ _EDGE_JUNK = re.compile(r"^[\s_|:;,.\-~=—–]+|[\s_|:;\-~=—–]+$")
 def clean_text(text: str) -> str:
     """Collapse spaces and trim underline/rule residue from the ends."""
     return _EDGE_JUNK.sub("", re.sub(r"\s+", " ", text)).strip()
+
+
+def line_text(words: Sequence[Word]) -> str:
+    """The cleaned text of a run of words."""
+    return clean_text(" ".join(w.text for w in words))
 
 
 def label_tokens(label: str) -> list[str]:
@@ -202,7 +207,7 @@ class FormEngine:
             for seg in segs:
                 for start in range(len(seg.words)):
                     for end in range(min(len(seg.words), start + 4), start, -1):
-                        text = clean_text(" ".join(w.text for w in seg.words[start:end]))
+                        text = line_text(seg.words[start:end])
                         if spec.normalise(text).ok:
                             return make([seg.words[start:end]])
             return None
@@ -217,7 +222,7 @@ class FormEngine:
                 nxt = self._right_neighbour(seg, segs)
                 if nxt is not None and not starts_with_label(nxt, others):
                     same_row = cut_at_labels(nxt.words, others)
-            if same_row and clean_text(" ".join(w.text for w in same_row)):
+            if same_row and line_text(same_row):
                 return make([same_row])
             below = self._below(seg, segs, spec.max_lines, others)
             return make(below) if below else None
@@ -342,7 +347,7 @@ class FormEngine:
                 after = find_label(seg, label) or 0
                 groups.setdefault(key, [])
                 line = line[after:]
-            if clean_text(" ".join(w.text for w in line)):
+            if line_text(line):
                 groups.setdefault(key, []).append(line)
         return groups
 
@@ -354,7 +359,7 @@ class FormEngine:
             # The form prints sub-labels here: the value is what follows its own.
             return groups.get(spec.sublabel, [])[: spec.max_lines]
         lines = groups[""]
-        texts = [clean_text(" ".join(w.text for w in line)) for line in lines]
+        texts = [line_text(line) for line in lines]
         if spec.pick == "match":
             return [line for line, t in zip(lines, texts, strict=True) if spec.normalise(t).ok][:1]
         # "first" and "rest" skip lines that another UNDER_HEADING spec claims by pattern.

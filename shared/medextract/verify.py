@@ -24,7 +24,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from medextract.fields import FieldSpec, Reading, clean_text, typed
+from medextract.fields import FieldSpec, Reading, line_text, typed
 from medextract.ocr import OcrEngine, Word
 from medextract.preprocess import PreparedPage
 from medextract.result import ExtractedField, ReviewReason
@@ -67,11 +67,6 @@ def _mosaic(
     return canvas, bands
 
 
-def _band_text(words: Sequence[Word], band: tuple[int, int]) -> str:
-    inside = sorted((w for w in words if band[0] <= w.cy <= band[1]), key=lambda w: w.left)
-    return clean_text(" ".join(w.text for w in inside))
-
-
 @dataclass(frozen=True)
 class Reread:
     text: str
@@ -92,7 +87,7 @@ class MosaicReader:
 
 def _band_reading(words: Sequence[Word], band: tuple[int, int]) -> Reread:
     inside = sorted((w for w in words if band[0] <= w.cy <= band[1]), key=lambda w: w.left)
-    text = clean_text(" ".join(w.text for w in inside))
+    text = line_text(inside)
     return Reread(text, min((w.conf for w in inside), default=0.0))
 
 
@@ -124,7 +119,7 @@ def cross_check(
                 max(w.right for w in words),
                 max(w.bottom for w in words),
             )
-            crops.append(LineCrop(name, i, clean_text(" ".join(w.text for w in words)), page, box))
+            crops.append(LineCrop(name, i, line_text(words), page, box))
     if not crops:
         return fields
     again: dict[str, list[Reread]] = {}
