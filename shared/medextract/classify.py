@@ -19,7 +19,7 @@ MIN_FOUND = 2
 
 def markers_found(pages: Sequence[PageText], markers: Sequence[str]) -> int:
     return sum(
-        any(find_label(seg, marker) is not None for page in pages for seg in page.segments)
+        any(find_label(seg.words, marker) is not None for page in pages for seg in page.segments)
         for marker in markers
     )
 

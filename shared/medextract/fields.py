@@ -97,8 +97,8 @@ def label_tokens(label: str) -> list[str]:
     return [t for t in (token(part) for part in label.split()) if t]
 
 
-def find_label(segment: Segment, label: str, fuzzy: bool = True) -> int | None:
-    """Index of the first word after ``label`` in ``segment``, or None.
+def find_label(words: Sequence[Word], label: str, fuzzy: bool = True) -> int | None:
+    """Index of the first word after ``label`` in ``words``, or None.
 
     With ``fuzzy``, tolerates OCR slips: each token may be one edit off, and a long
     label may have a quarter of its tokens wrong.
@@ -106,7 +106,7 @@ def find_label(segment: Segment, label: str, fuzzy: bool = True) -> int | None:
     wanted = label_tokens(label)
     if not wanted:
         return None
-    seen = [token(w.text) for w in segment.words]
+    seen = [token(w.text) for w in words]
     allowed = len(wanted) // 4 if fuzzy else 0
     same = tokens_match if fuzzy else str.__eq__
     for start in range(len(seen)):
@@ -129,13 +129,13 @@ def find_label(segment: Segment, label: str, fuzzy: bool = True) -> int | None:
     return None
 
 
-def starts_with_label(segment: Segment, labels: Sequence[str]) -> bool:
-    return any(find_label_at_start(segment, label) for label in labels)
+def starts_with_label(words: Sequence[Word], labels: Sequence[str]) -> bool:
+    return any(find_label_at_start(words, label) for label in labels)
 
 
-def find_label_at_start(segment: Segment, label: str) -> bool:
+def find_label_at_start(words: Sequence[Word], label: str) -> bool:
     wanted = label_tokens(label)
-    seen = [t for t in (token(w.text) for w in segment.words) if t]
+    seen = [t for t in (token(w.text) for w in words) if t]
     if not wanted or not seen:
         return False
     if len(wanted) > 1 and tokens_match(seen[0], "".join(wanted)):
@@ -158,8 +158,7 @@ def drop_tall_words(line: list[Word]) -> list[Word]:
 def cut_at_labels(words: list[Word], labels: Sequence[str]) -> list[Word]:
     """The words before the first other label (e.g. "Date:" ends the "Name:" value)."""
     for i in range(len(words)):
-        rest = Segment(words[i:], 0, 1, 1)
-        if any(find_label_at_start(rest, label) for label in labels):
+        if starts_with_label(words[i:], labels):
             return words[:i]
     return words
 
@@ -220,7 +219,7 @@ class FormEngine:
             same_row = cut_at_labels(seg.words[after:], others)
             if not same_row:
                 nxt = self._right_neighbour(seg, segs)
-                if nxt is not None and not starts_with_label(nxt, others):
+                if nxt is not None and not starts_with_label(nxt.words, others):
                     same_row = cut_at_labels(nxt.words, others)
             if same_row and line_text(same_row):
                 return make([same_row])
@@ -238,7 +237,7 @@ class FormEngine:
             for other in segs[seg.index + 1 :]:
                 if other.top < seg.bottom - seg.height * 0.3:
                     continue  # same row, to the right (another column)
-                if starts_with_label(other, stops):
+                if starts_with_label(other.words, stops):
                     break
                 if last_bottom is not None and other.top - last_bottom > LINE_GAP * other.height:
                     break  # a wide gap ends the block (a signature lies further down)
@@ -256,12 +255,12 @@ class FormEngine:
         """The label's segment: an exact reading first; else a fuzzy one that is not
         an exact reading of another label ("Weight:" is not a slip of "Height:")."""
         for seg in segs:
-            after = find_label(seg, label, fuzzy=False)
+            after = find_label(seg.words, label, fuzzy=False)
             if after is not None:
                 return seg, after
         others = [lab for lab in self.all_labels if lab != label]
         for seg in segs:
-            after = find_label(seg, label)
+            after = find_label(seg.words, label)
             if after is None:
                 continue
             if not any(self._reads_as(seg, after, other) for other in others):
@@ -272,8 +271,7 @@ class FormEngine:
     def _reads_as(seg: Segment, after: int, other: str) -> bool:
         """Whether the words before ``after`` are an exact reading of a label at least
         as long as the fuzzy match (so "Weight:" is never taken for "Height:")."""
-        head = Segment(seg.words[:after], 0, 1, 1)
-        other_after = find_label(head, other, fuzzy=False)
+        other_after = find_label(seg.words[:after], other, fuzzy=False)
         return other_after is not None and other_after >= after
 
     @staticmethod
@@ -300,7 +298,7 @@ class FormEngine:
                 break
             if other.right < seg.left or other.left > seg.right + 0.1 * seg.page_width:
                 continue  # another column
-            if starts_with_label(other, labels):
+            if starts_with_label(other.words, labels):
                 break
             lines.append(cut_at_labels(other.words, labels))
             bottom = other.bottom
@@ -317,7 +315,7 @@ class FormEngine:
         for other in segs[seg.index + 1 :]:
             if other.top < seg.bottom - 0.3 * seg.height:
                 continue
-            if starts_with_label(other, stops):
+            if starts_with_label(other.words, stops):
                 break
             if seg.left - 0.05 * seg.page_width <= other.left <= limit:
                 lines.append(other.words)
@@ -340,11 +338,10 @@ class FormEngine:
         groups: dict[str, list[list[Word]]] = {"": []}
         key = ""
         for line in lines:
-            seg = Segment(line, 0, 1, 1)
-            label = next((lab for lab in labels if find_label_at_start(seg, lab)), None)
+            label = next((lab for lab in labels if find_label_at_start(line, lab)), None)
             if label is not None:
                 key = label
-                after = find_label(seg, label) or 0
+                after = find_label(line, label) or 0
                 groups.setdefault(key, [])
                 line = line[after:]
             if line_text(line):
