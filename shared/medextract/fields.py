@@ -93,6 +93,12 @@ def line_text(words: Sequence[Word]) -> str:
     return clean_text(" ".join(w.text for w in words))
 
 
+def _has_word(text: str) -> bool:
+    """Whether a line holds a word (two letters or digits in a row), not only specks
+    and stray marks that a fold or the page's edge left ("!", "i i", "|")."""
+    return re.search(r"[A-Za-z0-9]{2}", text) is not None
+
+
 def label_tokens(label: str) -> list[str]:
     return [t for t in (token(part) for part in label.split()) if t]
 
@@ -198,10 +204,15 @@ class FormEngine:
         segs = page.segments
         make = lambda lines: Found(lines, page.number, page.width, page.height)  # noqa: E731
         if spec.locate is Locate.TOP_LINE:
-            for seg in segs[:6]:
+            top = segs[:6]
+            for seg in top:
                 if spec.normalise(clean_text(seg.text)).ok:
                     return make([seg.words])
-            return None
+            # None has the shape: the first line of words, to be flagged for its pattern
+            # (and perhaps mended by the second reading).
+            wordy = (s for s in top if sum(_has_word(w.text) for w in s.words) >= 2)
+            first = next(wordy, None)
+            return make([first.words]) if first else None
         if spec.locate is Locate.ANYWHERE:
             for seg in segs:
                 for start in range(len(seg.words)):
@@ -237,6 +248,8 @@ class FormEngine:
             for other in segs[seg.index + 1 :]:
                 if other.top < seg.bottom - seg.height * 0.3:
                     continue  # same row, to the right (another column)
+                if other.right < seg.left:
+                    continue  # left of the label: specks at the page's edge
                 if starts_with_label(other.words, stops):
                     break
                 if last_bottom is not None and other.top - last_bottom > LINE_GAP * other.height:
@@ -327,7 +340,7 @@ class FormEngine:
         if spec.drop_tall:
             line = drop_tall_words(line)
         text = " ".join(w.text for w in line)
-        if not clean_text(text) or (spec.line_filter is not None and not spec.line_filter(text)):
+        if not _has_word(text) or (spec.line_filter is not None and not spec.line_filter(text)):
             return []
         return line
 

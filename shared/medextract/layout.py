@@ -112,9 +112,12 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 
 def tokens_match(seen: str, expected: str) -> bool:
-    """OCR-tolerant equality of one folded token: one slip allowed in 5+ letters."""
+    """OCR-tolerant equality of one folded token: one slip allowed in 5+ letters, two
+    in 6+ letters when the first three are right ("refit" for "refill")."""
     if seen == expected:
         return True
+    if len(expected) >= 6 and seen[:3] == expected[:3]:
+        return edit_distance(seen, expected, 3) <= 2
     if len(expected) >= 5:
         return edit_distance(seen, expected, 2) <= 1
     return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from importlib.resources import files
 
 from medextract.fields import Normalised
 
@@ -58,15 +59,27 @@ def text(pattern: str, min_len: int = 2):
 
 
 # A person's name: two to five words, each capitalised; initials and O'Neil-Smith allowed.
-PERSON = text(r"(?:Dr\.? )?[A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,4}")
+_PERSON = text(r"(?:Dr\.? )?[A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,4}")
+# A middle initial's full stop read as a comma: "Sofia K, Baker".
+_INITIAL_COMMA = re.compile(r"(?<= )([A-Z]),(?= [A-Z])")
+
+
+def PERSON(value: str) -> Normalised:
+    return _PERSON(_INITIAL_COMMA.sub(r"\1.", value))
+
+
 # "Dr John Smith, M.D": a name, then a credential in one of its usual spellings only
 # (an OCR slip such as "MD." fails, so it is flagged).
 _CREDENTIAL = r"(?:M\.D\.?|MD|D\.O\.?|DO|N\.P\.?|NP|P\.A\.?|PA|D\.D\.S\.?|DDS|DPM|PharmD)"
 PRESCRIBER = text(r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? " + _CREDENTIAL)
-# A US address as these forms print it: ends with ", ST" or ", ST 12345", so an
-# address that lost its last line never passes. The state code is read in upper case
+# A US address as these forms print it: "street, city, ST" or "street, city, ST 12345"
+# (the record's lines joined by ", "), so an address that lost its last line, or the
+# comma between street and city, never passes. The state code is read in upper case
 # after a comma whatever OCR made of it ("Lansing, Mi", "Fairview. TN").
-_ADDRESS = text(r"[0-9A-Za-z][0-9A-Za-z#'’.,/\- ]{4,}, [A-Z]{2}(?: \d{5}(?:-\d{4})?)?")
+_CHARS = r"[0-9A-Za-z#'’./\- ]*"
+_ADDRESS = text(
+    rf"[0-9A-Za-z]{_CHARS}(?:, [0-9A-Za-z#]{_CHARS})+, [A-Z]{{2}}(?: \d{{5}}(?:-\d{{4}})?)?"
+)
 _STATE_END = re.compile(r"[.,]? ([A-Za-z]{2})((?: \d{5}(?:-\d{4})?)?)$")
 
 
@@ -76,7 +89,53 @@ def ADDRESS(value: str) -> Normalised:
 
 FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
 COMPANY = text(r"[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
-DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-\n]*", min_len=3)
+_DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-\n]*", min_len=3)
+
+# Words of a prescription's directions (the "sig"). OCR's classic slips ("rnouth" for
+# "mouth", "cl" for "d") are undone only where that gives one of these words and the
+# word as read is not one: a vocabulary, not a spelling corrector.
+SIG_WORDS = frozenset(
+    line
+    for line in (files("medextract") / "data" / "sig_words.txt").read_text().split("\n")
+    if line and not line.startswith("#")
+)
+_OCR_SLIPS = (
+    ("rn", "m"),
+    ("m", "rn"),
+    ("cl", "d"),
+    ("vv", "w"),
+    ("ii", "u"),
+    ("0", "o"),
+    ("1", "l"),
+)
+
+
+def _sig_word(word: str) -> str:
+    """``word``, or the one sig word an OCR slip in it would give."""
+    core = word.strip(",.;:()")
+    lower = core.lower()
+    if len(lower) < 3 or lower in SIG_WORDS or not lower.isalnum():
+        return word
+    candidates = {
+        lower[:i] + new + lower[i + len(old) :]
+        for old, new in _OCR_SLIPS
+        for i in range(len(lower))
+        if lower.startswith(old, i)
+    }
+    hits = candidates & SIG_WORDS
+    if len(hits) != 1:
+        return word
+    fixed = hits.pop()
+    if core[:1].isupper():
+        fixed = fixed.capitalize()
+    return word.replace(core, fixed, 1)
+
+
+def DIRECTIONS(value: str) -> Normalised:
+    lines = [" ".join(_sig_word(w) for w in line.split(" ")) for line in value.split("\n")]
+    return _DIRECTIONS("\n".join(lines))
+
+
 _MEDICINE = text(
     r"[A-Z][A-Za-z\-]{2,}(?: [A-Za-z][A-Za-z0-9\-]*)*,? \d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)? ?"
     r"(?:mg|g|gram|grams|mcg|ml|mL|units?|IU|%)(?: [A-Za-z0-9 ,.()/\-]*)?"

@@ -201,3 +201,40 @@ def test_upright_page_is_read_once():
     read = read_page(1, read_of([]).prepared, engine)
     assert read.prepared.rotation == 0
     assert engine.calls == [3]
+
+
+def _parsed(words):
+    return parse(
+        DocumentType.PRESCRIPTION,
+        [read_of(words)],
+        ReplayEngine(words),
+        settings(),
+        AgreeingReader(),
+    )
+
+
+def test_specks_at_the_page_edge_and_between_lines_are_not_directions():
+    words = prescription_words()
+    words += line_words("!", 1040, left=10)  # the page's edge, left of the label
+    words += line_words("i i", 1040, left=300)  # a fold's specks between two lines
+    fields = _parsed(words)
+    assert fields["directions"].value == "Prednisone, Taper 5 mg every 3 days,\nFinish in 2.5 weeks"
+
+
+def test_label_with_two_slips_after_a_right_start_still_anchors():
+    words = [
+        w if w.text != "Refill:" else w.__class__("Refit", *list(w.__dict__.values())[1:])
+        for w in prescription_words()
+    ]
+    assert _parsed(words)["refills"].value == 2
+
+
+def test_top_line_without_the_shape_is_kept_and_flagged_not_dropped():
+    words = [
+        w if w.text != "M.D" else w.__class__("MD.", *list(w.__dict__.values())[1:])
+        for w in prescription_words()
+    ]
+    prescriber = _parsed(words)["prescriber"]
+    assert prescriber.value == "Dr John Smith, MD."
+    assert prescriber.needs_review
+    assert ReviewReason.PATTERN_MISMATCH in prescriber.review_reasons

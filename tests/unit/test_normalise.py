@@ -61,6 +61,8 @@ def test_address_that_lost_its_city_line_fails_its_pattern():
     assert n.ADDRESS("12 Oak Street, Springfield, IL").ok
     assert n.ADDRESS("9750 Forest Drive, Raleigh, NC 27684").ok
     assert not n.ADDRESS("9750 Forest Drive").ok
+    # Nor does one whose street and city ran together.
+    assert not n.ADDRESS("1001 Church Court Georgetown, KY").ok
 
 
 def test_prescriber_credential_must_be_a_usual_spelling():
@@ -81,3 +83,16 @@ def test_state_code_is_read_upper_case_after_a_comma():
 def test_unit_misread_as_a_word_is_the_unit():
     assert n.MEDICINE("Vitamin D3 50 meg").value == "Vitamin D3 50 mcg"
     assert n.MEDICINE("Vitamin D3 50 meg").ok
+
+
+def test_classic_ocr_slips_in_directions_give_back_sig_words_only():
+    assert n.DIRECTIONS("Take 2 pill by rnouth twice dai1y").value == (
+        "Take 2 pill by mouth twice daily"
+    )
+    # Words outside the vocabulary, and digits, are left as read.
+    assert n.DIRECTIONS("Turn the Clopidogrel 12 rn").value == "Turn the Clopidogrel 12 rn"
+
+
+def test_middle_initial_read_with_a_comma_is_an_initial():
+    assert n.PERSON("Sofia K, Baker").value == "Sofia K. Baker"
+    assert not n.PERSON("Baker, Sofia").ok

@@ -72,3 +72,21 @@ def test_image_bomb_is_refused_from_its_header_alone():
     with pytest.raises(InputError) as caught:
         load(buffer.getvalue(), Settings())
     assert caught.value.reason is Reason.PAGE_TOO_LARGE
+
+
+def test_faint_broken_underline_goes_from_both_images_but_the_text_stays():
+    grey = np.full((300, 900), 250, np.uint8)
+    cv2.putText(grey, "Sofia Baker", (60, 150), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 40, 3)
+    grey[158:160, 40:860] = 190  # a photographed underline: fainter than the text...
+    grey[158:160, 300:306] = 250  # ...and broken
+    binary = P.binarise(grey)
+    binary, cleaned = P.remove_rules(binary, grey)
+    assert (cleaned[158:160, 40:860] >= 250).all()  # white, or the paper in the gap
+    assert (binary[155:163, 320:860] == 255).all()
+    assert (binary[110:150, 60:400] == 0).sum() > 1000  # the letters are untouched
+
+
+def test_a_text_thick_band_is_not_a_rule():
+    grey = np.full((300, 900), 250, np.uint8)
+    grey[100:130, 40:860] = 120  # 30 px thick: letters merged by motion blur, not a line
+    assert not P.find_rules(grey)[105:125, 100:800].any()
