@@ -59,7 +59,7 @@ class AgreeingReader:
         from medextract.verify import Reread
 
         self.crops.extend(crops)
-        return [Reread(crop.text, 0.95) for crop in crops]
+        return [Reread(crop.text, 0.95, 0.95) for crop in crops]
 
 
 class DisagreeingReader(AgreeingReader):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -22,7 +22,7 @@ from medextract import __version__
 from medextract.classify import classify
 from medextract.documents import load
 from medextract.errors import InputError, Reason
-from medextract.fields import FormEngine, PageText
+from medextract.fields import FieldSpec, FormEngine, PageText
 from medextract.forms import EXTRA_LABELS, SPECS
 from medextract.layout import build_segments
 from medextract.ocr import OcrEngine, TesseractEngine, Word
@@ -36,7 +36,7 @@ from medextract.result import (
     Timings,
 )
 from medextract.settings import Settings, get_settings
-from medextract.verify import MosaicReader, ReadAgain, cross_check
+from medextract.verify import Box, MosaicReader, ReadAgain, cross_check, read_regions
 
 # A page with less ink than this, and no words read, is blank.
 BLANK_INK = 0.0015
@@ -104,6 +104,42 @@ def _second_reading(page: PageRead, engine: OcrEngine) -> PageText:
     return PageText(page.number, width, height, build_segments(words, page.number, width, height))
 
 
+def _overlaps(a: Word, b: Word) -> bool:
+    width = min(a.right, b.right) - max(a.left, b.left)
+    height = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return (
+        width > 0
+        and height > 0
+        and width * height > 0.3 * min(a.width * a.height, b.width * b.height)
+    )
+
+
+def _with_words(
+    texts: Sequence[PageText],
+    reads: Sequence[PageRead],
+    found: Iterable[tuple[tuple[int, Box], list[Word]]],
+) -> list[PageText]:
+    """The pages' texts with the words a region re-read found where the first had none."""
+    words = {r.number: list(r.words) for r in reads}
+    changed = set()
+    for (page, _), region_words in found:
+        for word in region_words:
+            if not any(_overlaps(word, w) for w in words[page]):
+                words[page].append(word)
+                changed.add(page)
+    return [
+        PageText(
+            t.number,
+            t.width,
+            t.height,
+            build_segments(words[t.number], t.number, t.width, t.height),
+        )
+        if t.number in changed
+        else t
+        for t in texts
+    ]
+
+
 def parse(
     doc_type: DocumentType,
     reads: Sequence[PageRead],
@@ -117,23 +153,35 @@ def parse(
         return {}
     form = FormEngine(SPECS[doc_type], EXTRA_LABELS[doc_type])
     texts = [r.text for r in reads]
+    pages = [r.prepared for r in reads]
     readings = {spec.name: form.read(spec, texts, settings.review_threshold) for spec in form.specs}
-    # A missing field (tesseract can drop a whole line) earns a second reading of the
-    # whole page, in another variant; fields that are present are re-read by region
-    # in ``cross_check``.
-    missing = [
-        s
-        for s in form.specs
-        if readings[s.name].field.value is None and (s.page or 1) <= len(reads)
-    ]
-    if missing:
+
+    # A missing value (tesseract drops a lone short word, or a whole line) is looked
+    # for again in other variants; values that are present are re-read in
+    # ``cross_check``.
+    def missing() -> list[FieldSpec]:
+        return [
+            s
+            for s in form.specs
+            if readings[s.name].field.value is None and (s.page or 1) <= len(reads)
+        ]
+
+    # First where the label says the value is: the region is read in sparse-text mode.
+    regions = {s.name: r for s in missing() if (r := form.value_region(s, texts)) is not None}
+    if regions:
+        extra = read_regions(list(regions.values()), pages, engine)
+        texts = _with_words(texts, reads, zip(regions.values(), extra, strict=True))
+        for spec in missing():
+            if spec.name in regions:
+                readings[spec.name] = form.read(spec, texts, settings.review_threshold)
+    # Then anything still missing in a second reading of the whole page.
+    if still := missing():
         second = [_second_reading(r, engine) for r in reads]
-        for spec in missing:
+        for spec in still:
             again = form.read(spec, second, settings.review_threshold)
             if again.field.value is not None:
                 readings[spec.name] = again
     read_again = read_again or MosaicReader(engine)
-    pages = [r.prepared for r in reads]
     return cross_check(form.specs, readings, pages, read_again, settings.review_threshold)
 
 

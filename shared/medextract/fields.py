@@ -24,6 +24,8 @@ from medextract.result import BoundingBox, ExtractedField, ReviewReason
 RIGHT_GAP = 0.12
 # Lines of one multi-line value are never further apart than this many line heights.
 LINE_GAP = 3.0
+# A missing value is looked for again this far (a fraction of the page width) past its label.
+REGION_WIDTH = 0.35
 
 
 class Locate(StrEnum):
@@ -144,6 +146,8 @@ def find_label_at_start(words: Sequence[Word], label: str) -> bool:
     seen = [t for t in (token(w.text) for w in words) if t]
     if not wanted or not seen:
         return False
+    if len(seen[0]) == 1 and len(seen) > len(wanted) and len(wanted[0]) > 1:
+        seen = seen[1:]  # a speck or a tick box before the label: "q Address:"
     if len(wanted) > 1 and tokens_match(seen[0], "".join(wanted)):
         return True  # the label read as one word: "InCaseofEmergency"
     if len(seen) < len(wanted):
@@ -263,6 +267,29 @@ class FormEngine:
             column = self._column_below(seg, segs, spec.stop)
             return make(self._pick(spec, column, others))
         raise ValueError(spec.locate)
+
+    def value_region(
+        self, spec: FieldSpec, pages: Sequence[PageText]
+    ) -> tuple[int, tuple[int, int, int, int]] | None:
+        """Where a ``RIGHT_OR_BELOW`` value whose label was read should lie: the rest of
+        the label's row and the lines under it, as (page, (left, top, right, bottom))."""
+        if spec.locate is not Locate.RIGHT_OR_BELOW:
+            return None
+        for page in pages:
+            if spec.page is not None and len(pages) > 1 and page.number != spec.page:
+                continue
+            anchor = self._anchor(spec.label, page.segments)
+            if anchor is None:
+                continue
+            seg, _ = anchor
+            height = seg.height
+            return page.number, (
+                seg.left,
+                max(0, int(seg.top - 0.5 * height)),
+                min(page.width, int(seg.right + REGION_WIDTH * page.width)),
+                min(page.height, int(seg.bottom + 2.5 * height)),
+            )
+        return None
 
     def _anchor(self, label: str, segs: Sequence[Segment]) -> tuple[Segment, int] | None:
         """The label's segment: an exact reading first; else a fuzzy one that is not

@@ -238,3 +238,63 @@ def test_top_line_without_the_shape_is_kept_and_flagged_not_dropped():
     assert prescriber.value == "Dr John Smith, MD."
     assert prescriber.needs_review
     assert ReviewReason.PATTERN_MISMATCH in prescriber.review_reasons
+
+
+class RegionEngine(ReplayEngine):
+    """The page's words for page readings; ``found`` for a sparse-text region read."""
+
+    def __init__(self, words, found):
+        super().__init__(words)
+        self._found = found
+
+    def words(self, image, psm=3):
+        self.calls.append(psm)
+        return list(self._found) if psm == 11 else list(self._words)
+
+
+def test_lone_value_dropped_by_the_page_reading_is_found_in_its_labels_region():
+    from medextract.ocr import Word
+
+    words = [w for w in prescription_words() if w.text not in ("_2_", "times")]
+    # "Refill:" is at (1200, 2000); its region's crop starts 6 px above and left of
+    # (1200, 1985) and is enlarged 1.5x below a 40 px margin: page (1400, 2000) lands
+    # at (40 + 206 * 1.5, 40 + 21 * 1.5) on the mosaic.
+    lone = Word("2", 0.93, 349, 71, 30, 45, 1, 1, 1)
+    engine = RegionEngine(words, [lone])
+    fields = parse(
+        DocumentType.PRESCRIPTION, [read_of(words)], engine, settings(), AgreeingReader()
+    )
+    assert fields["refills"].value == 2
+    assert 0.8 < fields["refills"].box.left < 0.84  # at x = 1400 of 1700
+    assert engine.calls == [11]  # found there: no second reading of the whole page
+
+
+def test_value_not_in_its_labels_region_either_earns_a_whole_page_reading():
+    words = [w for w in prescription_words() if w.text not in ("_2_", "times")]
+    engine = RegionEngine(words, [])
+    fields = parse(
+        DocumentType.PRESCRIPTION, [read_of(words)], engine, settings(), AgreeingReader()
+    )
+    assert fields["refills"].value is None
+    assert engine.calls == [11, 4]
+
+
+def test_speck_before_a_label_does_not_hide_it():
+    from medextract.fields import find_label_at_start
+
+    assert find_label_at_start(line_words("q Address:", 100), "Address:")
+    assert not find_label_at_start(line_words("q Phone:", 100), "Address:")
+
+
+def test_disagreeing_second_reading_far_less_sure_than_the_first_does_not_replace_it():
+    from medextract.fields import FieldSpec, Locate
+    from medextract.normalise import refills
+    from medextract.result import ExtractedField
+    from medextract.verify import Reread, _judge
+
+    spec = FieldSpec("refills", Locate.RIGHT_OR_BELOW, refills, label="Refill:")
+    first = ExtractedField(value=5, text="5_ times", confidence=0.84, needs_review=False)
+    kept = _judge(first, spec, [Reread("o_ times", 0.24, 0.40)], 0.8, first_mean=0.88)
+    assert kept.value == 5 and kept.review_reasons == [ReviewReason.VARIANTS_DISAGREE]
+    taken = _judge(first, spec, [Reread("6_ times", 0.90, 0.92)], 0.8, first_mean=0.88)
+    assert taken.value == 6 and taken.needs_review
