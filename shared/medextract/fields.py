@@ -181,6 +181,13 @@ class PageText:
     segments: list[Segment]
 
 
+def _pages_of(spec: FieldSpec, pages: Sequence[PageText]) -> list[PageText]:
+    """The pages a spec's value may be on (any page of a one-page reading)."""
+    if spec.page is None or len(pages) == 1:
+        return list(pages)
+    return [page for page in pages if page.number == spec.page]
+
+
 @dataclass
 class FormEngine:
     specs: Sequence[FieldSpec]
@@ -195,9 +202,7 @@ class FormEngine:
         self.all_labels = tuple(sorted(labels))
 
     def locate(self, spec: FieldSpec, pages: Sequence[PageText]) -> Found | None:
-        for page in pages:
-            if spec.page is not None and len(pages) > 1 and page.number != spec.page:
-                continue
+        for page in _pages_of(spec, pages):
             found = self._locate_on_page(spec, page)
             if found is not None and found.words:
                 return found
@@ -275,9 +280,7 @@ class FormEngine:
         the label's row and the lines under it, as (page, (left, top, right, bottom))."""
         if spec.locate is not Locate.RIGHT_OR_BELOW:
             return None
-        for page in pages:
-            if spec.page is not None and len(pages) > 1 and page.number != spec.page:
-                continue
+        for page in _pages_of(spec, pages):
             anchor = self._anchor(spec.label, page.segments)
             if anchor is None:
                 continue
