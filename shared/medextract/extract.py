@@ -24,7 +24,6 @@ from medextract.documents import load
 from medextract.errors import InputError, Reason
 from medextract.fields import FieldSpec, FormEngine, PageText
 from medextract.forms import EXTRA_LABELS, SPECS
-from medextract.layout import build_segments
 from medextract.ocr import OcrEngine, TesseractEngine, Word
 from medextract.preprocess import PreparedPage, ink_fraction, prepare
 from medextract.result import (
@@ -36,7 +35,7 @@ from medextract.result import (
     Timings,
 )
 from medextract.settings import Settings, get_settings
-from medextract.verify import Box, MosaicReader, ReadAgain, cross_check, read_regions
+from medextract.verify import MosaicReader, ReadAgain, cross_check, read_regions
 
 # A page with less ink than this, and no words read, is blank.
 BLANK_INK = 0.0015
@@ -54,9 +53,7 @@ class PageRead:
     @cached_property
     def text(self) -> PageText:
         height, width = self.prepared.binary.shape
-        return PageText(
-            self.number, width, height, build_segments(self.words, self.number, width, height)
-        )
+        return PageText.of_words(self.number, width, height, self.words)
 
     @property
     def confidence(self) -> float:
@@ -101,7 +98,7 @@ def _second_reading(page: PageRead, engine: OcrEngine) -> PageText:
     """The same page read from its flattened grey image with block segmentation."""
     words = engine.words(page.prepared.grey, psm=4)
     height, width = page.prepared.grey.shape
-    return PageText(page.number, width, height, build_segments(words, page.number, width, height))
+    return PageText.of_words(page.number, width, height, words)
 
 
 def _overlaps(a: Word, b: Word) -> bool:
@@ -117,23 +114,19 @@ def _overlaps(a: Word, b: Word) -> bool:
 def _with_words(
     texts: Sequence[PageText],
     reads: Sequence[PageRead],
-    found: Iterable[tuple[tuple[int, Box], list[Word]]],
+    found: Iterable[tuple[int, list[Word]]],
 ) -> list[PageText]:
-    """The pages' texts with the words a region re-read found where the first had none."""
+    """The pages' texts with the words a region re-read found (page number, words)
+    where the first reading had none."""
     words = {r.number: list(r.words) for r in reads}
     changed = set()
-    for (page, _), region_words in found:
+    for page, region_words in found:
         for word in region_words:
             if not any(_overlaps(word, w) for w in words[page]):
                 words[page].append(word)
                 changed.add(page)
     return [
-        PageText(
-            t.number,
-            t.width,
-            t.height,
-            build_segments(words[t.number], t.number, t.width, t.height),
-        )
+        PageText.of_words(t.number, t.width, t.height, words[t.number])
         if t.number in changed
         else t
         for t in texts
@@ -170,7 +163,8 @@ def parse(
     regions = {s.name: r for s in missing() if (r := form.value_region(s, texts)) is not None}
     if regions:
         extra = read_regions(list(regions.values()), pages, engine)
-        texts = _with_words(texts, reads, zip(regions.values(), extra, strict=True))
+        found = zip((page for page, _ in regions.values()), extra, strict=True)
+        texts = _with_words(texts, reads, found)
         for spec in missing():
             if spec.name in regions:
                 readings[spec.name] = form.read(spec, texts, settings.review_threshold)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from medextract.layout import Segment, token, tokens_match
+from medextract.layout import Segment, build_segments, token, tokens_match
 from medextract.ocr import Word
 from medextract.result import BoundingBox, ExtractedField, ReviewReason
 
@@ -179,6 +179,11 @@ class PageText:
     width: int
     height: int
     segments: list[Segment]
+
+    @classmethod
+    def of_words(cls, number: int, width: int, height: int, words: Sequence[Word]) -> PageText:
+        """A page's text from its words, laid out in segments by ``build_segments``."""
+        return cls(number, width, height, build_segments(words, number, width, height))
 
 
 def _pages_of(spec: FieldSpec, pages: Sequence[PageText]) -> list[PageText]:

@@ -4,7 +4,6 @@ import numpy as np
 from medextract.extract import PageRead, parse
 from medextract.fields import FormEngine, PageText
 from medextract.forms import SPECS
-from medextract.layout import build_segments
 from medextract.preprocess import PreparedPage
 from medextract.result import DocumentType, ReviewReason
 from medextract.settings import Settings
@@ -164,7 +163,7 @@ def test_boxes_are_fractions_of_the_page():
 def test_value_on_the_line_below_its_label_is_found():
     words = line_words("Patient Information", 100) + line_words("Policy Number:", 300)
     words += line_words("00012345", 345)
-    page = PageText(1, WIDTH, HEIGHT, build_segments(words, 1, WIDTH, HEIGHT))
+    page = PageText.of_words(1, WIDTH, HEIGHT, words)
     engine = FormEngine(SPECS[DocumentType.PATIENT_DETAILS])
     spec = next(s for s in engine.specs if s.name == "policy_number")
     assert engine.read(spec, [page], 0.8).field.value == "00012345"
@@ -176,7 +175,7 @@ def test_heading_read_as_one_word_still_ends_the_section_above_it():
         "Boston, MA 02126", 250, left=250
     )
     words += line_words("InCaseofEmergency", 300)
-    page = PageText(1, WIDTH, HEIGHT, build_segments(words, 1, WIDTH, HEIGHT))
+    page = PageText.of_words(1, WIDTH, HEIGHT, words)
     engine = FormEngine(SPECS[DocumentType.PATIENT_DETAILS])
     spec = next(s for s in engine.specs if s.name == "patient_address")
     assert engine.read(spec, [page], 0.8).field.value == "1 Elm Street, Boston, MA 02126"
