@@ -25,6 +25,7 @@ from medextract.errors import InputError, Reason
 from medextract.fields import FieldSpec, FormEngine, PageText
 from medextract.forms import EXTRA_LABELS, SPECS
 from medextract.ocr import OcrEngine, TesseractEngine, Word
+from medextract.points import restore_points
 from medextract.preprocess import PreparedPage, ink_fraction, prepare
 from medextract.result import (
     DocumentType,
@@ -35,7 +36,7 @@ from medextract.result import (
     Timings,
 )
 from medextract.settings import Settings, get_settings
-from medextract.verify import MosaicReader, ReadAgain, cross_check, read_regions
+from medextract.verify import TIE_SCALE, MosaicReader, ReadAgain, cross_check, read_regions
 
 # A page with less ink than this, and no words read, is blank.
 BLANK_INK = 0.0015
@@ -91,12 +92,13 @@ def read_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRea
         turned_words = engine.words(turned.binary)
         if _quality(turned_words) > _quality(words):
             prepared, words = turned, turned_words
+    words = restore_points(words, prepared.grey)
     return PageRead(number, prepared, words, time.perf_counter() - start)
 
 
 def _second_reading(page: PageRead, engine: OcrEngine) -> PageText:
     """The same page read from its flattened grey image with block segmentation."""
-    words = engine.words(page.prepared.grey, psm=4)
+    words = restore_points(engine.words(page.prepared.grey, psm=4), page.prepared.grey)
     height, width = page.prepared.grey.shape
     return PageText.of_words(page.number, width, height, words)
 
@@ -139,9 +141,11 @@ def parse(
     engine: OcrEngine,
     settings: Settings,
     read_again: ReadAgain | None = None,
+    tie_break: ReadAgain | None = None,
 ) -> dict[str, ExtractedField]:
     """Fields of ``doc_type`` from the pages' words; ``read_again`` gives the second
-    opinion on confident values (default: a mosaic read by ``engine``)."""
+    opinion on every value and ``tie_break`` the third on a disagreement (default:
+    mosaics read by ``engine``)."""
     if doc_type is DocumentType.UNKNOWN:
         return {}
     form = FormEngine(SPECS[doc_type], EXTRA_LABELS[doc_type])
@@ -176,7 +180,10 @@ def parse(
             if again.field.value is not None:
                 readings[spec.name] = again
     read_again = read_again or MosaicReader(engine)
-    return cross_check(form.specs, readings, pages, read_again, settings.review_threshold)
+    tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
+    return cross_check(
+        form.specs, readings, pages, read_again, settings.review_threshold, tie_break
+    )
 
 
 @dataclass(frozen=True)
