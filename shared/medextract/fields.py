@@ -268,6 +268,8 @@ class FormEngine:
                     break
                 if last_bottom is not None and other.top - last_bottom > LINE_GAP * other.height:
                     break  # a wide gap ends the block (a signature lies further down)
+                if last_bottom is not None and other.top < last_bottom - 0.3 * other.height:
+                    continue  # beside the line above, not under it: a speck at the edge
                 kept = self._keep(spec, cut_at_labels(other.words, stops))
                 if kept:  # a dropped line (the Rx mark) does not start the block
                     lines.append(kept)

@@ -3,7 +3,11 @@
 Tesseract's own blocks fail on photographed two-column forms (a row may be split or
 two columns merged), so we rebuild lines from word geometry alone: words whose
 vertical centres fall in one band form a row; a row splits where the horizontal gap
-exceeds a few word heights, giving one segment per column.
+exceeds a few word heights, giving one segment per column. On a curved or tilted
+photo one column's row can sit a little higher than the other's, and a line can be
+torn between two rows ("Phone: (203)" and "579-8688"); pieces that continue each
+other (one starts just right of where the other ends, at the same height there) are
+joined again.
 """
 
 from __future__ import annotations
@@ -83,9 +87,35 @@ def build_segments(words: Sequence[Word], page: int, width: int, height: int) ->
             else:
                 current.append(word)
         segments.append(Segment(current, page, width, height))
+    segments = _join_torn(segments, typical)
     for i, segment in enumerate(segments):
         segment.index = i
     return segments
+
+
+def _continues(first: Segment, second: Segment, typical: float) -> bool:
+    """``second`` carries on ``first``'s line: it starts a small gap after ``first``'s
+    last word, with its first word at that word's height."""
+    last = max(first.words, key=lambda w: w.right)
+    start = min(second.words, key=lambda w: w.left)
+    gap = start.left - last.right
+    return 0 <= gap <= GAP_IN_HEIGHTS * max(typical, last.height * 0.8) and abs(
+        start.cy - last.cy
+    ) <= 0.5 * min(typical, last.height, start.height)
+
+
+def _join_torn(segments: list[Segment], typical: float) -> list[Segment]:
+    """The segments, with each pair where one carries on the other's line joined (at
+    the place of the first in reading order)."""
+    joined: list[Segment] = []
+    for segment in segments:
+        for earlier in joined:
+            if _continues(earlier, segment, typical) or _continues(segment, earlier, typical):
+                earlier.words = sorted([*earlier.words, *segment.words], key=lambda w: w.left)
+                break
+        else:
+            joined.append(segment)
+    return joined
 
 
 _TOKEN_CLEAN = re.compile(r"[^0-9a-z]+")

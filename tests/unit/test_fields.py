@@ -216,6 +216,7 @@ def test_specks_at_the_page_edge_and_between_lines_are_not_directions():
     words = prescription_words()
     words += line_words("!", 1040, left=10)  # the page's edge, left of the label
     words += line_words("i i", 1040, left=300)  # a fold's specks between two lines
+    words += line_words("uM", 1012, left=1650, conf=0.07)  # beside a line, at the right edge
     fields = _parsed(words)
     assert fields["directions"].value == "Prednisone, Taper 5 mg every 3 days,\nFinish in 2.5 weeks"
 
@@ -297,3 +298,62 @@ def test_disagreeing_second_reading_far_less_sure_than_the_first_does_not_replac
     assert kept.value == 5 and kept.review_reasons == [ReviewReason.VARIANTS_DISAGREE]
     taken = _judge(first, spec, [Reread("6_ times", 0.90, 0.92)], 0.8, first_mean=0.88)
     assert taken.value == 6 and taken.needs_review
+
+
+def test_a_third_reading_breaks_a_tie_between_two_disagreeing_readings():
+    from medextract.fields import FieldSpec, Locate
+    from medextract.normalise import refills
+    from medextract.result import ExtractedField
+    from medextract.verify import Reread, _judge
+
+    spec = FieldSpec("refills", Locate.RIGHT_OR_BELOW, refills, label="Refill:")
+    first = ExtractedField(value=5, text="5_ times", confidence=0.84, needs_review=False)
+    # The second reading alone would win (as sure as the first); the third sides with the first.
+    sure_second = [Reread("6_ times", 0.90, 0.92)]
+    kept = _judge(first, spec, sure_second, 0.8, 0.88, third=[Reread("5 times", 0.7, 0.7)])
+    assert kept.value == 5 and kept.review_reasons == [ReviewReason.VARIANTS_DISAGREE]
+    # The second reading alone would lose (far less sure); the third sides with it.
+    unsure_second = [Reread("6_ times", 0.30, 0.40)]
+    taken = _judge(first, spec, unsure_second, 0.8, 0.88, third=[Reread("6 times", 0.7, 0.7)])
+    assert taken.value == 6 and taken.review_reasons == [ReviewReason.VARIANTS_DISAGREE]
+    # A third reading that matches neither leaves the confidence rule to decide.
+    neither = _judge(first, spec, unsure_second, 0.8, 0.88, third=[Reread("8 times", 0.7, 0.7)])
+    assert neither.value == 5 and neither.needs_review
+
+
+def test_only_the_disagreeing_fields_are_read_a_third_time():
+    words = prescription_words()
+    tie_break = AgreeingReader()
+    fields = parse(
+        DocumentType.PRESCRIPTION,
+        [read_of(words)],
+        ReplayEngine(words),
+        settings(),
+        DisagreeingReader("refills"),
+        tie_break,
+    )
+    assert {c.field for c in tie_break.crops} == {"refills"}
+    # The third reading agrees with the first, so the first value stands, flagged.
+    assert fields["refills"].value == 2
+    assert fields["refills"].review_reasons == [ReviewReason.VARIANTS_DISAGREE]
+
+
+def test_a_line_torn_between_two_rows_of_a_tilted_page_is_joined_again():
+    from medextract.layout import build_segments
+
+    # The right column sits higher: its date pulls the phone number's end into its row.
+    words = [
+        *line_words("Phone: (203)", top=509, left=217, height=22),
+        *line_words("579-8688", top=502, left=217 + 140 + 15 + 100 + 15, height=22),
+        *line_words("September 17 1953", top=494, left=900, height=22),
+    ]
+    texts = [s.text for s in build_segments(words, 1, 1700, 2200)]
+    assert "Phone: (203) 579-8688" in texts
+    assert "September 17 1953" in texts
+
+
+def test_lines_of_a_block_are_not_joined():
+    from medextract.layout import build_segments
+
+    words = [*line_words("Apt 2", top=600, left=340), *line_words("Raleigh, NC", top=640, left=340)]
+    assert [s.text for s in build_segments(words, 1, 1700, 2200)] == ["Apt 2", "Raleigh, NC"]
