@@ -3,8 +3,9 @@
 ``extract`` is the single entry point shared by the CLI, the Lambda and the tests.
 Every page is prepared (see ``preprocess``) and read once. A page whose reading is
 poor is read again turned 180 degrees. A field missing from that reading is looked
-for again in a second reading of the page (its flattened grey image, another
-page-segmentation mode). Every field found is then read a second time from an
+for again: in its label's region, read in sparse-text mode, and then in whole-page
+readings of its page's flattened grey image in other page-segmentation modes. Every
+field found is then read a second time from an
 enlarged crop of its lines (``verify``): two readings that agree stand, and a
 disagreement is flagged.
 """
@@ -40,6 +41,8 @@ from medextract.verify import TIE_SCALE, MosaicReader, ReadAgain, cross_check, r
 
 # A page with less ink than this, and no words read, is blank.
 BLANK_INK = 0.0015
+# The page-segmentation modes of the whole-page readings a missing value earns.
+WHOLE_PAGE_MODES = (4, 11)
 # A reading whose median word confidence is under this may be upside down.
 UPRIGHT_CONFIDENCE = 0.70
 
@@ -96,9 +99,9 @@ def read_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRea
     return PageRead(number, prepared, words, time.perf_counter() - start)
 
 
-def _second_reading(page: PageRead, engine: OcrEngine) -> PageText:
-    """The same page read from its flattened grey image with block segmentation."""
-    words = restore_points(engine.words(page.prepared.grey, psm=4), page.prepared.grey)
+def _whole_page_reading(page: PageRead, engine: OcrEngine, psm: int) -> PageText:
+    """The same page read again from its flattened grey image, in another mode."""
+    words = restore_points(engine.words(page.prepared.grey, psm=psm), page.prepared.grey)
     height, width = page.prepared.grey.shape
     return PageText.of_words(page.number, width, height, words)
 
@@ -172,13 +175,17 @@ def parse(
         for spec in missing():
             if spec.name in regions:
                 readings[spec.name] = form.read(spec, texts, settings.review_threshold)
-    # Then anything still missing in a second reading of the whole page.
-    if still := missing():
-        second = [_second_reading(r, engine) for r in reads]
+    # Then anything still missing in readings of its whole page: block segmentation,
+    # then sparse text (which keeps apart two lines that tesseract merged into one).
+    for psm in WHOLE_PAGE_MODES:
+        if not (still := missing()):
+            break
+        wanted = {r.number for r in reads for s in still if s.page in (None, r.number)}
+        again = [_whole_page_reading(r, engine, psm) for r in reads if r.number in wanted]
         for spec in still:
-            again = form.read(spec, second, settings.review_threshold)
-            if again.field.value is not None:
-                readings[spec.name] = again
+            reading = form.read(spec, again, settings.review_threshold)
+            if reading.field.value is not None:
+                readings[spec.name] = reading
     read_again = read_again or MosaicReader(engine)
     tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
     return cross_check(

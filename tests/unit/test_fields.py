@@ -105,7 +105,7 @@ def test_missing_field_earns_a_second_reading_of_the_page():
     words = [w for w in prescription_words() if not w.text.startswith(("Refill", "_2_", "times"))]
     engine = ReplayEngine(words)
     parse(DocumentType.PRESCRIPTION, [read_of(words)], engine, settings(), AgreeingReader())
-    assert engine.calls == [4]  # one full second reading, block segmentation
+    assert engine.calls == [4, 11]  # whole-page readings: block segmentation, sparse text
 
 
 def test_missing_field_is_null_and_flagged():
@@ -276,7 +276,26 @@ def test_value_not_in_its_labels_region_either_earns_a_whole_page_reading():
         DocumentType.PRESCRIPTION, [read_of(words)], engine, settings(), AgreeingReader()
     )
     assert fields["refills"].value is None
-    assert engine.calls == [11, 4]
+    assert engine.calls == [11, 4, 11]
+
+
+class MergingEngine(ReplayEngine):
+    """A page reading that merged the refill line into another; sparse text has it."""
+
+    def words(self, image, psm=3):
+        self.calls.append(psm)
+        if psm == 11:
+            return list(self._words)
+        return [w for w in self._words if not w.text.startswith(("Refill", "_2_", "times"))]
+
+
+def test_a_label_lost_in_both_page_readings_is_looked_for_in_sparse_text():
+    engine = MergingEngine(prescription_words())
+    lost = engine.words(None)
+    engine.calls.clear()
+    fields = parse(DocumentType.PRESCRIPTION, [read_of(lost)], engine, settings(), AgreeingReader())
+    assert engine.calls == [4, 11]
+    assert fields["refills"].value == 2
 
 
 def test_speck_before_a_label_does_not_hide_it():
