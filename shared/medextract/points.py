@@ -27,7 +27,7 @@ from medextract.ocr import Word
 # A word whose point was put back is never more confident than this.
 RESTORED_CONFIDENCE = 0.5
 
-_CANDIDATE = re.compile(r"\d{2,}|[A-Z]{2,4}")
+_CANDIDATE = re.compile(r"(?:\d{2,}|[A-Z]{2,4})[.,]?")  # "25", "MD", "MD."
 # A point, as fractions of the word's height: no taller or wider than this...
 POINT_SIZE = 0.35
 # ...its bottom below this line (on the baseline, not an "i"'s dot)...
@@ -52,9 +52,9 @@ def _restored(word: Word, grey: np.ndarray) -> Word:
 
 
 def point_position(grey: np.ndarray, word: Word) -> int | None:
-    """Where in ``word.text`` the page shows a point (the count of characters before
-    it), or None when it shows none, or more than one, or the characters cannot be
-    counted."""
+    """Where in ``word.text`` the page shows a point between two characters (the
+    count of characters before it), or None when it shows none, or more than one, or
+    the characters cannot be counted. A stop the text ends with is not looked for."""
     h = word.height
     page_h, page_w = grey.shape
     x0, y0 = max(0, word.left - 2), max(0, word.top - 2)
@@ -78,6 +78,6 @@ def point_position(grey: np.ndarray, word: Word) -> int | None:
         after = sum(c[0] >= middle for c in characters)
         if before and after:
             points.append(before)
-    if len(points) != 1 or len(characters) != len(word.text):
+    if len(points) != 1 or len(characters) != len(word.text.rstrip(".,")):
         return None
     return points[0]

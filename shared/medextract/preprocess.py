@@ -323,6 +323,39 @@ def prepare(page: Image.Image) -> PreparedPage:
         binary = np.where(binary > 127, 255, 0).astype(np.uint8)
     binary, flat = remove_rules(binary, flat)
     binary = remove_edge_blobs(binary)
-    return PreparedPage(
+    prepared = PreparedPage(
         binary=binary, grey=flat, rotation=90 * layout.quarter, skew=layout.skew, scale=scale
     )
+    return prepared.turned(2) if upright_score(binary) < UPSIDE_DOWN else prepared
+
+
+# Below this ``upright_score`` a page is turned over before it is read. On 75 pages of
+# two corpora, upright pages scored -0.09 to 0.72 and upside-down ones -0.55 to -0.13.
+# A page wrongly left or turned costs a second reading, not a wrong result: a poor
+# reading is read again turned over (``extract.read_page``).
+UPSIDE_DOWN = -0.15
+
+
+def upright_score(binary: np.ndarray) -> float:
+    """Evidence that the lines of text are the right way up, from -1 to 1.
+
+    In English far more letters rise above the x-height (capitals, b d f h k l t) than
+    drop below it (g j p q y): in each line of text, the ink above its dense core
+    outweighs the ink below it, and the other way round on a page turned over.
+    """
+    half = cv2.resize(binary, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    chars = character_mask(np.where(half < 160, 0, 255).astype(np.uint8), largest=60, smallest=3)
+    rows = chars.sum(axis=1, dtype=np.float64)
+    if rows.max() <= 0:
+        return 0.0
+    above = below = 0.0
+    on = np.concatenate([[False], rows > 0.02 * rows.max(), [False]])
+    edges = np.flatnonzero(np.diff(on.astype(np.int8)))
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        line = rows[start:end]
+        if end - start < 6:
+            continue
+        core = np.flatnonzero(line >= 0.5 * line.max())
+        above += line[: core[0]].sum()
+        below += line[core[-1] + 1 :].sum()
+    return float((above - below) / max(above + below, 1e-9))

@@ -14,11 +14,21 @@ def printed(text: str) -> tuple[np.ndarray, Word]:
     (width, height), _ = cv2.getTextSize(text, font, scale, thickness)
     left, baseline = 40, 80
     cv2.putText(page, text, (left, baseline), font, scale, 40, thickness, cv2.LINE_AA)
-    word = Word(text.replace(".", ""), 0.96, left, baseline - height, width, height + 3, 1, 1, 1)
+    word = Word(
+        text[:-1].replace(".", "") + text[-1],
+        0.96,
+        left,
+        baseline - height,
+        width,
+        height + 3,
+        1,
+        1,
+        1,
+    )
     return page, word
 
 
-@pytest.mark.parametrize("text", ["2.5", "12.5", "M.D", "D.O"])
+@pytest.mark.parametrize("text", ["2.5", "12.5", "M.D", "D.O", "M.D."])
 def test_a_point_the_page_shows_is_put_back_and_the_word_made_unsure(text):
     page, word = printed(text)
     (restored,) = restore_points([word], page)
@@ -26,7 +36,7 @@ def test_a_point_the_page_shows_is_put_back_and_the_word_made_unsure(text):
     assert restored.conf == RESTORED_CONFIDENCE
 
 
-@pytest.mark.parametrize("text", ["25", "250", "MD", "DO"])
+@pytest.mark.parametrize("text", ["25", "250", "MD", "DO", "MD."])
 def test_a_word_without_a_point_is_left_as_read(text):
     page, word = printed(text)
     assert restore_points([word], page) == [word]
