@@ -220,7 +220,7 @@ def estimate_layout(binary: np.ndarray) -> Layout:
     search the skew angle that makes the ink projection sharpest (in 0.5 degree
     steps on an eighth-size copy, then in 0.1 degree steps on a quarter-size one);
     the axis with the sharper best profile is the one the text lines run along.
-    Whether the page is also upside down is decided later, from OCR confidence.
+    Whether the page is also upside down is ``upright_score``'s question.
     """
     half = cv2.resize(binary, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     chars = character_mask(np.where(half < 160, 0, 255).astype(np.uint8), largest=60, smallest=3)
