@@ -181,11 +181,12 @@ def cross_check(
         return fields
     again = _by_field(crops, read_again(crops, pages))
     by_name = {spec.name: spec for spec in specs}
-    disputed = [
-        c
-        for c in crops
-        if typed(by_name[c.field], _texts(again[c.field]))[0].value != fields[c.field].value
-    ]
+    differ = {
+        name
+        for name, rereads in again.items()
+        if typed(by_name[name], _texts(rereads))[0].value != fields[name].value
+    }
+    disputed = [c for c in crops if c.field in differ]
     third = _by_field(disputed, tie_break(disputed, pages)) if tie_break and disputed else {}
     for spec in specs:
         if spec.name in again:
