@@ -80,8 +80,7 @@ def build_segments(words: Sequence[Word], page: int, width: int, height: int) ->
         row.sort(key=lambda w: w.left)
         current = [row[0]]
         for word in row[1:]:
-            gap = word.left - current[-1].right
-            if gap > GAP_IN_HEIGHTS * max(typical, current[-1].height * 0.8):
+            if word.left - current[-1].right > _widest_gap(current[-1], typical):
                 segments.append(Segment(current, page, width, height))
                 current = [word]
             else:
@@ -93,15 +92,20 @@ def build_segments(words: Sequence[Word], page: int, width: int, height: int) ->
     return segments
 
 
+def _widest_gap(word: Word, typical: float) -> float:
+    """The widest gap after ``word`` that stays within its segment."""
+    return GAP_IN_HEIGHTS * max(typical, word.height * 0.8)
+
+
 def _continues(first: Segment, second: Segment, typical: float) -> bool:
     """``second`` carries on ``first``'s line: it starts a small gap after ``first``'s
     last word, with its first word at that word's height."""
     last = max(first.words, key=lambda w: w.right)
     start = min(second.words, key=lambda w: w.left)
     gap = start.left - last.right
-    return 0 <= gap <= GAP_IN_HEIGHTS * max(typical, last.height * 0.8) and abs(
-        start.cy - last.cy
-    ) <= 0.5 * min(typical, last.height, start.height)
+    return 0 <= gap <= _widest_gap(last, typical) and abs(start.cy - last.cy) <= 0.5 * min(
+        typical, last.height, start.height
+    )
 
 
 def _join_torn(segments: list[Segment], typical: float) -> list[Segment]:
