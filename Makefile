@@ -7,8 +7,6 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils \
 	fonts-dejavu-core fonts-liberation fonts-open-sans \
 	fonts-comic-neue fonts-humor-sans fonts-dkg-handwriting
-# Tesseract's OpenMP threads halve its speed on a 2-core machine.
-export OMP_THREAD_LIMIT := 1
 
 .PHONY: deps system-deps demo test bench lint image-check clean template-check bench-pipeline tools
 

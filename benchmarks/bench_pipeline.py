@@ -122,7 +122,6 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.update(FAKE_AWS)
     os.environ.pop("AWS_PROFILE", None)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     import logging
 
     import boto3

@@ -168,7 +168,7 @@ def test_the_real_dockerfile_plans_and_starts_the_runtime_interface_client():
     assert image.entrypoint == ["/opt/venv/bin/python", "-m", "awslambdaric"]
     assert image.cmd == ["functions.extract.app.handler"]
     assert image.env["MEDEXTRACT_TESSDATA_DIR"] == "/usr/share/tesseract-ocr/5/tessdata"
-    assert image.env["OMP_THREAD_LIMIT"] == "1"
+    assert image.env["MEDEXTRACT_TESSERACT_CMD"] == "/usr/bin/tesseract"
     copied = {t for s in steps for _, t in s.copies}
     assert "/var/task/functions/extract/app.py" in copied
     assert not any("__pycache__" in t or t.endswith(".pyc") for t in copied)

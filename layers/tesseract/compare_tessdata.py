@@ -80,6 +80,7 @@ def truth_words(fields: dict[str, object]) -> Counter[str]:
 
 def raw_ocr(pages: int, models: dict[str, Path]) -> None:
     from medextract.documents import load
+    from medextract.ocr import tesseract_environment
     from medextract.settings import get_settings
     from medextract.synth import generate_document
 
@@ -101,7 +102,7 @@ def raw_ocr(pages: int, models: dict[str, Path]) -> None:
                     ["tesseract", str(path), "-", "--oem", "1", "--psm", "3",
                      "--tessdata-dir", str(tessdata)],
                     check=True, capture_output=True, text=True,
-                    env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+                    env=tesseract_environment(settings),  # as the core runs it
                 )  # fmt: skip
                 stats[name]["s"].append(time.perf_counter() - t0)
                 got = words(res.stdout)
@@ -120,7 +121,7 @@ def raw_ocr(pages: int, models: dict[str, Path]) -> None:
 def bench(models: dict[str, Path]) -> None:
     procs = {}
     for name, tessdata in models.items():
-        env = {**os.environ, "MEDEXTRACT_TESSDATA_DIR": str(tessdata), "OMP_THREAD_LIMIT": "1"}
+        env = {**os.environ, "MEDEXTRACT_TESSDATA_DIR": str(tessdata)}
         procs[name] = subprocess.Popen(
             [sys.executable, str(REPO / "benchmarks/bench_core.py")],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,

@@ -169,7 +169,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=4, help="sample scans to drop (default 4)")
     parser.add_argument("--out", type=Path, default=Path("out/pipeline"), help="where JSON goes")
     args = parser.parse_args(argv)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if "" not in sys.path and str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))  # functions/ lives at the repository root
     run(args.out, args.count)

@@ -1,22 +1,26 @@
 """The tesseract adapter: words with boxes and confidences, and nothing else.
 
-Every call has a timeout. pytesseract's failures are turned into our error tree:
-a missing binary is a ConfigurationError, a timeout a TransientError, a crash a
-ConfigurationError naming tesseract's exit status (never its stderr, which may echo
-document text).
+Tesseract runs as one subprocess per call, in an environment this module builds (as
+OCRmyPDF's ``_exec/tesseract.py`` does): ``OMP_THREAD_LIMIT`` is always the
+``tesseract_threads`` setting, whatever the caller's environment holds, because
+tesseract's OpenMP threads make every call 2-4x slower on a machine with few cores.
+The page goes in on stdin as an uncompressed PGM and the words come back on stdout as
+TSV; no temporary files. Every call has a timeout. Failures are turned into our error
+tree: a missing binary is a ConfigurationError, a timeout a TransientError, a crash or
+an empty answer a ConfigurationError naming tesseract's exit status (never its stderr,
+which may echo document text).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 import cv2
 import numpy as np
-import pytesseract
 
 from medextract.errors import ConfigurationError, Reason, TransientError
 from medextract.settings import Settings
@@ -62,46 +66,65 @@ class OcrEngine(Protocol):
 class TesseractEngine:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        pytesseract.pytesseract.tesseract_cmd = settings.tesseract_cmd
+        self._env = tesseract_environment(settings)
 
     def words(self, image: np.ndarray, psm: int = 3) -> list[Word]:
-        config = f"--oem 1 --psm {psm} {self._settings.tesseract_config()}".strip()
-        # pytesseract would PNG-compress the image first (as long as the OCR itself on
-        # a page); an uncompressed PGM file costs a few milliseconds.
-        with tempfile.NamedTemporaryFile(suffix=".pgm") as handle:
-            cv2.imwrite(handle.name, image)
-            return self._words_from_file(handle.name, config)
+        ok, pgm = cv2.imencode(".pgm", image)
+        if not ok:
+            raise ConfigurationError(Reason.OCR_ENGINE_FAILED, "the page could not be encoded")
+        args = ["stdin", "stdout", "--oem", "1", "--psm", str(psm)]
+        args += [*self._settings.tesseract_args(), "tsv"]
+        return _words_from_tsv(self._run(args, pgm.tobytes()))
 
-    def _words_from_file(self, path: str, config: str) -> list[Word]:
+    def _run(self, args: list[str], stdin: bytes) -> str:
+        timeout = self._settings.ocr_timeout_seconds
         try:
-            data = pytesseract.image_to_data(
-                path,
-                config=config,
-                output_type=pytesseract.Output.DICT,
-                timeout=self._settings.ocr_timeout_seconds,
+            done = subprocess.run(
+                [self._settings.tesseract_cmd, *args],
+                input=stdin,
+                capture_output=True,
+                timeout=timeout,
+                env=self._env,
+                check=False,
             )
-        except pytesseract.TesseractNotFoundError as exc:
+        except FileNotFoundError as exc:
             raise ConfigurationError(Reason.OCR_ENGINE_MISSING, "tesseract not found") from exc
-        except pytesseract.TesseractError as exc:
-            raise ConfigurationError(
-                Reason.OCR_ENGINE_FAILED, f"tesseract exited with status {exc.status}"
-            ) from exc
-        except RuntimeError as exc:  # pytesseract's timeout: "Tesseract process timeout"
+        except subprocess.TimeoutExpired as exc:
             raise TransientError(
-                Reason.OCR_TIMEOUT,
-                f"tesseract took longer than {self._settings.ocr_timeout_seconds:g} s",
+                Reason.OCR_TIMEOUT, f"tesseract took longer than {timeout:g} s"
             ) from exc
-        return _words_from_dict(data)
+        if done.returncode != 0 or not done.stdout:
+            raise ConfigurationError(
+                Reason.OCR_ENGINE_FAILED,
+                f"tesseract exited with status {done.returncode}"
+                + ("" if done.stdout else " and wrote nothing"),
+            )
+        return done.stdout.decode("utf-8", errors="replace")
 
     def version(self) -> str:
-        return _tesseract_version(self._settings.tesseract_cmd)
+        return _tesseract_version(self._settings.tesseract_cmd, self._settings.tesseract_threads)
+
+
+def tesseract_environment(settings: Settings) -> dict[str, str]:
+    """The environment every tesseract call runs in: the process's, with the thread
+    limit always set from the settings."""
+    return _environment(settings.tesseract_threads)
+
+
+def _environment(threads: int) -> dict[str, str]:
+    return {**os.environ, "OMP_THREAD_LIMIT": str(threads)}
 
 
 @lru_cache(maxsize=4)
-def _tesseract_version(cmd: str) -> str:
+def _tesseract_version(cmd: str, threads: int) -> str:
     try:
         out = subprocess.run(
-            [cmd, "--version"], capture_output=True, text=True, timeout=10, check=True
+            [cmd, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+            env=_environment(threads),
         ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise ConfigurationError(Reason.OCR_ENGINE_MISSING, "tesseract not found") from exc
@@ -109,24 +132,19 @@ def _tesseract_version(cmd: str) -> str:
     return first.strip()
 
 
-def _words_from_dict(data: dict[str, list]) -> list[Word]:
+def _words_from_tsv(tsv: str) -> list[Word]:
+    """The words (rows with text and a confidence) of tesseract's TSV output, whose
+    columns are level, page, block, paragraph, line, word, left, top, width, height,
+    confidence (0-100, truncated to an integer as before) and text."""
     words = []
-    for i, text in enumerate(data["text"]):
-        text = str(text).strip()
-        conf = float(data["conf"][i])
-        if not text or conf < 0:
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12:
             continue
-        words.append(
-            Word(
-                text=text,
-                conf=conf / 100.0,
-                left=int(data["left"][i]),
-                top=int(data["top"][i]),
-                width=int(data["width"][i]),
-                height=int(data["height"][i]),
-                block=int(data["block_num"][i]),
-                par=int(data["par_num"][i]),
-                line=int(data["line_num"][i]),
-            )
-        )
+        _, _, block, par, line, _, left, top, width, height, conf, text = cells[:12]
+        confidence = int(float(conf))
+        if not text.strip() or confidence < 0:
+            continue
+        numbers = (int(v) for v in (left, top, width, height, block, par, line))
+        words.append(Word(text.strip(), confidence / 100.0, *numbers))
     return words

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     tessdata_dir: Path | None = None
     poppler_path: Path | None = None
     ocr_timeout_seconds: float = Field(default=60.0, gt=0)
+    # Tesseract's OpenMP threads per call (OMP_THREAD_LIMIT, set by the OCR adapter on
+    # every call): more than one makes each call 2-4x slower on a machine with few cores.
+    tesseract_threads: int = Field(default=1, ge=1)
     max_pages: int = Field(default=20, ge=1)
     max_page_pixels: int = Field(default=40_000_000, ge=1_000_000)
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
@@ -38,9 +41,9 @@ class Settings(BaseSettings):
             raise ValueError(f"tesseract executable not found: {value}")
         return value
 
-    def tesseract_config(self) -> str:
+    def tesseract_args(self) -> list[str]:
         """Extra command-line arguments every tesseract call gets."""
-        return f'--tessdata-dir "{self.tessdata_dir}"' if self.tessdata_dir else ""
+        return ["--tessdata-dir", str(self.tessdata_dir)] if self.tessdata_dir else []
 
 
 @lru_cache(maxsize=1)

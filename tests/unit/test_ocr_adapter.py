@@ -31,3 +31,73 @@ def test_crashing_tesseract_is_a_configuration_error_without_its_stderr(tmp_path
 def test_missing_tesseract_is_refused_at_start_up():
     with pytest.raises(ValueError):
         Settings(tesseract_cmd="/nonexistent/tesseract")
+
+
+TSV_HEADER = "level page_num block_num par_num line_num word_num left top width height conf text"
+
+
+def _tesseract_reporting_its_thread_limit(tmp_path):
+    """A tesseract that logs OMP_THREAD_LIMIT on every call (--version included) and
+    reads one word: the limit it was given."""
+    log = tmp_path / "calls.log"
+    script = tmp_path / "tesseract"
+    header = TSV_HEADER.replace(" ", "\\t")
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "${{OMP_THREAD_LIMIT:-unset}}" >> {log}\n'
+        'if [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\n'
+        "cat > /dev/null\n"
+        f"printf '{header}\\n5\\t1\\t1\\t1\\t1\\t1\\t10\\t10\\t40\\t20\\t95.5\\t"
+        "limit=%s\\n' \"${OMP_THREAD_LIMIT:-unset}\"\n"
+    )
+    script.chmod(0o755)
+    return str(script), log
+
+
+@pytest.mark.parametrize("callers_limit", [None, "8"])
+def test_every_tesseract_call_runs_with_the_thread_limit_setting(
+    tmp_path, monkeypatch, callers_limit
+):
+    # Given a caller whose environment has no limit, or another one
+    if callers_limit is None:
+        monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("OMP_THREAD_LIMIT", callers_limit)
+    cmd, log = _tesseract_reporting_its_thread_limit(tmp_path)
+    engine = TesseractEngine(Settings(tesseract_cmd=cmd))
+    # When every kind of call is made
+    words = engine.words(PAGE) + engine.words(PAGE, psm=11)
+    engine.version()
+    # Then each ran with the default of one thread
+    assert [w.text for w in words] == ["limit=1", "limit=1"]
+    assert log.read_text().split() == ["1", "1", "1"]
+
+
+def test_the_thread_limit_is_a_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDEXTRACT_TESSERACT_THREADS", "2")
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    cmd, log = _tesseract_reporting_its_thread_limit(tmp_path)
+    engine = TesseractEngine(Settings(tesseract_cmd=cmd))
+    assert [w.text for w in engine.words(PAGE)] == ["limit=2"]
+
+
+def test_tesseract_answering_nothing_is_a_configuration_error(tmp_path):
+    cmd = fake_tesseract(tmp_path, "cat > /dev/null; exit 0")
+    engine = TesseractEngine(Settings(tesseract_cmd=cmd))
+    with pytest.raises(ConfigurationError) as caught:
+        engine.words(PAGE)
+    assert caught.value.reason is Reason.OCR_ENGINE_FAILED
+
+
+def test_words_come_with_boxes_and_confidences_from_tesseracts_table(tmp_path):
+    rows = [
+        "1\t1\t0\t0\t0\t0\t0\t0\t50\t50\t-1\t",  # the page: no word
+        "5\t1\t2\t1\t3\t1\t4\t5\t6\t7\t91.8\tRx",
+        "5\t1\t2\t1\t3\t2\t14\t5\t6\t7\t95\t ",  # a blank word is dropped
+    ]
+    table = "\\n".join([TSV_HEADER.replace(" ", "\\t"), *rows])
+    cmd = fake_tesseract(tmp_path, f"cat > /dev/null; printf '{table}\\n'")
+    (word,) = TesseractEngine(Settings(tesseract_cmd=cmd)).words(PAGE)
+    assert (word.text, word.conf) == ("Rx", 0.91)
+    assert (word.left, word.top, word.width, word.height) == (4, 5, 6, 7)
+    assert (word.block, word.par, word.line) == (2, 1, 3)
