@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from medextract.layout import Segment, build_segments, token, tokens_match
+from medextract.layout import (
+    Segment,
+    below,
+    build_segments,
+    gap_below,
+    token,
+    tokens_match,
+)
 from medextract.ocr import Word
 from medextract.result import BoundingBox, ExtractedField, ReviewReason
 
@@ -156,13 +163,19 @@ def find_label_at_start(words: Sequence[Word], label: str) -> bool:
     return misses <= len(wanted) // 4 and tokens_match(seen[0], wanted[0])
 
 
-def drop_tall_words(line: list[Word]) -> list[Word]:
-    """A line without words over 1.6x its median height: the large Rx mark beside it."""
+def drop_tall_mark(line: list[Word]) -> list[Word]:
+    """A line without the large Rx mark beside its start: a first word over 1.6x the
+    line's median height that is a mark (two letters at most, or about as wide as tall).
+    A tall word elsewhere, or a long word whose box a tilt made tall, stays."""
     if len(line) < 2:
         return line
     heights = sorted(w.height for w in line)
     median = heights[len(heights) // 2]
-    return [w for w in line if w.height <= 1.6 * median]
+    first = min(line, key=lambda w: w.left)
+    mark = len(token(first.text)) <= 2 or first.width <= 1.5 * first.height
+    if first.height > 1.6 * median and mark:
+        return [w for w in line if w is not first]
+    return line
 
 
 def cut_at_labels(words: list[Word], labels: Sequence[str]) -> list[Word]:
@@ -213,72 +226,96 @@ class FormEngine:
                 return found
         return None
 
-    # Each locator returns the value's lines on one page, or None.
     def _locate_on_page(self, spec: FieldSpec, page: PageText) -> Found | None:
-        segs = page.segments
-        make = lambda lines: Found(lines, page.number, page.width, page.height)  # noqa: E731
-        if spec.locate is Locate.TOP_LINE:
-            top = segs[:6]
-            for seg in top:
-                if spec.normalise(clean_text(seg.text)).ok:
-                    return make([seg.words])
-            # None has the shape: the first line of words, to be flagged for its pattern
-            # (and perhaps mended by the second reading).
-            wordy = (s for s in top if sum(_has_word(w.text) for w in s.words) >= 2)
-            first = next(wordy, None)
-            return make([first.words]) if first else None
-        if spec.locate is Locate.ANYWHERE:
-            for seg in segs:
-                for start in range(len(seg.words)):
-                    for end in range(min(len(seg.words), start + 4), start, -1):
-                        text = line_text(seg.words[start:end])
-                        if spec.normalise(text).ok:
-                            return make([seg.words[start:end]])
-            return None
-        anchor = self._anchor(spec.label, segs)
-        if anchor is None:
-            return None
-        seg, after = anchor
-        others = [label for label in self.all_labels if label != spec.label]
-        if spec.locate is Locate.RIGHT_OR_BELOW:
-            same_row = cut_at_labels(seg.words[after:], others)
-            if not same_row:
-                nxt = self._right_neighbour(seg, segs)
-                if nxt is not None and not starts_with_label(nxt.words, others):
-                    same_row = cut_at_labels(nxt.words, others)
-            if same_row and line_text(same_row):
-                return make([same_row])
-            below = self._below(seg, segs, spec.max_lines, others)
-            return make(below) if below else None
-        if spec.locate is Locate.LINES_AFTER:
-            lines: list[list[Word]] = []
-            rest = (
-                self._keep(spec, cut_at_labels(seg.words[after:], others)) if spec.same_row else []
-            )
-            if rest:
-                lines.append(rest)
-            stops = spec.stop or tuple(others)
-            last_bottom: float | None = None
-            for other in segs[seg.index + 1 :]:
-                if other.top < seg.bottom - seg.height * 0.3:
-                    continue  # same row, to the right (another column)
-                if other.right < seg.left:
-                    continue  # left of the label: specks at the page's edge
-                if starts_with_label(other.words, stops):
-                    break
-                if last_bottom is not None and other.top - last_bottom > LINE_GAP * other.height:
-                    break  # a wide gap ends the block (a signature lies further down)
-                if last_bottom is not None and other.top < last_bottom - 0.3 * other.height:
-                    continue  # beside the line above, not under it: a speck at the edge
-                kept = self._keep(spec, cut_at_labels(other.words, stops))
-                if kept:  # a dropped line (the Rx mark) does not start the block
-                    lines.append(kept)
-                    last_bottom = other.bottom
-            return make(lines[: spec.max_lines])
-        if spec.locate is Locate.UNDER_HEADING:
-            column = self._column_below(seg, segs, spec.stop)
-            return make(self._pick(spec, column, others))
-        raise ValueError(spec.locate)
+        """The value's lines on one page, or None, by the spec's way of locating it."""
+        if spec.locate in (Locate.TOP_LINE, Locate.ANYWHERE):
+            lines = self._free_locators[spec.locate](spec, page.segments)
+        else:
+            anchor = self._anchor(spec.label, page.segments)
+            if anchor is None:
+                return None
+            seg, after = anchor
+            lines = self._anchored_locators[spec.locate](spec, page.segments, seg, after)
+        return Found(lines, page.number, page.width, page.height) if lines is not None else None
+
+    @property
+    def _free_locators(self) -> dict[Locate, Callable[..., list[list[Word]] | None]]:
+        return {Locate.TOP_LINE: self._top_line, Locate.ANYWHERE: self._anywhere}
+
+    @property
+    def _anchored_locators(self) -> dict[Locate, Callable[..., list[list[Word]] | None]]:
+        return {
+            Locate.RIGHT_OR_BELOW: self._right_or_below,
+            Locate.LINES_AFTER: self._lines_after,
+            Locate.UNDER_HEADING: self._under_heading,
+        }
+
+    def _others(self, label: str) -> list[str]:
+        return [other for other in self.all_labels if other != label]
+
+    @staticmethod
+    def _top_line(spec: FieldSpec, segs: Sequence[Segment]) -> list[list[Word]] | None:
+        top = segs[:6]
+        for seg in top:
+            if spec.normalise(clean_text(seg.text)).ok:
+                return [seg.words]
+        # None has the shape: the first line of words, to be flagged for its pattern
+        # (and perhaps mended by the second reading).
+        wordy = (s for s in top if sum(_has_word(w.text) for w in s.words) >= 2)
+        first = next(wordy, None)
+        return [first.words] if first else None
+
+    @staticmethod
+    def _anywhere(spec: FieldSpec, segs: Sequence[Segment]) -> list[list[Word]] | None:
+        for seg in segs:
+            for start in range(len(seg.words)):
+                for end in range(min(len(seg.words), start + 4), start, -1):
+                    if spec.normalise(line_text(seg.words[start:end])).ok:
+                        return [seg.words[start:end]]
+        return None
+
+    def _right_or_below(
+        self, spec: FieldSpec, segs: Sequence[Segment], seg: Segment, after: int
+    ) -> list[list[Word]] | None:
+        others = self._others(spec.label)
+        same_row = cut_at_labels(seg.words[after:], others)
+        if not same_row:
+            nxt = self._right_neighbour(seg, segs)
+            if nxt is not None and not starts_with_label(nxt.words, others):
+                same_row = cut_at_labels(nxt.words, others)
+        if same_row and line_text(same_row):
+            return [same_row]
+        return self._below(seg, segs, spec.max_lines, others) or None
+
+    def _lines_after(
+        self, spec: FieldSpec, segs: Sequence[Segment], seg: Segment, after: int
+    ) -> list[list[Word]]:
+        """Every line under the label (and the rest of its row) until a stop label."""
+        others = self._others(spec.label)
+        stops = spec.stop or tuple(others)
+        lines: list[list[Word]] = []
+        if spec.same_row and (rest := self._keep(spec, cut_at_labels(seg.words[after:], others))):
+            lines.append(rest)
+        previous: Segment = seg
+        for other in segs[seg.index + 1 :]:
+            if not below(other, seg) or other.right < seg.left:
+                continue  # the label's own row (another column), or specks left of it
+            if starts_with_label(other.words, stops):
+                break
+            if previous is not seg and gap_below(previous, other) > LINE_GAP * other.height:
+                break  # a wide gap ends the block (a signature lies further down)
+            if previous is not seg and not below(other, previous):
+                continue  # beside the line above, not under it: a speck at the edge
+            if kept := self._keep(spec, cut_at_labels(other.words, stops)):
+                lines.append(kept)  # a dropped line (the Rx mark) does not start the block
+                previous = other
+        return lines[: spec.max_lines]
+
+    def _under_heading(
+        self, spec: FieldSpec, segs: Sequence[Segment], seg: Segment, after: int
+    ) -> list[list[Word]]:
+        column = self._column_below(seg, segs, spec.stop)
+        return self._section_values(spec.label, column).get(spec.name, [])
 
     def value_region(
         self, spec: FieldSpec, pages: Sequence[PageText]
@@ -339,19 +376,20 @@ class FormEngine:
     def _below(
         seg: Segment, segs: Sequence[Segment], count: int, labels: Sequence[str]
     ) -> list[list[Word]]:
+        """Up to ``count`` lines under the label, in its column, before another label."""
         lines: list[list[Word]] = []
-        bottom = seg.bottom
+        previous = seg
         for other in segs[seg.index + 1 :]:
-            if other.top < bottom - 0.3 * seg.height:
+            if not below(other, previous):
                 continue
-            if other.top > bottom + 2.5 * max(seg.height, other.height):
+            if gap_below(previous, other) > 2.5 * max(seg.height, other.height):
                 break
             if other.right < seg.left or other.left > seg.right + 0.1 * seg.page_width:
                 continue  # another column
             if starts_with_label(other.words, labels):
                 break
             lines.append(cut_at_labels(other.words, labels))
-            bottom = other.bottom
+            previous = other
             if len(lines) >= count:
                 break
         return lines
@@ -360,10 +398,11 @@ class FormEngine:
     def _column_below(
         seg: Segment, segs: Sequence[Segment], stops: Sequence[str]
     ) -> list[list[Word]]:
+        """The lines under a heading, in its column, until a stop heading."""
         lines = []
         limit = seg.left + 0.3 * seg.page_width
         for other in segs[seg.index + 1 :]:
-            if other.top < seg.bottom - 0.3 * seg.height:
+            if not below(other, seg):
                 continue
             if starts_with_label(other.words, stops):
                 break
@@ -375,52 +414,77 @@ class FormEngine:
     def _keep(spec: FieldSpec, line: list[Word]) -> list[Word]:
         """The line as part of a multi-line value, or [] when it is to be dropped."""
         if spec.drop_tall:
-            line = drop_tall_words(line)
+            line = drop_tall_mark(line)
         text = " ".join(w.text for w in line)
         if not _has_word(text) or (spec.line_filter is not None and not spec.line_filter(text)):
             return []
         return line
 
-    def _sections(
-        self, lines: list[list[Word]], labels: Sequence[str]
-    ) -> dict[str, list[list[Word]]]:
-        """Lines under a heading, grouped by the sub-label they follow ("" before any)."""
-        groups: dict[str, list[list[Word]]] = {"": []}
-        key = ""
-        for line in lines:
-            label = next((lab for lab in labels if find_label_at_start(line, lab)), None)
-            if label is not None:
-                key = label
-                after = find_label(line, label) or 0
-                groups.setdefault(key, [])
-                line = line[after:]
-            if line_text(line):
-                groups.setdefault(key, []).append(line)
-        return groups
+    def _section_values(self, heading: str, lines: list[list[Word]]) -> dict[str, list[list[Word]]]:
+        """The values of every field under ``heading``, from the section's lines: a field
+        whose sub-label is printed takes what follows it (beside it, else the lines
+        below); then, among the lines no label owns, a ``match`` field takes the first
+        line of its shape, a ``first`` field the first line left, a ``rest`` field the
+        lines left after that."""
+        specs = [s for s in self.specs if s.locate is Locate.UNDER_HEADING and s.label == heading]
+        entries = [self._split_label(line, self._others(heading)) for line in lines]
+        free = [i for i, (label, rest) in enumerate(entries) if label is None and line_text(rest)]
+        values: dict[str, list[list[Word]]] = {}
+        for spec in specs:
+            at = next((i for i, (label, _) in enumerate(entries) if label == spec.sublabel), None)
+            if spec.sublabel and at is not None:
+                values[spec.name] = self._after_sublabel(spec, specs, entries, at, free)
+        for pick in ("match", "first", "rest"):
+            for spec in (s for s in specs if s.pick == pick and s.name not in values):
+                values[spec.name] = self._pick_free(spec, entries, free)
+        return values
 
-    def _pick(
-        self, spec: FieldSpec, lines: list[list[Word]], labels: Sequence[str]
+    def _split_label(
+        self, line: list[Word], labels: Sequence[str]
+    ) -> tuple[str | None, list[Word]]:
+        """A section line as (the label it starts with, or None; the words after it)."""
+        label = next((lab for lab in labels if find_label_at_start(line, lab)), None)
+        if label is None:
+            return None, cut_at_labels(line, labels)
+        rest = line[find_label(line, label) or len(line) :]
+        return label, cut_at_labels(rest, labels)
+
+    @staticmethod
+    def _after_sublabel(
+        spec: FieldSpec,
+        specs: Sequence[FieldSpec],
+        entries: list[tuple[str | None, list[Word]]],
+        at: int,
+        free: list[int],
     ) -> list[list[Word]]:
-        groups = self._sections(lines, labels)
-        if spec.sublabel and len(groups) > 1:
-            # The form prints sub-labels here: the value is what follows its own.
-            return groups.get(spec.sublabel, [])[: spec.max_lines]
-        lines = groups[""]
-        texts = [line_text(line) for line in lines]
+        """A printed sub-label's value: the rest of its line, then the unlabelled lines
+        under it (up to ``max_lines``, stopping at a line another field claims by shape)."""
+        value = [entries[at][1]] if line_text(entries[at][1]) else []
+        shaped = [s for s in specs if s.pick == "match" and s is not spec]
+        for i in range(at + 1, len(entries)):
+            if len(value) >= spec.max_lines or i not in free:
+                break
+            text = line_text(entries[i][1])
+            if any(s.normalise(text).ok for s in shaped):
+                break
+            value.append(entries[i][1])
+            free.remove(i)
+        return value
+
+    @staticmethod
+    def _pick_free(
+        spec: FieldSpec, entries: list[tuple[str | None, list[Word]]], free: list[int]
+    ) -> list[list[Word]]:
+        """The unlabelled lines a field takes (and removes from ``free``)."""
         if spec.pick == "match":
-            return [line for line, t in zip(lines, texts, strict=True) if spec.normalise(t).ok][:1]
-        # "first" and "rest" skip lines that another UNDER_HEADING spec claims by pattern.
-        claimed = {
-            i
-            for s in self.specs
-            if s.locate is Locate.UNDER_HEADING and s.pick == "match" and s.label == spec.label
-            for i, t in enumerate(texts)
-            if s.normalise(t).ok
-        }
-        free = [line for i, line in enumerate(lines) if i not in claimed and texts[i]]
-        if spec.pick == "first":
-            return free[:1]
-        return free[1 : 1 + spec.max_lines]
+            chosen = [i for i in free if spec.normalise(line_text(entries[i][1])).ok][:1]
+        elif spec.pick == "first":
+            chosen = free[:1]
+        else:
+            chosen = free[: spec.max_lines]
+        for i in chosen:
+            free.remove(i)
+        return [entries[i][1] for i in chosen]
 
     def read(self, spec: FieldSpec, pages: Sequence[PageText], threshold: float) -> Reading:
         found = self.locate(spec, pages)

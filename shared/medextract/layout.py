@@ -60,6 +60,41 @@ class Segment:
         return (self.top + self.bottom) / 2
 
 
+# A row is taken to tilt at most this much (rise over run) when following its line.
+MAX_SLOPE = 0.1
+
+
+def centre_at(segment: Segment, x: float) -> float:
+    """The vertical centre of ``segment``'s row at ``x`` (within its extent), following
+    the row's tilt: on a tilted photo a long row's box reaches far below its start."""
+    words = segment.words
+    mean_x = statistics.fmean(w.cx for w in words)
+    mean_y = statistics.fmean(w.cy for w in words)
+    spread = sum((w.cx - mean_x) ** 2 for w in words)
+    slope = sum((w.cx - mean_x) * (w.cy - mean_y) for w in words) / spread if spread else 0.0
+    slope = max(-MAX_SLOPE, min(MAX_SLOPE, slope))
+    x = max(segment.left, min(segment.right, x))
+    return mean_y + slope * (x - mean_x)
+
+
+def _shared_x(a: Segment, b: Segment) -> float:
+    """Where to compare two segments' heights: the middle of their overlap, or of the gap."""
+    return (max(a.left, b.left) + min(a.right, b.right)) / 2
+
+
+def below(segment: Segment, ref: Segment) -> bool:
+    """``segment`` lies under ``ref``'s row, not beside it, allowing for tilt."""
+    x = _shared_x(segment, ref)
+    drop = centre_at(segment, x) - centre_at(ref, x)
+    return drop >= 0.6 * max(segment.height, ref.height)
+
+
+def gap_below(ref: Segment, segment: Segment) -> float:
+    """The white space between ``ref``'s row and ``segment`` under it, allowing for tilt."""
+    x = _shared_x(segment, ref)
+    return (centre_at(segment, x) - segment.height / 2) - (centre_at(ref, x) + ref.height / 2)
+
+
 def build_segments(words: Sequence[Word], page: int, width: int, height: int) -> list[Segment]:
     """Segments in reading order: top to bottom, then left to right."""
     words = [w for w in words if w.text.strip() and w.height > 0]

@@ -3,7 +3,7 @@
 import numpy as np
 from medextract.extract import PageRead, parse
 from medextract.fields import FormEngine, PageText
-from medextract.forms import SPECS
+from medextract.forms import EXTRA_LABELS, SPECS
 from medextract.preprocess import PreparedPage
 from medextract.result import DocumentType, ReviewReason
 from medextract.settings import Settings
@@ -376,3 +376,94 @@ def test_lines_of_a_block_are_not_joined():
 
     words = [*line_words("Apt 2", top=600, left=340), *line_words("Raleigh, NC", top=640, left=340)]
     assert [s.text for s in build_segments(words, 1, 1700, 2200)] == ["Apt 2", "Raleigh, NC"]
+
+
+# The patient record's sections, as the real form prints them and as copies vary.
+
+
+def _record_page(*rows):
+    """A record page from (text, top, left) rows."""
+    words = []
+    for text, top, left in rows:
+        words += line_words(text, top, left=left)
+    return PageText.of_words(1, WIDTH, HEIGHT, words)
+
+
+def _record_value(page, name):
+    engine = FormEngine(
+        SPECS[DocumentType.PATIENT_DETAILS], EXTRA_LABELS[DocumentType.PATIENT_DETAILS]
+    )
+    spec = next(s for s in engine.specs if s.name == name)
+    return engine.read(spec, [page], 0.8).field.value
+
+
+REAL_RECORD = (
+    ("Patient Information", 446, 160),
+    ("Birth Date", 460, 895),
+    ("Jerry Lucas", 497, 156),
+    ("May 2 1998", 508, 895),
+    ("(279) 920-8204", 563, 156),
+    ("Weight:", 575, 894),
+    ("4218 Wheeler Ridge Dr", 631, 151),
+    ("57", 626, 895),
+    ("Buffalo, New York, 14201", 668, 150),
+    ("United States", 706, 147),
+    ("In Case of Emergency", 870, 128),
+    ("Joe Lucas", 989, 122),
+    ("4218 Wheeler Ridge Dr", 995, 895),
+    ("Home phone", 1059, 120),
+    ("Buffalo, New York, 14201", 1034, 896),
+    ("Work phone", 1143, 895),
+    ("General Medical History", 1242, 117),
+    ("Measles:", 1360, 896),
+    ("NOT IMMUNE", 1432, 921),
+)
+
+
+def test_unlabelled_lines_under_patient_information_are_name_phone_and_address():
+    page = _record_page(*REAL_RECORD)
+    assert _record_value(page, "patient_name") == "Jerry Lucas"
+    assert _record_value(page, "phone_number") == "(279) 920-8204"
+    assert (
+        _record_value(page, "patient_address")
+        == "4218 Wheeler Ridge Dr, Buffalo, New York, 14201, United States"
+    )
+
+
+def test_first_left_line_under_in_case_of_emergency_is_the_contact_without_a_name_label():
+    assert _record_value(_record_page(*REAL_RECORD), "emergency_contact_name") == "Joe Lucas"
+
+
+def test_emergency_contact_after_a_printed_name_label_beside_or_below_it():
+    head = [("In Case of Emergency", 870, 128), ("General Medical History", 1242, 117)]
+    beside = _record_page(*head, ("Name: Joe Lucas", 989, 122), ("Home phone:", 1059, 120))
+    assert _record_value(beside, "emergency_contact_name") == "Joe Lucas"
+    under = _record_page(*head, ("Name:", 989, 122), ("Joe Lucas", 1030, 122))
+    assert _record_value(under, "emergency_contact_name") == "Joe Lucas"
+
+
+def test_printed_sub_labels_own_their_values_and_unlabelled_lines_fill_the_rest():
+    page = _record_page(
+        ("Patient Information", 446, 160),
+        ("Jerry Lucas", 497, 156),
+        ("Phone: (279) 920-8204", 563, 156),
+        ("Address: 4218 Wheeler Ridge Dr", 631, 151),
+        ("New Delhi", 668, 300),
+        ("In Case of Emergency", 870, 128),
+    )
+    assert _record_value(page, "patient_name") == "Jerry Lucas"
+    assert _record_value(page, "phone_number") == "(279) 920-8204"
+    assert _record_value(page, "patient_address") == "4218 Wheeler Ridge Dr, New Delhi"
+
+
+def test_a_labelled_name_does_not_swallow_the_unlabelled_address_under_it():
+    page = _record_page(
+        ("Patient Information", 446, 160),
+        ("Name: Jerry Lucas", 497, 156),
+        ("(279) 920-8204", 563, 156),
+        ("12 Oak Street", 631, 151),
+        ("In Case of Emergency", 870, 128),
+    )
+    assert _record_value(page, "patient_name") == "Jerry Lucas"
+    assert _record_value(page, "phone_number") == "(279) 920-8204"
+    assert _record_value(page, "patient_address") == "12 Oak Street"
