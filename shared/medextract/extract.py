@@ -12,6 +12,7 @@ disagreement is flagged.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import statistics
 import time
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from medextract import __version__
+from medextract.checks import english_words, settle
 from medextract.classify import classify
 from medextract.documents import load
 from medextract.errors import InputError, Reason
@@ -251,6 +253,13 @@ def extract_pages(
     if forced is not None:
         type_confidence = 1.0
     fields = parse(final_type, reads, engine, settings)
+    fields, unsent = settle(
+        SPECS.get(final_type, ()),
+        fields,
+        len(reads),
+        english_words(settings.english_words),
+        datetime.date.today(),
+    )
     end = time.perf_counter()
 
     needs_review = final_type is DocumentType.UNKNOWN or any(
@@ -267,6 +276,7 @@ def extract_pages(
         document_type_confidence=type_confidence,
         fields=fields,
         needs_review=needs_review,
+        missing_pages=unsent,
         pages=[
             PageInfo(
                 page=r.number,

@@ -72,19 +72,51 @@ def PERSON(value: str) -> Normalised:
 # (an OCR slip such as "MD." fails, so it is flagged).
 _CREDENTIAL = r"(?:M\.D\.?|MD|D\.O\.?|DO|N\.P\.?|NP|P\.A\.?|PA|D\.D\.S\.?|DDS|DPM|PharmD)"
 PRESCRIBER = text(r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? " + _CREDENTIAL)
-# A US address as these forms print it: "street, city, ST" or "street, city, ST 12345"
-# (the record's lines joined by ", "), so an address that lost its last line, or the
-# comma between street and city, never passes. The state code is read in upper case
-# after a comma whatever OCR made of it ("Lansing, Mi", "Fairview. TN").
-_CHARS = r"[0-9A-Za-z#'’./\- ]*"
-_ADDRESS = text(
-    rf"[0-9A-Za-z]{_CHARS}(?:, [0-9A-Za-z#]{_CHARS})+, [A-Z]{{2}}(?: \d{{5}}(?:-\d{{4}})?)?"
-)
+# An address as these forms print it: two or more parts joined by ", " (the record's
+# lines, or the commas of the prescription's one line), the first holding a word (the
+# street). Any country's shape passes: "street, city, ST 12345", "street, city",
+# "street, city, New York, 14201, United States". An address that lost the comma
+# between street and city fails (so one ending in a state code needs three parts),
+# and so does a two-letter part that is no US state
+# or a state's ZIP that is not of 5 (or 5+4) digits.
+# The state code is read in upper case after a comma whatever OCR made of it
+# ("Lansing, Mi", "Fairview. TN").
+US_STATES = frozenset(
+    [
+        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+        "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+        "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+        "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP"
+    ]
+)  # fmt: skip
+_ADDRESS_PART = re.compile(r"[0-9A-Za-z#][0-9A-Za-z#'’./\- ]*")
 _STATE_END = re.compile(r"[.,]? ([A-Za-z]{2})((?: \d{5}(?:-\d{4})?)?)$")
+_STATE_ZIP = re.compile(r"([A-Z]{2})(?: \d{5}(?:-\d{4})?)?")
+
+
+def _state_comma(m: re.Match[str]) -> str:
+    return f", {m[1].upper()}{m[2]}" if m[1].upper() in US_STATES else m[0]
+
+
+def _address_part(part: str) -> bool:
+    if not _ADDRESS_PART.fullmatch(part):
+        return False
+    if not re.fullmatch(r"[A-Z]{2}(?: [\d\-]+)?", part):
+        return True
+    state = _STATE_ZIP.fullmatch(part)  # a state code, and a ZIP of 5 or 5+4 digits
+    return state is not None and state[1] in US_STATES
 
 
 def ADDRESS(value: str) -> Normalised:
-    return _ADDRESS(_STATE_END.sub(lambda m: f", {m[1].upper()}{m[2]}", value))
+    fixed = _STATE_END.sub(_state_comma, value)
+    parts = fixed.split(", ")
+    us = _STATE_ZIP.fullmatch(parts[-1]) is not None  # ends in a state: street, city, state
+    ok = (
+        len(parts) >= (3 if us else 2)
+        and re.search(r"[A-Za-z]{2}", parts[0]) is not None
+        and all(_address_part(p) for p in parts)
+    )
+    return Normalised(fixed, ok=ok)
 
 
 FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")

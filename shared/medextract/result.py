@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "result.schema.json"
 
 
@@ -33,6 +33,11 @@ class ReviewReason(StrEnum):
     LOW_OCR_CONFIDENCE = "LOW_OCR_CONFIDENCE"  # tesseract was unsure of a word
     VARIANTS_DISAGREE = "VARIANTS_DISAGREE"  # two readings of the region differ
     AMBIGUOUS_DATE = "AMBIGUOUS_DATE"  # printed date parses more than one way
+    # Added in 1.1: domain checks (medextract.checks).
+    UNKNOWN_MEDICINE = "UNKNOWN_MEDICINE"  # a medicine's name is not in the drug lexicon
+    UNKNOWN_WORD = "UNKNOWN_WORD"  # a word of the directions is in no vocabulary
+    IMPLAUSIBLE_VALUE = "IMPLAUSIBLE_VALUE"  # a name's shape, or a number out of its range
+    DATES_INCONSISTENT = "DATES_INCONSISTENT"  # a date in the future or against another date
 
 
 class _Model(BaseModel):
@@ -62,6 +67,11 @@ class ExtractedField(_Model):
     box: BoundingBox | None = None
     needs_review: bool
     review_reasons: list[ReviewReason] = Field(default_factory=list)
+    suggestion: str | list[str] | None = Field(
+        default=None,
+        description="Added in 1.1: what a domain check suggests the value may be "
+        "(the nearest drug or sig words); never applied to value.",
+    )
 
 
 class Source(_Model):
@@ -96,6 +106,11 @@ class Result(_Model):
     fields: dict[str, ExtractedField]
     needs_review: bool = Field(description="True when any field, or the type, needs review.")
     pages: list[PageInfo]
+    missing_pages: list[int] = Field(
+        default_factory=list,
+        description="Added in 1.1: pages of the form that were not sent (1-based); their "
+        "fields are null and not flagged.",
+    )
     timings: Timings
     engine: str = Field(description="medextract and tesseract versions that produced this.")
 

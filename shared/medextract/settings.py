@@ -33,12 +33,21 @@ class Settings(BaseSettings):
     render_dpi: int = Field(default=200, ge=72, le=600)
     # Below this, a field is flagged for review (0-1).
     review_threshold: float = Field(default=0.80, ge=0, le=1)
+    # The English word list the directions are checked against (Debian's wamerican).
+    english_words: Path = Path("/usr/share/dict/american-english")
 
     @field_validator("tesseract_cmd")
     @classmethod
     def _tesseract_exists(cls, value: str) -> str:
         if shutil.which(value) is None:
             raise ValueError(f"tesseract executable not found: {value}")
+        return value
+
+    @field_validator("english_words")
+    @classmethod
+    def _word_list_exists(cls, value: Path) -> Path:
+        if not value.is_file():
+            raise ValueError(f"English word list not found (Debian package wamerican): {value}")
         return value
 
     def tesseract_args(self) -> list[str]:

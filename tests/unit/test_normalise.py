@@ -1,3 +1,4 @@
+import pytest
 from medextract import normalise as n
 
 
@@ -96,3 +97,22 @@ def test_classic_ocr_slips_in_directions_give_back_sig_words_only():
 def test_middle_initial_read_with_a_comma_is_an_initial():
     assert n.PERSON("Sofia K, Baker").value == "Sofia K. Baker"
     assert not n.PERSON("Baker, Sofia").ok
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "2 cricket blvd, New Delhi",
+        "4218 Wheeler Ridge Dr, Buffalo, New York, 14201, United States",
+        "12 Oak Street, Springfield, IL",
+        "9750 Forest Drive, Raleigh, NC 27684",
+        "5 Rue de Rivoli, 75001, Paris, France",
+    ],
+)
+def test_addresses_of_every_countrys_shape_pass(address):
+    assert n.ADDRESS(address).ok
+
+
+def test_a_state_code_that_is_no_state_or_a_short_zip_fails():
+    assert not n.ADDRESS("12 Oak Street, Springfield, XQ").ok
+    assert not n.ADDRESS("12 Oak Street, Springfield, IL 6270").ok
