@@ -10,8 +10,9 @@ Image CMD: ``functions.extract.app.handler``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.batch import (
@@ -22,8 +23,10 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes import S3Event, SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from medextract.aws.objects import ObjectRef
-from medextract.aws.runtime import Pipeline, get_pipeline
-from medextract.observability import logger, metrics, tracer
+from medextract.observability import get_tracer, logger, metrics
+
+if TYPE_CHECKING:
+    from medextract.aws.runtime import Pipeline
 
 # A batch whose every record failed is answered like any other (all listed as failures),
 # not raised: SQS retries exactly the same records either way.
@@ -72,7 +75,21 @@ def handle(
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, context, get_pipeline())
+    return _traced()(event, context)
+
+
+@lru_cache(maxsize=1)
+def _traced() -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The handler traced and measured, built at the first event: the X-Ray SDK and
+    boto3 load then, not at import, so the import stays cheap (docs/packaging.md). The
+    tracer patches botocore before the pipeline creates its clients."""
+    tracer = get_tracer()
+    from medextract.aws.runtime import get_pipeline
+
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def traced(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return handle(event, context, get_pipeline())
+
+    return traced

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from medextract.doctype import DocumentType
 from medextract.errors import MedextractError
-from medextract.result import DocumentType
+
+if TYPE_CHECKING:
+    from medextract.extract import Extraction
 
 SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 
@@ -45,8 +53,76 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--overlay", type=Path, metavar="PNG", help="draw the fields on the page (one file only)"
     )
+    run.add_argument(
+        "--jobs",
+        type=_positive,
+        default=len(os.sched_getaffinity(0)),
+        metavar="N",
+        help="documents read at once (default: the CPU count, %(default)s here)",
+    )
     commands.add_parser("schema", help="print the result JSON Schema")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document that could not be read: the reason code and message, and the exit
+    status it earns."""
+
+    reason: str
+    status: int
+
+
+def _read(path: Path, doc_type: str | None, page_workers: int | None) -> Extraction | Failure:
+    from medextract.extract import extract_pages
+    from medextract.settings import get_settings
+
+    try:
+        data = path.read_bytes()
+        return extract_pages(
+            data, path.name, doc_type, settings=get_settings(), page_workers=page_workers
+        )
+    except OSError as exc:
+        return Failure(f"UNREADABLE: {exc.strerror}", 66)
+    except MedextractError as exc:
+        return Failure(f"{exc.reason.value}: {exc.message}", exc.exit_code)
+
+
+def _read_in_worker(path: Path, doc_type: str | None) -> Extraction | Failure:
+    """One document of several read at once: its pages one after another (the other
+    workers use the other cores); the page images stay here (only --overlay, for a
+    single file, needs them)."""
+    from medextract.extract import Extraction
+
+    outcome = _read(path, doc_type, page_workers=1)
+    return Extraction(outcome.result, []) if isinstance(outcome, Extraction) else outcome
+
+
+def _worker_start() -> None:
+    # Ctrl-C reaches the whole process group: a worker ends quietly, the parent reports.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def read_all(files: list[Path], doc_type: str | None, jobs: int) -> Iterator[Extraction | Failure]:
+    """Each file's outcome, in the files' order, reading up to ``jobs`` documents at
+    once in worker processes (one job: in this process, pages in parallel)."""
+    if jobs == 1 or len(files) == 1:
+        for path in files:
+            yield _read(path, doc_type, page_workers=None)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    import medextract.extract  # noqa: F401  (before the workers fork: none imports OpenCV again)
+
+    with ProcessPoolExecutor(min(jobs, len(files)), initializer=_worker_start) as pool:
+        yield from pool.map(_read_in_worker, files, repeat(doc_type))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,7 +134,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from tqdm import tqdm
 
-    from medextract.extract import extract_pages
     from medextract.overlay import write as write_overlay
     from medextract.settings import get_settings
 
@@ -72,23 +147,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
     status = 0
     try:
-        settings = get_settings()
+        get_settings()  # validated once, before any document is read
     except MedextractError as exc:
         print(f"medextract: {exc.reason.value}: {exc.message}", file=sys.stderr)
         return exc.exit_code
-    progress = tqdm(files, unit="file", disable=single, file=sys.stderr)
-    for path in progress:
-        try:
-            extraction = extract_pages(path.read_bytes(), path.name, doc_type, settings=settings)
-        except OSError as exc:
-            print(f"medextract: {path}: UNREADABLE: {exc.strerror}", file=sys.stderr)
-            status = max(status, 66)
-            continue
-        except MedextractError as exc:
-            progress.write(
-                f"medextract: {path}: {exc.reason.value}: {exc.message}", file=sys.stderr
-            )
-            status = max(status, exc.exit_code)
+    outcomes = read_all(files, doc_type, args.jobs)
+    progress = tqdm(outcomes, total=len(files), unit="file", disable=single, file=sys.stderr)
+    for path, extraction in zip(files, progress, strict=True):
+        if isinstance(extraction, Failure):
+            progress.write(f"medextract: {path}: {extraction.reason}", file=sys.stderr)
+            status = max(status, extraction.status)
             continue
         result = extraction.result
         if args.overlay:

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import statistics
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+
+from PIL import Image
 
 from medextract import __version__
 from medextract.checks import english_words, settle
@@ -99,6 +104,33 @@ def read_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRea
             prepared, words = turned, turned_words
     words = restore_points(words, prepared.grey)
     return PageRead(number, prepared, words, time.perf_counter() - start)
+
+
+def read_pages(
+    page: Callable[[int], Image.Image], count: int, engine: OcrEngine, workers: int | None = None
+) -> list[PageRead]:
+    """Pages ``1..count`` (``page(number)`` decodes one) prepared and read, in order,
+    up to ``workers`` at once (default: the CPU count). Threads suffice: tesseract runs
+    as a subprocess and OpenCV releases the GIL. Pages are decoded one at a time (a
+    multi-frame TIFF is one decoder), so at most ``workers`` page images are held."""
+    decoding = threading.Lock()
+
+    def one(number: int) -> PageRead:
+        with decoding:
+            image = page(number)
+        return read_page(number, prepare(image), engine)
+
+    numbers = range(1, count + 1)
+    workers = min(workers or cpu_count(), count)
+    if workers <= 1:
+        return [one(n) for n in numbers]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, numbers))
+
+
+def cpu_count() -> int:
+    """The processors this process may run on (a container's or Lambda's share)."""
+    return len(os.sched_getaffinity(0))
 
 
 def _whole_page_reading(page: PageRead, engine: OcrEngine, psm: int) -> PageText:
@@ -210,15 +242,19 @@ def extract(
     *,
     settings: Settings | None = None,
     engine: OcrEngine | None = None,
+    page_workers: int | None = None,
 ) -> Result:
     """Extract typed fields from one document.
 
     ``doc_type`` forces the form (``prescription`` or ``patient_details``); by
     default it is classified. Raises ``InputError`` for a bad document,
     ``TransientError`` for a retryable failure and ``ConfigurationError`` when the
-    installation is wrong.
+    installation is wrong. Pages are read ``page_workers`` at a time (default: the
+    CPU count).
     """
-    return extract_pages(data, name, doc_type, settings=settings, engine=engine).result
+    return extract_pages(
+        data, name, doc_type, settings=settings, engine=engine, page_workers=page_workers
+    ).result
 
 
 def extract_pages(
@@ -228,6 +264,7 @@ def extract_pages(
     *,
     settings: Settings | None = None,
     engine: OcrEngine | None = None,
+    page_workers: int | None = None,
 ) -> Extraction:
     """``extract``, also returning the prepared pages the field boxes refer to."""
     settings = settings or get_settings()
@@ -237,10 +274,8 @@ def extract_pages(
     document = load(data, settings)
     loaded = time.perf_counter()
 
-    reads: list[PageRead] = []
-    for number, image in enumerate(document.pages, start=1):
-        prepared = prepare(image)
-        reads.append(read_page(number, prepared, engine))
+    pages = document.pages
+    reads = read_pages(lambda number: pages[number - 1], len(pages), engine, page_workers)
     if all(not r.words and ink_fraction(r.prepared.binary) < BLANK_INK for r in reads):
         raise InputError(Reason.BLANK_PAGE, "no text on any page")
     if all(len(r.words) < 3 for r in reads):

@@ -9,11 +9,20 @@ Rules every caller follows (health data):
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
 SERVICE = "medextract"
 NAMESPACE = "Medextract"
 
 logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+
+
+@lru_cache(maxsize=1)
+def get_tracer() -> Tracer:
+    """The process's Tracer, created at the first event rather than at import: the X-Ray
+    SDK builds a botocore session and parses its endpoint data when imported, most of
+    the handler's import time."""
+    return Tracer(service=SERVICE)

@@ -15,14 +15,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Defined apart, so that the command line's parser needs no pydantic; re-exported here.
+from medextract.doctype import DocumentType as DocumentType
+
 SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "result.schema.json"
-
-
-class DocumentType(StrEnum):
-    PRESCRIPTION = "prescription"
-    PATIENT_DETAILS = "patient_details"
-    UNKNOWN = "unknown"
 
 
 class ReviewReason(StrEnum):

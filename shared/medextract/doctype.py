@@ -1,0 +1,10 @@
+"""The forms medextract reads, in a module of their own: the command line's parser
+names them without importing the result model (pydantic)."""
+
+from enum import StrEnum
+
+
+class DocumentType(StrEnum):
+    PRESCRIPTION = "prescription"
+    PATIENT_DETAILS = "patient_details"
+    UNKNOWN = "unknown"

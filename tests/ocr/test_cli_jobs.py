@@ -1,0 +1,39 @@
+"""A folder read several documents at once (``--jobs``) gives what one at a time gives:
+the same lines, in the same order, the same failures and exit status."""
+
+import json
+
+from medextract.cli import main
+from medextract.synth import generate_document
+
+SEED = 11
+
+
+def _run(folder, jobs, capsys):
+    status = main(["extract", str(folder), "--jobs", str(jobs)])
+    captured = capsys.readouterr()
+    results = [json.loads(line) for line in captured.out.splitlines()]
+    for result in results:  # how long it took is the only thing allowed to differ
+        result.pop("timings")
+        for page in result["pages"]:
+            page.pop("seconds")
+    failures = [line for line in captured.err.splitlines() if line.startswith("medextract:")]
+    return status, results, failures
+
+
+def test_several_documents_at_once_give_the_same_output_in_the_same_order(tmp_path, capsys):
+    # Given a folder: a two-page record, an empty file between, and a prescription
+    record = generate_document(SEED, 2, doc_type="patient_details", fmt="pdf")
+    prescription = generate_document(SEED, 3, doc_type="prescription", fmt="png")
+    (tmp_path / "a.pdf").write_bytes(record.data)
+    (tmp_path / "b.pdf").write_bytes(b"")
+    (tmp_path / "c.png").write_bytes(prescription.data)
+    # When it is read one document at a time, and two at a time
+    one_at_a_time = _run(tmp_path, 1, capsys)
+    two_at_a_time = _run(tmp_path, 2, capsys)
+    # Then both give the same results in the files' order, and the same failure
+    status, results, failures = one_at_a_time
+    assert [r["source"]["name"] for r in results] == ["a.pdf", "c.png"]
+    assert results[0]["source"]["page_count"] == 2
+    assert status == 2 and len(failures) == 1 and "b.pdf: EMPTY_FILE" in failures[0]
+    assert two_at_a_time == one_at_a_time
