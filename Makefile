@@ -29,9 +29,12 @@ demo: deps
 test: deps template-check
 	$(PY) -m pytest -q
 
-# The pipeline load run first, so the last line printed is the core benchmark's figures.
+# The pipeline load run and the speed figures (benchmarks/bench_speed.py: cold CLI per
+# document against a one-page regex pipeline, folder --jobs 1 vs 2) first, so the last line
+# printed is the core benchmark's figures.
 bench: deps
 	$(MAKE) --no-print-directory bench-pipeline
+	$(PY) benchmarks/bench_speed.py
 	$(PY) benchmarks/bench_core.py
 
 # At least 200 documents through the moto pipeline (docs/pipeline.md): ~5 min on 2 cores.
