@@ -17,7 +17,7 @@ a value can be. Each check is one rule:
 - ``range_findings``: a number lies in its field's plausible range, and weight and
   height together give a body-mass index a living person can have.
 - ``date_findings``: no date lies in the future (an expiry may); a birth date is before
-  the record's date and at most 120 years before it; an insurance expiry is within ten
+  the record's date and at most 120 years before it; an insurance expiry is within fifteen
   years of the record's date.
 
 A check that fails flags its field with its own review reason; it never changes the
@@ -136,13 +136,17 @@ def medicine_findings(field: str, lines: Iterable[str]) -> list[Finding]:
 
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+_TOKEN_EDGES = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
 
 
 def unknown_words(text: str, english: frozenset[str]) -> list[str]:
-    """The words of ``text`` that are neither sig, English nor drug words (numbers pass)."""
+    """The words of ``text`` that are neither sig, English nor drug words (a token with a
+    digit, a number or a strength such as "D3" or "12mg", passes)."""
+    tokens = [_TOKEN_EDGES.sub("", t) for t in text.split()]
+    words = [w for t in tokens if not any(c.isdigit() for c in t) for w in _WORD.findall(t)]
     return [
         w
-        for w in _WORD.findall(text)
+        for w in words
         if (lower := w.lower()) not in SIG_WORDS
         and lower not in english
         and lower not in _drug_words()
@@ -162,12 +166,17 @@ def directions_findings(field: str, text: str, english: frozenset[str]) -> list[
     return [Finding(field, ReviewReason.UNKNOWN_WORD, suggestion if suggestion != text else None)]
 
 
-# Two consonants that open English (and common anglicised) names.
+# Two consonants that open names: English ones, and those of names from elsewhere
+# written in Latin letters (Lloyd, Bhavna, Dmitri, Nkosi, Kwame, Zbigniew, Tsai...).
 _ONSETS = frozenset(
     [
-        "bl", "br", "ch", "cl", "cr", "dr", "dw", "fl", "fr", "gh", "gl", "gn", "gr", "kh", "kl",
-        "kn", "kr", "ng", "ph", "pl", "pr", "ps", "rh", "sc", "sh", "sk", "sl", "sm", "sn", "sp",
-        "st", "sv", "sw", "th", "tr", "ts", "tw", "vl", "vr", "wh", "wr", "zh"
+        "bh", "bj", "bl", "br", "ch", "cl", "cr", "dh", "dj", "dm", "dr", "dv", "dw", "dz", "fj",
+        "fl", "fr", "gh", "gj", "gl", "gn", "gr", "gw", "gy", "hr", "hs", "hw", "jh", "jy", "kh",
+        "kj", "kl", "kn", "kr", "ks", "kv", "kw", "ky", "ll", "mb", "mh", "mj", "mn", "mr", "my",
+        "nd", "ng", "nk", "nt", "ny", "nz", "ph", "pj", "pl", "pr", "ps", "py", "rh", "sb", "sc",
+        "sh", "sj", "sk", "sl", "sm", "sn", "sp", "sr", "st", "sv", "sw", "sz", "th", "tj", "tr",
+        "ts", "tw", "ty", "tz", "vl", "vr", "vy", "wh", "wl", "wr", "xh", "zb", "zd", "zh", "zl",
+        "zv", "zw"
     ]
 )  # fmt: skip
 _VOWELS = frozenset("aeiouy")
@@ -242,7 +251,7 @@ def range_findings(values: Mapping[str, object], age: float | None) -> list[Find
 
 
 MAX_AGE_YEARS = 120
-EXPIRY_YEARS = 10
+EXPIRY_YEARS = 15
 # Dates that are never in the future (processing day + one day, for time zones).
 _PAST_DATES = ("record_date", "prescription_date", "birth_date")
 

@@ -7,6 +7,11 @@ mosaic and read in a single extra tesseract call. Then one rule, for both readin
 
 - they type to the same value and one of them is confident: the value stands,
   unflagged (a weak first reading is confirmed by a confident second one);
+- they type to the same value and neither is confident (an underlined digit, a
+  light stroke): the lines are read a third time, from the grey crop at its own
+  size. When all three agree, their doubts multiply (``agreeing_confidence``: three
+  readings at 0.5 leave a doubt of 0.125), and a value left with less doubt than the
+  review threshold allows stands unflagged;
 - they differ: the field is flagged ``VARIANTS_DISAGREE`` and the disagreeing
   lines are read a third time, from the grey crop at its own size (a tie-break).
   A third reading that types to one of the two values, with the field's shape,
@@ -18,8 +23,8 @@ mosaic and read in a single extra tesseract call. Then one rule, for both readin
   rule alone was right in 46, and with the tie-break in 50.
 
 One call on a few per cent of the page's pixels keeps this cheap, and the third
-call is made only for a page with a disagreement; the cost is in ``make bench``'s
-seconds per page.
+call is made only for a page with a disagreement or an unsure agreement; the cost is
+in ``make bench``'s seconds per page.
 """
 
 from __future__ import annotations
@@ -181,13 +186,20 @@ def cross_check(
         return fields
     again = _by_field(crops, read_again(crops, pages))
     by_name = {spec.name: spec for spec in specs}
-    differ = {
+    second = {name: typed(by_name[name], _texts(rereads))[0] for name, rereads in again.items()}
+    differ = {name for name in again if second[name].value != fields[name].value}
+    doubtful = {
         name
-        for name, rereads in again.items()
-        if typed(by_name[name], _texts(rereads))[0].value != fields[name].value
+        for name in again
+        if name not in differ
+        and _only_unsure(fields[name])
+        and second[name].ok
+        and min(r.confidence for r in again[name]) < threshold
     }
-    disputed = [c for c in crops if c.field in differ]
-    third = _by_field(disputed, tie_break(disputed, pages)) if tie_break and disputed else {}
+    third_crops = [c for c in crops if c.field in differ | doubtful]
+    third = (
+        _by_field(third_crops, tie_break(third_crops, pages)) if tie_break and third_crops else {}
+    )
     for spec in specs:
         if spec.name in again:
             first = _mean([w for _, words in readings[spec.name].lines for w in words])
@@ -195,6 +207,20 @@ def cross_check(
                 fields[spec.name], spec, again[spec.name], threshold, first, third.get(spec.name)
             )
     return fields
+
+
+def _only_unsure(field: ExtractedField) -> bool:
+    """Flagged only because tesseract was unsure of a word."""
+    return field.needs_review and set(field.review_reasons) <= _CLEARABLE
+
+
+def agreeing_confidence(confidences: Sequence[float]) -> float:
+    """The confidence of a value that several readings agree on: the doubt left is the
+    product of each reading's doubt (1 - its weakest word's confidence)."""
+    doubt = 1.0
+    for confidence in confidences:
+        doubt *= 1.0 - confidence
+    return 1.0 - doubt
 
 
 def _by_field(crops: Sequence[LineCrop], rereads: Sequence[Reread]) -> dict[str, list[Reread]]:
@@ -219,12 +245,13 @@ def _judge(
     norm, text = typed(spec, _texts(rereads))
     confidence = min(r.confidence for r in rereads)
     if norm.value == field.value:
-        if (
-            field.needs_review
-            and norm.ok
-            and confidence >= threshold
-            and set(field.review_reasons) <= _CLEARABLE
-        ):
+        if not (_only_unsure(field) and norm.ok):
+            return field
+        if confidence < threshold and third and typed(spec, _texts(third))[0] == norm:
+            # Three readings (two images, two scales) agree: their doubts multiply.
+            thirds = min(r.confidence for r in third)
+            confidence = agreeing_confidence([field.confidence, confidence, thirds])
+        if confidence >= threshold:
             return field.model_copy(
                 update={
                     "needs_review": False,

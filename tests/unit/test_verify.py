@@ -1,0 +1,65 @@
+"""How readings that agree, or not, settle a field's flag and confidence (no tesseract)."""
+
+from medextract.extract import parse
+from medextract.result import DocumentType, ReviewReason
+from medextract.verify import Reread, agreeing_confidence
+
+from tests.fakes import ReplayEngine
+from tests.unit.test_fields import prescription_words, read_of, settings
+
+
+class UnsureReader:
+    """Reads every line as the first reading did, but unsure of it; ``differ`` names a
+    field whose lines it reads differently."""
+
+    def __init__(self, confidence: float, differ: str = "") -> None:
+        self.confidence = confidence
+        self.differ = differ
+        self.fields: set[str] = set()
+
+    def __call__(self, crops, pages):
+        self.fields |= {c.field for c in crops}
+        return [
+            Reread(c.text + ("?" if c.field == self.differ else ""), self.confidence, 0.5)
+            for c in crops
+        ]
+
+
+def _parse(words, second, third):
+    return parse(
+        DocumentType.PRESCRIPTION, [read_of(words)], ReplayEngine(words), settings(), second, third
+    )
+
+
+def test_doubts_of_agreeing_readings_multiply():
+    assert round(agreeing_confidence([0.4, 0.5, 0.5]), 3) == 0.85
+    assert agreeing_confidence([0.9]) == 0.9
+
+
+def test_three_unsure_readings_that_agree_clear_the_flag():
+    words = prescription_words(name_conf=0.4)
+    third = UnsureReader(0.5)
+    fields = _parse(words, UnsureReader(0.5), third)
+    assert "patient_name" in third.fields  # the unsure agreement earned a third reading
+    assert fields["patient_name"].value == "Mary O'Neil"
+    assert not fields["patient_name"].needs_review
+    assert fields["patient_name"].confidence == 0.85
+
+
+def test_a_third_reading_that_differs_keeps_the_flag():
+    words = prescription_words(name_conf=0.4)
+    fields = _parse(words, UnsureReader(0.5), UnsureReader(0.5, differ="patient_name"))
+    assert fields["patient_name"].review_reasons == [ReviewReason.LOW_OCR_CONFIDENCE]
+
+
+def test_three_readings_too_unsure_together_keep_the_flag():
+    words = prescription_words(name_conf=0.2)
+    fields = _parse(words, UnsureReader(0.3), UnsureReader(0.3))  # doubt 0.8*0.7*0.7 = 0.39
+    assert fields["patient_name"].needs_review
+
+
+def test_confident_fields_earn_no_third_reading():
+    words = prescription_words(name_conf=0.4)
+    third = UnsureReader(0.5)
+    _parse(words, UnsureReader(0.5), third)
+    assert third.fields == {"patient_name"}
