@@ -44,9 +44,15 @@ SEED = 4242
 
 
 def run(
-    out_dir: Path, count: int = 4, extractor: Any = None, quiet: bool = False
+    out_dir: Path,
+    count: int = 4,
+    extractor: Any = None,
+    quiet: bool = False,
+    then: Any = None,
 ) -> list[dict[str, Any]]:
-    """Run the pipeline on ``count`` generated scans; returns the items read back."""
+    """Run the pipeline on ``count`` generated scans; returns the items read back.
+    ``then(session, stack)``, if given, runs on the embedded AWS before it goes away
+    (``make review`` serves the review page from there)."""
     for name, value in FAKE_AWS.items():
         os.environ[name] = value
     os.environ.pop("AWS_PROFILE")
@@ -110,6 +116,8 @@ def run(
             f"in {seconds:.1f} s; function logs and metrics in {log_path}"
         )
 
+        if then is not None:
+            then(session, stack)
         ddb = session.client("dynamodb")
         des = TypeDeserializer()
         items = [

@@ -53,6 +53,17 @@ class BoundingBox(_Model):
 FieldValue = str | int | float | bool | list[str] | None
 
 
+class FieldReview(_Model):
+    """A person's check of a field (absent on machine output). The field's ``value`` is
+    then the reviewed one; ``extracted_value`` keeps what the machine read."""
+
+    reviewed_by: str
+    reviewed_at: str = Field(description="ISO 8601 UTC.")
+    changed: bool = Field(description="False when the reviewer accepted the machine's value.")
+    extracted_value: FieldValue = None
+    extracted_iso: str | None = None
+
+
 class ExtractedField(_Model):
     value: FieldValue = Field(description="The typed value; null when missing.")
     text: str | None = Field(default=None, description="The text as read from the page.")
@@ -68,6 +79,9 @@ class ExtractedField(_Model):
         default=None,
         description="Added in 1.1: what a domain check suggests the value may be "
         "(the nearest drug or sig words); never applied to value.",
+    )
+    review: FieldReview | None = Field(
+        default=None, description="Added in 1.1: set when a person reviewed the field."
     )
 
 

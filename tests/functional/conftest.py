@@ -108,7 +108,8 @@ class PipelineEnv:
         return [{k: des.deserialize(v) for k, v in item.items()} for item in raw]
 
     def output_objects(self) -> dict[str, dict[str, Any]]:
-        listing = self.s3.list_object_versions(Bucket=self.stack.output_bucket)
+        """Every version of every result JSON (not the page images)."""
+        listing = self.s3.list_object_versions(Bucket=self.stack.output_bucket, Prefix="results/")
         out = {}
         for version in listing.get("Versions", []):
             body = self.s3.get_object(

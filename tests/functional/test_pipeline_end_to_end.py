@@ -8,6 +8,7 @@ captured and searched for the patients' names.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -147,3 +148,25 @@ def test_no_patient_data_in_logs_metrics_or_keys_we_create(run: Run):
         if line.startswith("{"):
             record = json.loads(line)
             assert "source_key" not in record and "key" not in record
+
+
+@pytest.mark.parametrize("doc_type", ["prescription", "patient_details"])
+def test_each_page_is_stored_as_read_for_reviewers(run: Run, doc_type: str):
+    from PIL import Image
+
+    item, _ = _good(run, doc_type)
+    body = run.json[item["document_id"]]
+    keys = item["page_images"]
+
+    assert keys == body["page_images"]
+    assert len(keys) == item["page_count"] >= 1
+    for number, key in enumerate(keys, start=1):
+        assert key == f"pages/{item['document_id']}/{number}.webp"  # no file name in it
+        head = run.env.s3.head_object(Bucket=run.env.stack.output_bucket, Key=key)
+        assert head["ServerSideEncryption"] == "aws:kms"  # the bucket's key, like the JSON
+        data = run.env.s3.get_object(Bucket=run.env.stack.output_bucket, Key=key)["Body"].read()
+        image = Image.open(io.BytesIO(data))
+        page = body["result"]["pages"][number - 1]
+        assert image.format == "WEBP" and max(image.size) == 1600
+        # The page as read: same proportions as the page the boxes refer to.
+        assert abs(image.width / image.height - page["width"] / page["height"]) < 0.01

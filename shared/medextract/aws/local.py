@@ -100,9 +100,12 @@ class LocalStack:
             raise KeyError(f"GetAtt {logical}.{attribute} is not modelled locally")
         return {k: self.resolve(v) for k, v in value.items()}
 
-    def environment(self) -> dict[str, str]:
-        variables = self.function.get("Environment", {}).get("Variables", {})
-        return {k: str(self.resolve(v)) for k, v in variables.items()}
+    def environment(self, function: str = FUNCTION) -> dict[str, str]:
+        """A function's environment as the template sets it (what resolves locally)."""
+        props = self.template["Resources"][function]["Properties"]
+        variables = props.get("Environment", {}).get("Variables", {})
+        resolved = {k: self.resolve(v) for k, v in variables.items()}
+        return {k: str(v) for k, v in resolved.items() if isinstance(v, str | int | float)}
 
     def event_source(self) -> dict[str, Any]:
         (event,) = [e for e in self.function["Events"].values() if e["Type"] == "SQS"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -23,12 +24,21 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from medextract.aws.objects import ObjectRef
 from medextract.aws.records import Failure, PipelineRecord, SourceRef, Status, to_item
-from medextract.aws.storage import SourceObject
+from medextract.aws.storage import AlreadyReviewed, SourceObject
 from medextract.errors import InputError
 from medextract.observability import logger, metrics
 from medextract.result import DocumentType, Result
 
-Extractor = Callable[[bytes, str, DocumentType | None], Result]
+
+@dataclass(frozen=True)
+class Extracted:
+    """A result and each page's image as it was read (``medextract.pageimage``)."""
+
+    result: Result
+    page_images: list[bytes] = field(default_factory=list)
+
+
+Extractor = Callable[[bytes, str, DocumentType | None], Result | Extracted]
 Clock = Callable[[], datetime]
 
 
@@ -39,11 +49,15 @@ class Source(Protocol):
 class ItemWriter(Protocol):
     def put(self, item: dict[str, Any]) -> None: ...
 
+    def get(self, document_id: str) -> dict[str, Any] | None: ...
+
 
 class JsonWriter(Protocol):
     def key_for(self, document_id: str) -> str: ...
 
     def put_json(self, document_id: str, body: dict[str, Any]) -> str: ...
+
+    def put_page(self, document_id: str, page: int, image: bytes) -> str: ...
 
 
 def utc_now() -> datetime:
@@ -61,6 +75,17 @@ def _received_at(ref: ObjectRef, now: datetime) -> str:
         except ValueError:
             pass
     return iso(now)
+
+
+def _kept_review(item: dict[str, Any]) -> dict[str, Any]:
+    """A redelivery of a document a person has reviewed: nothing is written."""
+    logger.info("document already reviewed; extraction not recorded")
+    return {
+        "document_id": item["document_id"],
+        "status": Status.REVIEWED.value,
+        "reason": None,
+        "pages": int(item.get("page_count") or 0),
+    }
 
 
 def process_object(
@@ -89,14 +114,21 @@ def _process_object(
 ) -> dict[str, Any]:
     document_id = ref.document_id
     started = time.perf_counter()
+    if (existing := table.get(document_id)) and existing.get("status") == Status.REVIEWED:
+        return _kept_review(existing)
     received_at = _received_at(ref, clock())
     fetched: SourceObject | None = None
     result: Result | None = None
+    images: list[bytes] = []
     failure: Failure | None = None
     try:
         fetched = source.fetch(ref, max_bytes=max_bytes)
         # The core never sees the key (it may carry a patient name): only id + extension.
-        result = extractor(fetched.data, f"{document_id}{ref.suffix}", fetched.document_type)
+        extracted = extractor(fetched.data, f"{document_id}{ref.suffix}", fetched.document_type)
+        if isinstance(extracted, Extracted):
+            result, images = extracted.result, extracted.page_images
+        else:
+            result = extracted
     except InputError as err:
         failure = Failure(reason=err.reason.value, message=err.message)
 
@@ -124,10 +156,15 @@ def _process_object(
         flagged_fields=result.flagged_fields() if result else [],
         failure=failure,
         result=result,
+        # Images first: the JSON and the item name them.
+        page_images=[output.put_page(document_id, n, image) for n, image in enumerate(images, 1)],
     )
     # JSON first, item second: an item (and its stream record) always points at a JSON.
     output.put_json(document_id, record.model_dump(mode="json"))
-    table.put(to_item(record))
+    try:
+        table.put(to_item(record))
+    except AlreadyReviewed:  # reviewed while this extraction ran: the review stands
+        return _kept_review(table.get(document_id) or {"document_id": document_id})
 
     seconds = time.perf_counter() - started
     metrics.add_metric(

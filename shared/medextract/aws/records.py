@@ -18,13 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from medextract.result import ExtractedField, Result
 
-RECORD_VERSION = "1.0"
+RECORD_VERSION = "1.1"  # 1.1: page_images, version, reviewed_at, reviewed_by, REVIEWED
 
 
 class Status(StrEnum):
     EXTRACTED = "EXTRACTED"  # every field passed; nobody needs to look
     NEEDS_REVIEW = "NEEDS_REVIEW"  # the core flagged a field or the type
     FAILED = "FAILED"  # the document is bad (failure.reason says why); never retried
+    REVIEWED = "REVIEWED"  # a person checked every field; re-extraction never overwrites it
 
 
 class _Model(BaseModel):
@@ -59,6 +60,13 @@ class PipelineRecord(_Model):
     flagged_fields: list[str] = Field(default_factory=list)
     failure: Failure | None = None
     result: Result | None = Field(default=None, description="The core's full result.")
+    page_images: list[str] = Field(
+        default_factory=list,
+        description="Output-bucket keys of each page as read (upright, deskewed), page order.",
+    )
+    version: int = Field(default=1, ge=1, description="Bumped by every review; starts at 1.")
+    reviewed_at: str | None = Field(default=None, description="When a person submitted it.")
+    reviewed_by: str | None = Field(default=None, description="Who submitted the review.")
 
     @property
     def page_count(self) -> int:
@@ -88,6 +96,10 @@ def to_item(record: PipelineRecord) -> dict[str, Any]:
         "page_count": record.page_count,
         "schema_version": result.schema_version if result else None,
         "engine": result.engine if result else None,
+        "page_images": record.page_images,
+        "version": record.version,
+        "reviewed_at": record.reviewed_at,
+        "reviewed_by": record.reviewed_by,
     }
     if record.failure:
         item["failure_reason"] = record.failure.reason

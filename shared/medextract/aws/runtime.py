@@ -23,6 +23,7 @@ from medextract.aws.config import PipelineSettings, get_pipeline_settings
 from medextract.aws.objects import ObjectRef
 from medextract.aws.process import (
     Clock,
+    Extracted,
     Extractor,
     ItemWriter,
     JsonWriter,
@@ -31,7 +32,7 @@ from medextract.aws.process import (
     utc_now,
 )
 from medextract.aws.storage import OutputBucket, ResultsTable, S3Source
-from medextract.result import DocumentType, Result
+from medextract.result import DocumentType
 from medextract.settings import Settings, get_settings
 
 IDEMPOTENCY_KEY = "[bucket, key, version_id || etag]"
@@ -39,12 +40,15 @@ IDEMPOTENCY_PREFIX = "medextract.process_object"
 
 
 def core_extractor(settings: Settings) -> Extractor:
-    """The real core, bound to its settings."""
+    """The real core, bound to its settings; each page's image is kept for reviewers."""
 
-    def run(data: bytes, name: str, doc_type: DocumentType | None) -> Result:
-        from medextract.extract import extract  # deferred: OpenCV is slow to import
+    def run(data: bytes, name: str, doc_type: DocumentType | None) -> Extracted:
+        from medextract.extract import extract_pages  # deferred: OpenCV is slow to import
+        from medextract.pageimage import encode_page
 
-        return extract(data, name, doc_type, settings=settings)
+        extraction = extract_pages(data, name, doc_type, settings=settings)
+        images = [encode_page(page.grey) for page in extraction.pages]
+        return Extracted(extraction.result, images)
 
     return run
 

@@ -17,6 +17,11 @@ from medextract.errors import InputError, Reason
 from medextract.result import DocumentType
 
 DOCUMENT_TYPE_METADATA = "document-type"  # x-amz-meta-document-type
+PAGES_PREFIX = "pages/"
+
+
+class AlreadyReviewed(Exception):
+    """The item is REVIEWED: an extraction's write was refused by its condition."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,17 @@ class OutputBucket:
             raise clienterrors.translate(exc, "s3:PutObject") from exc
         return key
 
+    def put_page(self, document_id: str, page: int, image: bytes) -> str:
+        """One page as read (``medextract.pageimage``), under a key made of the id."""
+        from medextract.pageimage import MEDIA_TYPE, SUFFIX
+
+        key = f"{PAGES_PREFIX}{document_id}/{page}{SUFFIX}"
+        try:
+            self._s3.put_object(Bucket=self.bucket, Key=key, Body=image, ContentType=MEDIA_TYPE)
+        except (*clienterrors.NETWORK_ERRORS, clienterrors.ClientError) as exc:
+            raise clienterrors.translate(exc, "s3:PutObject") from exc
+        return key
+
 
 class ResultsTable:
     """One item per source object version, keyed by ``document_id``."""
@@ -118,8 +134,20 @@ class ResultsTable:
         serializer = TypeSerializer()
         wire = {k: serializer.serialize(v) for k, v in to_dynamodb(item).items() if v is not None}
         try:
-            self._ddb.put_item(TableName=self.table_name, Item=wire)
+            # A reviewed item is never overwritten by an extraction (a late redelivery).
+            self._ddb.put_item(
+                TableName=self.table_name,
+                Item=wire,
+                ConditionExpression="attribute_not_exists(document_id) OR #status <> :reviewed",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":reviewed": {"S": "REVIEWED"}},
+            )
         except (*clienterrors.NETWORK_ERRORS, clienterrors.ClientError) as exc:
+            if (
+                isinstance(exc, clienterrors.ClientError)
+                and clienterrors.error_code(exc) == "ConditionalCheckFailedException"
+            ):
+                raise AlreadyReviewed(item.get("document_id")) from exc
             raise clienterrors.translate(exc, "dynamodb:PutItem") from exc
 
     def get(self, document_id: str) -> dict[str, Any] | None:

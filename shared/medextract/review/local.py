@@ -1,0 +1,147 @@
+"""``make review``: the demo pipeline on an embedded AWS, then the review page and API
+on http://127.0.0.1:8000/ (Powertools' ``HttpResolverLocal`` under uvicorn).
+
+The same routes as the Lambda; two things differ, both through ``dependency_overrides``:
+the caller is a fixed dev identity (no Cognito here), and page images come through this
+server (``/local/pages/...``) because moto's presigned URLs only resolve in-process.
+
+``python -m medextract.review.local [--count N] [--port 8000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.event_handler import HttpResolverLocal, Response
+
+from medextract.review.api import build, current_reviewer, get_service
+from medextract.review.models import Reviewer
+from medextract.review.service import ReviewService
+from medextract.review.store import ReviewBucket, ReviewTable, s3_client
+
+DEV_REVIEWER = Reviewer(subject="local-dev", name="dev-reviewer", groups=["reviewer"])
+LOCAL_PAGES = "/local/"
+
+
+class LocalBucket(ReviewBucket):
+    """Page images through the local server instead of presigned S3 URLs."""
+
+    def page_url(self, key: str, expires: int) -> str:
+        return f"{LOCAL_PAGES}{key}"
+
+
+def local_service(session: Any, stack: Any, **kwargs: Any) -> ReviewService:
+    """The review service on the embedded stack, named as the template names it."""
+    env = stack.environment("ReviewFunction")
+    return ReviewService(
+        ReviewTable(
+            env["MEDEXTRACT_RESULTS_TABLE"],
+            env["MEDEXTRACT_AUDIT_TABLE"],
+            session.client("dynamodb"),
+        ),
+        LocalBucket(
+            env["MEDEXTRACT_OUTPUT_BUCKET"], env["MEDEXTRACT_INPUT_BUCKET"], s3_client(session)
+        ),
+        **kwargs,
+    )
+
+
+def local_environment(stack: Any, origin: str) -> dict[str, str]:
+    """The review function's environment as the template sets it, for this origin."""
+    return {
+        **stack.environment("ReviewFunction"),
+        "MEDEXTRACT_REVIEW_ORIGIN": origin,
+        "MEDEXTRACT_LOGIN_URL": "",
+        "MEDEXTRACT_BROWSER_UPLOADS": "false",  # moto's presigned POST is not reachable
+    }
+
+
+def local_app(service: ReviewService, reviewer: Reviewer = DEV_REVIEWER) -> HttpResolverLocal:
+    app = HttpResolverLocal(enable_validation=True)
+    build(app)
+    app.dependency_overrides[get_service] = lambda: service
+    app.dependency_overrides[current_reviewer] = lambda: reviewer
+    bucket = service.bucket
+    assert isinstance(bucket, ReviewBucket)
+
+    @app.get(f"{LOCAL_PAGES}pages/<document_id>/<name>", include_in_schema=False)
+    def page_image(document_id: str, name: str) -> Response[bytes]:
+        s3 = bucket._s3
+        key = f"pages/{document_id}/{name}"
+        body = s3.get_object(Bucket=bucket.output_bucket, Key=key)["Body"].read()
+        return Response(status_code=200, content_type="image/webp", body=body)
+
+    return app
+
+
+class Server:
+    """uvicorn in a thread (tests, benchmarks) or in the foreground (``make review``)."""
+
+    def __init__(self, app: HttpResolverLocal, host: str = "127.0.0.1", port: int = 8000) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.servers[0].sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Server:
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("the local review server did not start")
+            self.thread.join(0.05)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        if self.thread:
+            self.thread.join(10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m medextract.review.local", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--count", type=int, default=6, help="demo scans to read first (default 6)")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--out", type=Path, default=Path("out/review"))
+    args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    if str(Path.cwd()) not in sys.path:
+        sys.path.insert(0, str(Path.cwd()))  # functions/ lives at the repository root
+    from medextract import demo
+
+    origin = f"http://127.0.0.1:{args.port}"
+
+    def serve(session: Any, stack: Any) -> None:
+        os.environ.update(local_environment(stack, origin))
+        from medextract.review.settings import get_review_settings
+
+        get_review_settings.cache_clear()
+        server = Server(local_app(local_service(session, stack)), port=args.port)
+        print(
+            f"\nreview the queue at {origin}/ (signed in as {DEV_REVIEWER.name}); Ctrl+C stops",
+            flush=True,
+        )
+        server.server.run()  # foreground until Ctrl+C
+        print(
+            f"results table: {stack.results_table}; reviewed JSON: s3://{stack.output_bucket}/results/"
+        )
+
+    demo.run(args.out, args.count, then=serve)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,402 @@
+"""The review's domain logic. ``ReviewService`` takes its table, bucket and clock as
+arguments; the API turns its errors into responses in one place (``api``).
+
+A document is reviewed once: ``NEEDS_REVIEW`` -> ``REVIEWED``. A claim is a lease
+(``lease_seconds``); a review needs the version the reviewer saw and a claim that is
+free or the reviewer's own. The reviewed record is written as a new version of the
+result JSON (only over the version read) and then, in one transaction, to the item
+with its audit record; if the transaction is refused, the JSON version is dropped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from medextract.aws.process import iso, utc_now
+from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status
+from medextract.forms import SPECS
+from medextract.result import DocumentType, ExtractedField, FieldReview
+from medextract.review import store
+from medextract.review.models import (
+    Action,
+    AuditEntry,
+    Change,
+    Claim,
+    DocumentView,
+    Failure,
+    History,
+    PageLink,
+    QueueEntry,
+    QueuePage,
+    Reviewer,
+    Submission,
+    UploadRequest,
+    UploadTicket,
+)
+from medextract.review.values import Rejected, ValuesRejected, type_values
+
+LEASE_SECONDS = 15 * 60
+URL_SECONDS = 5 * 60
+UPLOAD_SUFFIX = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/tiff": ".tif",
+}
+
+
+class ReviewError(Exception):
+    status = 400
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+class NotFound(ReviewError):
+    status, code = 404, "NOT_FOUND"
+
+
+class Conflict(ReviewError):
+    status = 409
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.code = code
+
+
+class Invalid(ReviewError):
+    status, code = 422, "INVALID_VALUES"
+
+
+class Table(Protocol):
+    def get(self, document_id: str) -> dict[str, Any] | None: ...
+    def queue(
+        self, status: str, *, limit: int, start: dict[str, Any] | None, me: str, now: int
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]: ...
+    def claim(
+        self, document_id: str, *, me: str, until: int, now: int, audit: dict[str, Any]
+    ) -> None: ...
+    def release(self, document_id: str, *, me: str, audit: dict[str, Any]) -> None: ...
+    def review(
+        self,
+        document_id: str,
+        *,
+        seen: int,
+        me: str,
+        now: int,
+        changes: dict[str, Any],
+        audit: dict[str, Any],
+    ) -> None: ...
+    def history(self, document_id: str) -> list[dict[str, Any]]: ...
+
+
+class Bucket(Protocol):
+    def page_url(self, key: str, expires: int) -> str: ...
+    def read_record(self, key: str) -> tuple[dict[str, Any], str]: ...
+    def write_record(self, key: str, body: dict[str, Any], etag: str) -> str: ...
+    def drop_version(self, key: str, version_id: str) -> None: ...
+    def upload_ticket(
+        self, key: str, content_type: str, size: int, metadata: dict[str, str], expires: int
+    ) -> dict[str, Any]: ...
+
+
+def _claim(item: dict[str, Any], now: int) -> Claim | None:
+    """The claim on an item, if it has not lapsed."""
+    holder, until = item.get("claim_holder"), item.get("claim_expires_at")
+    if not holder or until is None or int(until) < now:
+        return None
+    return Claim(
+        holder=holder, expires_at=iso(datetime.fromtimestamp(int(until), tz=utc_now().tzinfo))
+    )
+
+
+def field_order(document_type: str | None, fields: dict[str, Any], flagged: list[str]) -> list[str]:
+    """Flagged fields first, each group in the form's order."""
+    try:
+        form = [s.name for s in SPECS.get(DocumentType(document_type or "unknown"), ())]
+    except ValueError:
+        form = []
+    order = [n for n in form if n in fields] + sorted(n for n in fields if n not in form)
+    return [n for n in order if n in flagged] + [n for n in order if n not in flagged]
+
+
+class ReviewService:
+    def __init__(
+        self,
+        table: Table,
+        bucket: Bucket,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        lease_seconds: int = LEASE_SECONDS,
+        url_seconds: int = URL_SECONDS,
+        max_upload_bytes: int = 50 * 1024 * 1024,
+    ) -> None:
+        self.table = table
+        self.bucket = bucket
+        self.clock = clock
+        self.lease_seconds = lease_seconds
+        self.url_seconds = url_seconds
+        self.max_upload_bytes = max_upload_bytes
+
+    def _now(self) -> tuple[datetime, int]:
+        moment = self.clock()
+        return moment, int(moment.timestamp())
+
+    def _item(self, document_id: str) -> dict[str, Any]:
+        item = self.table.get(document_id)
+        if item is None:
+            raise NotFound("no such document")
+        return item
+
+    def _audit(
+        self,
+        who: Reviewer,
+        document_id: str,
+        action: Action,
+        version: int,
+        at: str,
+        changes: list[Change] | None = None,
+    ) -> dict[str, Any]:
+        entry = AuditEntry(
+            document_id=document_id,
+            at=at,
+            actor=who.name,
+            actor_id=who.subject,
+            action=action,
+            version=version,
+            changes=changes or [],
+        )
+        return entry.model_dump(mode="json")
+
+    def _why_refused(self, document_id: str, who: Reviewer, seen: int | None) -> Conflict:
+        """Read the item again to say which condition refused a write."""
+        item = self._item(document_id)
+        _, now = self._now()
+        version = int(item.get("version") or 1)
+        if seen is not None and version != seen:
+            return Conflict(
+                "STALE_VERSION",
+                f"the document is at version {version}, not {seen}",
+                version=version,
+            )
+        if item.get("status") != Status.NEEDS_REVIEW:
+            return Conflict(
+                "NOT_AWAITING_REVIEW",
+                f"the document is {item.get('status')}",
+                status=item.get("status"),
+            )
+        claim = _claim(item, now)
+        if claim and claim.holder != who.name:
+            return Conflict(
+                "CLAIMED",
+                f"held by {claim.holder} until {claim.expires_at}",
+                holder=claim.holder,
+                expires_at=claim.expires_at,
+            )
+        return Conflict("CONFLICT", "the document changed meanwhile; reload it")
+
+    # ------------------------------------------------------------------ reads
+    def queue(self, who: Reviewer, status: Status, limit: int, cursor: str | None) -> QueuePage:
+        try:
+            start = store.decode_cursor(cursor)
+        except ValueError as exc:
+            raise ReviewError("next is not a cursor this API gave") from exc
+        _, now = self._now()
+        items, last = self.table.queue(status.value, limit=limit, start=start, me=who.name, now=now)
+        return QueuePage(
+            items=[
+                QueueEntry(
+                    document_id=i["document_id"],
+                    status=i["status"],
+                    received_at=i["received_at"],
+                    document_type=i.get("document_type"),
+                    flagged_fields=list(i.get("flagged_fields") or []),
+                    failure_reason=i.get("failure_reason"),
+                    page_count=int(i.get("page_count") or 0),
+                    claim=_claim(i, now),
+                )
+                for i in items
+            ],
+            next=store.encode_cursor(last),
+        )
+
+    def document(self, document_id: str) -> DocumentView:
+        item = self._item(document_id)
+        _, now = self._now()
+        fields = item.get("fields") or {}
+        flagged = list(item.get("flagged_fields") or [])
+        failure = (
+            Failure(reason=item["failure_reason"], message=item.get("failure_message") or "")
+            if item.get("failure_reason")
+            else None
+        )
+        return DocumentView(
+            document_id=document_id,
+            status=item["status"],
+            version=int(item.get("version") or 1),
+            received_at=item["received_at"],
+            document_type=item.get("document_type"),
+            needs_review=bool(item.get("needs_review")),
+            fields={k: ExtractedField.model_validate(v) for k, v in fields.items()},
+            flagged_fields=flagged,
+            field_order=field_order(item.get("document_type"), fields, flagged),
+            pages=[
+                PageLink(page=n, url=self.bucket.page_url(key, self.url_seconds))
+                for n, key in enumerate(item.get("page_images") or [], start=1)
+            ],
+            failure=failure,
+            claim=_claim(item, now),
+            reviewed_at=item.get("reviewed_at"),
+            reviewed_by=item.get("reviewed_by"),
+        )
+
+    def history(self, document_id: str) -> History:
+        self._item(document_id)
+        entries = self.table.history(document_id)
+        return History(
+            items=[
+                AuditEntry.model_validate({k: v for k, v in e.items() if k != store.AUDIT_SORT_KEY})
+                for e in entries
+            ]
+        )
+
+    # ------------------------------------------------------------------ writes
+    def claim(self, who: Reviewer, document_id: str) -> Claim:
+        moment, now = self._now()
+        until = now + self.lease_seconds
+        item = self._item(document_id)
+        audit = self._audit(
+            who, document_id, Action.CLAIMED, int(item.get("version") or 1), iso(moment)
+        )
+        try:
+            self.table.claim(document_id, me=who.name, until=until, now=now, audit=audit)
+        except store.Conflict:
+            raise self._why_refused(document_id, who, None) from None
+        return Claim(
+            holder=who.name, expires_at=iso(moment + timedelta(seconds=self.lease_seconds))
+        )
+
+    def release(self, who: Reviewer, document_id: str) -> None:
+        moment, _ = self._now()
+        item = self._item(document_id)
+        audit = self._audit(
+            who, document_id, Action.RELEASED, int(item.get("version") or 1), iso(moment)
+        )
+        try:
+            self.table.release(document_id, me=who.name, audit=audit)
+        except store.Conflict:
+            raise Conflict("NOT_HOLDER", "you do not hold this document") from None
+
+    def review(self, who: Reviewer, document_id: str, submission: Submission) -> DocumentView:
+        item = self._item(document_id)
+        seen = submission.version
+        moment, now = self._now()
+        if (
+            item.get("status") != Status.NEEDS_REVIEW
+            or int(item.get("version") or 1) != seen
+            or ((c := _claim(item, now)) and c.holder != who.name)
+        ):
+            raise self._why_refused(document_id, who, seen)
+        fields = {
+            k: ExtractedField.model_validate(v) for k, v in (item.get("fields") or {}).items()
+        }
+        unchecked = [n for n in item.get("flagged_fields") or [] if n not in submission.values]
+        try:
+            if unchecked:
+                raise ValuesRejected(
+                    [
+                        Rejected(
+                            n,
+                            "FLAGGED_FIELD_UNCHECKED",
+                            "a flagged field needs the reviewer's value",
+                        )
+                        for n in unchecked
+                    ]
+                )
+            typed = type_values(item.get("document_type"), set(fields), submission.values)
+        except ValuesRejected as exc:
+            raise Invalid(
+                "some values were refused",
+                fields=[
+                    {"field": r.field, "reason": r.reason, "message": r.message}
+                    for r in exc.rejected
+                ],
+            ) from None
+
+        at = iso(moment)
+        reviewed, changes = {}, []
+        for name, before in fields.items():
+            value, value_iso = typed.get(name, (before.value, before.iso))
+            if value != before.value:
+                changes.append(Change(field=name, before=before.value, after=value))
+            reviewed[name] = before.model_copy(
+                update={
+                    "value": value,
+                    "iso": value_iso,
+                    "needs_review": False,
+                    "review": FieldReview(
+                        reviewed_by=who.name,
+                        reviewed_at=at,
+                        changed=value != before.value,
+                        extracted_value=before.value,
+                        extracted_iso=before.iso,
+                    ),
+                }
+            )
+        dumped = {k: v.model_dump(mode="json") for k, v in reviewed.items()}
+        updates = {
+            "status": Status.REVIEWED.value,
+            "needs_review": False,
+            "fields": dumped,
+            "reviewed_at": at,
+            "reviewed_by": who.name,
+            "record_version": RECORD_VERSION,
+        }
+
+        record, etag = self.bucket.read_record(item["result_key"])
+        record = PipelineRecord.model_validate(
+            {**record, **updates, "version": seen + 1}
+        ).model_dump(mode="json")
+        try:
+            version_id = self.bucket.write_record(item["result_key"], record, etag)
+        except store.Conflict:
+            raise self._why_refused(document_id, who, seen) from None
+        audit = self._audit(who, document_id, Action.REVIEWED, seen + 1, at, changes)
+        try:
+            self.table.review(
+                document_id, seen=seen, me=who.name, now=now, changes=updates, audit=audit
+            )
+        except store.Conflict:
+            self.bucket.drop_version(item["result_key"], version_id)
+            raise self._why_refused(document_id, who, seen) from None
+        return self.document(document_id)
+
+    def upload(self, request: UploadRequest) -> UploadTicket:
+        if request.size > self.max_upload_bytes:
+            raise Invalid(
+                f"over the limit of {self.max_upload_bytes} bytes",
+                fields=[
+                    {
+                        "field": "size",
+                        "reason": "FILE_TOO_LARGE",
+                        "message": "the file is too large",
+                    }
+                ],
+            )
+        key = f"uploads/{uuid.uuid4().hex}{UPLOAD_SUFFIX[request.content_type]}"
+        metadata: dict[str, str] = (
+            {"document-type": request.document_type} if request.document_type else {}
+        )
+        post = self.bucket.upload_ticket(
+            key, request.content_type, request.size, metadata, URL_SECONDS
+        )
+        return UploadTicket(url=post["url"], fields=post["fields"], key=key, expires_in=URL_SECONDS)
