@@ -138,10 +138,21 @@ def find_label(words: Sequence[Word], label: str, fuzzy: bool = True) -> int | N
             else:
                 break
         if j == len(wanted) and same(seen[start], wanted[0]):
-            while i < len(seen) and not seen[i]:
-                i += 1
-            return i
+            return _past_tail(seen, i, wanted[-1], same)
     return None
+
+
+def _past_tail(seen: Sequence[str], i: int, last: str, same: Callable[[str, str], bool]) -> int:
+    """The index after a label ending at ``i``, past punctuation and, when its last word
+    was misread, past the rest of that word that OCR split off ("he" + "cadaches}" for
+    "headaches):"): a label's own words are never its value."""
+    misread = seen[i - 1] if not same(seen[i - 1], last) else None
+    while i < len(seen):
+        rest_of_last = misread and len(seen[i]) >= 3 and tokens_match(misread + seen[i], last)
+        if seen[i] and not rest_of_last:
+            break
+        i += 1
+    return i
 
 
 def starts_with_label(words: Sequence[Word], labels: Sequence[str]) -> bool:
@@ -181,9 +192,20 @@ def drop_tall_mark(line: list[Word]) -> list[Word]:
 def cut_at_labels(words: list[Word], labels: Sequence[str]) -> list[Word]:
     """The words before the first other label (e.g. "Date:" ends the "Name:" value)."""
     for i in range(len(words)):
-        if starts_with_label(words[i:], labels):
+        here = labels if i == 0 else [lab for lab in labels if _printed_here(words[i], lab)]
+        if starts_with_label(words[i:], here):
             return words[:i]
     return words
+
+
+def _printed_here(word: Word, label: str) -> bool:
+    """Whether a one-word label inside a line is printed at ``word``: its exact word, or
+    a slip of it that keeps its colon ("Welght:"), never a value one slip away from it
+    ("Wright" is not "Weight:"). Longer labels are matched as anywhere else."""
+    wanted = label_tokens(label)
+    if len(wanted) > 1:
+        return True
+    return token(word.text) == wanted[0] or word.text.endswith(":") == label.endswith(":")
 
 
 @dataclass
@@ -296,15 +318,15 @@ class FormEngine:
         lines: list[list[Word]] = []
         if spec.same_row and (rest := self._keep(spec, cut_at_labels(seg.words[after:], others))):
             lines.append(rest)
-        previous: Segment = seg
+        previous = seg if lines else None  # the block's last line so far
         for other in segs[seg.index + 1 :]:
             if not below(other, seg) or other.right < seg.left:
                 continue  # the label's own row (another column), or specks left of it
             if starts_with_label(other.words, stops):
                 break
-            if previous is not seg and gap_below(previous, other) > LINE_GAP * other.height:
+            if previous is not None and gap_below(previous, other) > LINE_GAP * other.height:
                 break  # a wide gap ends the block (a signature lies further down)
-            if previous is not seg and not below(other, previous):
+            if previous is not None and not below(other, previous):
                 continue  # beside the line above, not under it: a speck at the edge
             if kept := self._keep(spec, cut_at_labels(other.words, stops)):
                 lines.append(kept)  # a dropped line (the Rx mark) does not start the block
@@ -352,6 +374,20 @@ class FormEngine:
                 continue
             if not any(self._reads_as(seg, after, other) for other in others):
                 return seg, after
+        return self._split_anchor(label, segs)
+
+    def _split_anchor(self, label: str, segs: Sequence[Segment]) -> tuple[Segment, int] | None:
+        """A label that OCR split into two pieces on one row ("List any" + the rest):
+        each piece joined with the one right of it."""
+        for seg in segs:
+            nxt = self._right_neighbour(seg, segs)
+            if nxt is None:
+                continue
+            joined = Segment([*seg.words, *nxt.words], seg.page, seg.page_width, seg.page_height)
+            joined.index = max(seg.index, nxt.index)
+            after = find_label(joined.words, label)
+            if after is not None and after > len(seg.words):
+                return joined, after
         return None
 
     @staticmethod
@@ -388,6 +424,8 @@ class FormEngine:
                 continue  # another column
             if starts_with_label(other.words, labels):
                 break
+            if not any(token(w.text) for w in other.words):
+                continue  # a speck (".", "|") above the value is not its first line
             lines.append(cut_at_labels(other.words, labels))
             previous = other
             if len(lines) >= count:

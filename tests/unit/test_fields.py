@@ -467,3 +467,76 @@ def test_a_labelled_name_does_not_swallow_the_unlabelled_address_under_it():
     assert _record_value(page, "patient_name") == "Jerry Lucas"
     assert _record_value(page, "phone_number") == "(279) 920-8204"
     assert _record_value(page, "patient_address") == "12 Oak Street"
+
+
+def test_a_name_one_slip_from_a_label_is_not_cut_as_that_label():
+    page = _record_page(
+        ("In Case of Emergency", 870, 128),
+        ("Patricia Wright", 989, 122),  # "Wright" is one slip from "Weight:"
+        ("General Medical History", 1242, 117),
+    )
+    assert _record_value(page, "emergency_contact_name") == "Patricia Wright"
+
+
+def test_a_speck_above_a_value_under_its_label_is_not_the_value():
+    from medextract.ocr import Word
+
+    words = line_words("Name of Insurance Company:", 162, left=147)
+    words += [Word(".", 0.36, 179, 207, 4, 3, 1, 1, 1)]  # the grey box's corner
+    words += line_words("Kaiser Permanente", 217, left=146, height=20)
+    words += line_words("Policy Number:", 271, left=147)
+    page = PageText.of_words(1, WIDTH, HEIGHT, words)
+    assert _record_value(page, "insurance_company") == "Kaiser Permanente"
+
+
+def test_a_label_split_in_two_pieces_on_its_row_still_anchors_its_value():
+    page = _record_page(
+        ("List any", 1689, 89),
+        ("Medical Problems (asthma, seizures, headaches):", 1689, 89 + 155 + 120),
+        ("N/A", 1746, 87),
+    )
+    assert _record_value(page, "medical_problems") == "N/A"
+
+
+def test_the_misread_tail_of_a_labels_last_word_is_not_its_value():
+    page = _record_page(
+        ("List any Medical Problems (asthma, seizures, he cadaches}", 1689, 89),
+        ("Asthma", 1746, 87),
+    )
+    assert _record_value(page, "medical_problems") == "Asthma"
+
+
+def _tilted(text, top, left, rise):
+    """Words of one row climbing ``rise`` px per word to the right (a tilted photo)."""
+    words = line_words(text, top, left=left)
+    return [
+        w.__class__(w.text, w.conf, w.left, w.top - i * rise, *list(w.__dict__.values())[4:])
+        for i, w in enumerate(words)
+    ]
+
+
+def test_a_line_under_a_tilted_line_is_kept_though_the_box_above_reaches_below_its_top():
+    words = [w for w in prescription_words() if w.top < 950 or w.top > 1500]
+    # The first line's left end hangs 20 px lower than its right end, below the top of
+    # the next line's last word.
+    words += _tilted("Directions: Take 1 tablet by mouth", 995, 100, -4)
+    words += _tilted("every morning with food", 1025, 200, -4)
+    assert _parsed(words)["directions"].value == "Take 1 tablet by mouth\nevery morning with food"
+
+
+def test_a_signature_far_below_a_one_line_direction_is_not_part_of_it():
+    words = [w for w in prescription_words() if w.top < 950 or w.top > 1500]
+    words += line_words("Directions: Take 2 tablet by mouth twice daily", 950, left=100)
+    words += line_words("I\\f\\pr~~~w+", 1700, left=100)
+    assert _parsed(words)["directions"].value == "Take 2 tablet by mouth twice daily"
+
+
+def test_the_rx_mark_is_dropped_but_a_tall_skewed_word_is_not():
+    from medextract.fields import drop_tall_mark
+
+    line = line_words("Px Prednisone 20 mg", 800, left=100)
+    mark = line[0].__class__("Px", 0.5, 100, 760, 60, 90, 1, 1, 1)
+    assert [w.text for w in drop_tall_mark([mark, *line[1:]])] == ["Prednisone", "20", "mg"]
+    skewed = line[1].__class__("Prednisone", 0.9, 100, 770, 200, 60, 1, 1, 1)
+    kept = drop_tall_mark([skewed, *line[2:]])
+    assert [w.text for w in kept] == ["Prednisone", "20", "mg"]
