@@ -6,7 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils wamerican \
 	fonts-dejavu-core fonts-liberation fonts-open-sans \
-	fonts-comic-neue fonts-humor-sans fonts-dkg-handwriting
+	fonts-comic-neue fonts-humor-sans fonts-dkg-handwriting \
+	fonts-roboto-unhinted fonts-crosextra-carlito fonts-cabin
 
 .PHONY: deps system-deps demo test bench lint image-check clean template-check bench-pipeline tools
 

@@ -105,7 +105,7 @@ def test_image_pages_carry_the_recorded_resolution_and_rotation() -> None:
 
 
 _PATTERNS = {
-    "prescription_date": r"[1-9]\d?/[1-9]\d?/\d{4}",
+    "prescription_date": r"[1-9]\d?/\d{1,2}/\d{4}",
     "prescriber": r"Dr [A-Z][\w.' -]+, [A-Z.]+",
     "phone_number": r"\(\d{3}\) \d{3}-\d{4}",
     "birth_date": r"[A-Z][a-z]+ [1-9]\d? \d{4}",
@@ -114,7 +114,7 @@ _PATTERNS = {
     "policy_number": r"\d{8,12}",
     "chicken_pox": r"IMMUNE|NOT IMMUNE",
     "measles": r"IMMUNE|NOT IMMUNE",
-    "patient_address": r"[\w .,'-]+, [A-Z]{2}( \d{5})?",
+    "patient_address": r"\d+ [\w .'-]+(, [\w .'-]+)+",
 }
 
 
@@ -134,9 +134,9 @@ def test_truth_has_exactly_the_contract_fields_and_types(index: int) -> None:
         if name in _PATTERNS:
             assert re.fullmatch(_PATTERNS[name], value), (name, value)
     if truth.document_type == "prescription":
-        assert 1 <= len(truth.fields["medicines"]) <= 3
+        assert len(truth.fields["medicines"]) == int(truth.variant["medicines"])
         assert all(isinstance(m, str) and m for m in truth.fields["medicines"])
-        assert 1 <= len(truth.fields["directions"].split("\n")) <= 3
+        assert len(truth.fields["directions"].split("\n")) == int(truth.variant["direction_lines"])
     assert truth.rotation in (0, 90, 180, 270)
     assert 150 <= truth.ppi <= 330
     assert json.loads(json.dumps(truth.model_dump())) == truth.model_dump()
@@ -288,3 +288,219 @@ def test_a_jpeg_declares_its_resolution_or_a_phones_72_dpi_or_nothing() -> None:
         with Image.open(io.BytesIO(doc.data)) as img:
             dpi = img.info.get("dpi")
         assert (round(dpi[0]) if dpi else None) in (doc.truth.ppi, 72, None)
+
+
+# --- The real forms' layout and its named variants -------------------------------------
+
+from medextract.synth import REAL, TABLES  # noqa: E402
+from medextract.synth import forms as synth_forms  # noqa: E402
+from medextract.synth.degrade import HEAVY_ONLY  # noqa: E402
+
+
+def _record(**asked: str) -> synth_forms.DrawnForm:
+    import random
+
+    return synth_forms.draw_record(random.Random("record"), {**REAL["patient_details"], **asked})
+
+
+def _prescription(**asked: str) -> synth_forms.DrawnForm:
+    import random
+
+    variant = {**REAL["prescription"], **asked}
+    return synth_forms.draw_prescription(random.Random("rx"), variant)
+
+
+def _box(written: list, text: str) -> tuple[int, int, int, int]:
+    (box,) = [b for t, b in written if t == text]
+    return box
+
+
+def _after(written: list, label: str) -> tuple[str, tuple[int, int, int, int]]:
+    """The line written right after ``label``: its value."""
+    index = [t for t, _ in written].index(label)
+    return written[index + 1]
+
+
+def test_the_real_record_prints_no_name_phone_or_address_label() -> None:
+    drawn = _record()
+    page1 = [t for t, _ in drawn.texts[0]]
+    assert not {"Name:", "Phone:", "Address:"} & set(page1)
+    # The first line under "In Case of Emergency" is the contact's name, alone.
+    after = page1[page1.index("In Case of Emergency") + 1]
+    assert after == drawn.fields["emergency_contact_name"]
+    assert drawn.fields["patient_name"] in page1 and drawn.fields["phone_number"] in page1
+
+
+def test_printed_labels_are_drawn_when_asked_for() -> None:
+    page1 = [t for t, _ in _record(info_labels="printed", contact_label="printed").texts[0]]
+    assert {"Name:", "Phone:", "Address:"} <= set(page1)
+    after = page1[page1.index("In Case of Emergency") + 1]
+    assert after == "Name:"
+
+
+def test_measles_value_is_on_the_line_below_by_default_and_beside_when_asked() -> None:
+    below = _record()
+    label = _box(below.texts[0], "Measles:")
+    text, value = _after(below.texts[0], "Measles:")
+    assert text == below.fields["measles"]
+    assert value[1] > label[3]  # the value's top under the label's bottom
+    beside = _record(value_position="beside")
+    label = _box(beside.texts[0], "Measles:")
+    text, value = _after(beside.texts[0], "Measles:")
+    assert text == beside.fields["measles"]
+    assert value[0] > label[2] and abs(value[3] - label[3]) < 20
+
+
+@pytest.mark.parametrize("boxes", ["grey", "plain"])
+def test_answers_sit_in_light_grey_boxes_only_when_drawn_so(boxes: str) -> None:
+    drawn = _record(answer_boxes=boxes)
+    text, (left, top, _right, bottom) = _after(drawn.texts[0], "Chicken Pox (Varicella):")
+    assert text == drawn.fields["chicken_pox"]
+    page = np.asarray(drawn.pages[0].convert("L"))
+    margin = page[top:bottom, left - 12 : left - 4]  # just left of the word, inside any box
+    if boxes == "grey":
+        assert 215 <= np.median(margin) <= 240
+    else:
+        assert np.median(margin) >= 244
+
+
+def test_the_record_date_stands_alone_at_the_top_right() -> None:
+    drawn = _record()
+    date = _box(drawn.texts[0], drawn.fields["record_date"])
+    title = _box(drawn.texts[0], "Patient Medical Record")
+    assert date[3] < title[1] and date[0] > synth_forms.PAGE_W / 2
+    assert "Date: " + drawn.fields["record_date"] in [
+        t for t, _ in _record(record_date_label="printed").texts[0]
+    ]
+
+
+def test_expiry_date_sits_under_the_insurers_address_in_the_right_column() -> None:
+    drawn = _record()
+    expiry = _box(drawn.texts[1], "Expiry Date:")
+    company = _box(drawn.texts[1], "Name of Insurance Company:")
+    assert expiry[0] > company[2]
+    left = _record(expiry_column="left")
+    assert _box(left.texts[1], "Expiry Date:")[0] == _box(left.texts[1], "Policy Number:")[0]
+
+
+@pytest.mark.parametrize(
+    ("shape", "pattern"),
+    [
+        ("zip_then_country", r".+, [A-Z][a-z]+( [A-Z][a-z]+)?, \d{5}, United States"),
+        ("us_state_zip", r".+, [A-Z]{2} \d{5}"),
+        ("us_no_state_zip", r"\d+ [^,]+, [A-Za-z. ]+"),
+        ("multi_line", r"[^,]+, (Apt|Unit|Suite) \w+, .+, [A-Z]{2} \d{5}"),
+    ],
+)
+def test_addresses_take_the_shape_asked_for(shape: str, pattern: str) -> None:
+    drawn = _record(address_shape=shape)
+    assert re.fullmatch(pattern, drawn.fields["patient_address"])
+    # The truth is the printed lines joined: each line is on the page.
+    page1 = [t for t, _ in drawn.texts[0]]
+    assert all(line in page1 for line in drawn.fields["patient_address"].split(", ")[:1])
+
+
+def test_an_address_outside_the_us_has_no_state_code() -> None:
+    for seed in range(6):
+        import random
+
+        variant = {**REAL["prescription"], "address_shape": "outside_us"}
+        address = synth_forms.draw_prescription(random.Random(seed), variant).fields[
+            "patient_address"
+        ]
+        assert not re.search(r", [A-Z]{2}( \d{5})?$", address), address
+
+
+@pytest.mark.parametrize(("medicines", "lines"), [("1", "1"), ("4", "5"), ("2", "3")])
+def test_the_prescription_draws_as_many_medicines_and_direction_lines_as_asked(
+    medicines: str, lines: str
+) -> None:
+    drawn = _prescription(medicines=medicines, direction_lines=lines)
+    assert len(drawn.fields["medicines"]) == int(medicines)
+    written = [t for t, _ in drawn.texts[0]]
+    assert all(m in written for m in drawn.fields["medicines"])
+    directions = drawn.fields["directions"].split("\n")
+    assert len(directions) == int(lines)
+    assert all(d in written for d in directions)
+
+
+def test_the_rx_mark_is_a_short_serif_r_and_x_or_a_tall_symbol() -> None:
+    short = [t for t, _ in _prescription().texts[0]]
+    tall = [t for t, _ in _prescription(rx_mark="tall").texts[0]]
+    assert {"R", "X"} <= set(short) and "\u211e" not in short
+    assert "\u211e" in tall and "R" not in tall
+
+
+def test_the_real_prescription_has_directions_beside_their_label_and_refill_at_bottom_right() -> (
+    None
+):
+    drawn = _prescription()
+    label = _box(drawn.texts[0], "Directions:")
+    first = _box(drawn.texts[0], drawn.fields["directions"].split("\n")[0])
+    assert first[0] > label[2] and abs(first[3] - label[3]) < 25
+    refill = _box(drawn.texts[0], "Refill:")
+    assert refill[0] > synth_forms.PAGE_W / 2 and refill[1] > synth_forms.PAGE_H * 0.75
+
+
+def test_asking_for_a_variant_changes_that_choice_and_nothing_else() -> None:
+    base = generate_document(SEED, 3, doc_type="prescription", fmt="png")
+    other = "tall" if base.truth.variant["rx_mark"] == "short" else "short"
+    asked = generate_document(
+        SEED, 3, doc_type="prescription", fmt="png", variant={"rx_mark": other}
+    )
+    assert asked.truth.variant["rx_mark"] == other
+    assert {k: v for k, v in asked.truth.variant.items() if k != "rx_mark"} == {
+        k: v for k, v in base.truth.variant.items() if k != "rx_mark"
+    }
+    assert asked.truth.fields == base.truth.fields
+    assert asked.data != base.data
+
+
+def test_the_truth_names_every_variant_row_and_the_capture() -> None:
+    for index in range(6):
+        truth = _doc(SEED, index).truth
+        table = TABLES[truth.document_type]
+        assert set(truth.variant) == {*table, "ppi_band", "jpeg_quality"}
+        for name, option in truth.variant.items():
+            if name in table:
+                assert option in [o for o, _ in table[name]], (name, option)
+
+
+def test_an_unknown_variant_or_option_is_refused() -> None:
+    with pytest.raises(ValueError, match="no variant"):
+        generate_document(SEED, 0, doc_type="prescription", variant={"labels": "none"})
+    with pytest.raises(ValueError, match="no option"):
+        generate_document(SEED, 0, doc_type="prescription", variant={"rx_mark": "huge"})
+
+
+@pytest.mark.parametrize("tier", ["clean", "moderate", "heavy"])
+def test_the_damage_tier_bounds_the_degradations(tier: str) -> None:
+    import random
+
+    from medextract.synth import degrade
+
+    plans = [degrade.plan(random.Random(i), True, random.Random(-i), tier=tier) for i in range(40)]
+    chosen = set().union(*(p.chosen for p in plans))
+    if tier == "clean":
+        assert chosen == set() and all(p.kind == "clean" for p in plans)
+        assert min(p.ppi for p in plans) < 200 and max(p.ppi for p in plans) > 280
+    elif tier == "moderate":
+        assert chosen and not chosen & HEAVY_ONLY
+    else:
+        assert chosen & HEAVY_ONLY
+
+
+def test_a_corpus_draws_the_real_forms_values_and_every_option() -> None:
+    import random
+
+    from medextract.synth import variants
+
+    seen = {
+        (name, variants.choose(random.Random(i), "patient_details")[name])
+        for i in range(200)
+        for name in TABLES["patient_details"]
+    }
+    assert seen == {(n, o) for n, options in TABLES["patient_details"].items() for o, _ in options}
+    values = [synth_forms.draw_record(random.Random(i)).fields for i in range(12)]
+    assert any(v["medical_problems"] == "N/A" for v in values)
+    assert any(v["allergies"] == "N/A" for v in values)

@@ -2,6 +2,8 @@
 
     from medextract.synth import generate_document, generate_corpus, bad_inputs
     doc = generate_document(seed=7, index=0)          # doc.data, doc.filename, doc.truth
+    doc = generate_document(7, 0, doc_type="prescription", variant={"rx_mark": "tall"})
+    doc.truth.variant                                  # {"rx_mark": "tall", "damage": ..., ...}
     generate_corpus(Path("out/corpus"), seed=7, count=60)
     bad_inputs(Path("out/bad"))                       # {"EMPTY_FILE": Path(...), ...}
 
@@ -22,12 +24,15 @@ from medextract.synth.generate import (
     generate_document,
     load_truth,
 )
+from medextract.synth.variants import REAL, TABLES
 
 __all__ = [
     "DOCUMENT_TYPES",
     "FIELD_TYPES",
     "FORMATS",
     "PAGE2_FIELDS",
+    "REAL",
+    "TABLES",
     "GeneratedDocument",
     "GroundTruth",
     "bad_inputs",

@@ -9,6 +9,14 @@ from pathlib import Path
 
 from medextract.synth.bad import bad_inputs
 from medextract.synth.generate import DOCUMENT_TYPES, FORMATS, generate_corpus
+from medextract.synth.variants import REAL
+
+
+def _option(text: str) -> tuple[str, str]:
+    name, sep, option = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected NAME=OPTION, got {text!r}")
+    return name, option
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,10 +31,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=FORMATS, dest="fmt")
     parser.add_argument("--clean", action="store_true", help="no degradations")
     parser.add_argument(
+        "--variant",
+        type=_option,
+        action="append",
+        default=[],
+        metavar="NAME=OPTION",
+        help="ask for one variant option (repeatable), e.g. rx_mark=tall",
+    )
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="draw the real copies' own layout (needs --type); --variant options override it",
+    )
+    parser.add_argument(
         "--bad-inputs", action="store_true", help="also write one file per bad-input case"
     )
     args = parser.parse_args(argv)
 
+    if args.real and not args.doc_type:
+        parser.error("--real needs --type")
+    asked = {**(REAL[args.doc_type] if args.real else {}), **dict(args.variant)}
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
@@ -34,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     docs = generate_corpus(
         args.out, args.seed, args.count, doc_type=args.doc_type, fmt=args.fmt,
-        degrade=not args.clean, progress=progress,
+        degrade=not args.clean, progress=progress, variant=asked or None,
     )  # fmt: skip
     pages = sum(d.truth.pages for d in docs)
     elapsed = time.perf_counter() - started

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from medextract.synth.fonts import SANS, font
+from medextract.synth.fonts import FACES, font
 from medextract.synth.generate import _PDF_DATE, generate_document
 
 BAD_INPUT_CASES = (
@@ -111,7 +111,7 @@ def _encrypted_pdf() -> bytes:
 
 def _many_pages(count: int) -> bytes:
     """``count`` small, cheap bilevel letter pages at 72 ppi, each saying its number."""
-    body = font(SANS["DejaVu Sans"][0], 28)
+    body = font(FACES["DejaVu Sans"][0], 28)
     pages = []
     for number in range(1, count + 1):
         page = Image.new("1", (612, 792), 1)
@@ -158,7 +158,7 @@ def _blank_page() -> bytes:
 def _invoice() -> bytes:
     """A readable invoice: a document of another kind, not an error."""
     rng = random.Random("invoice")
-    regular, bold = SANS["Liberation Sans"]
+    regular, bold = FACES["Liberation Sans"]
     body, strong, title = font(regular, 44), font(bold, 44), font(bold, 96)
     page = Image.new("RGB", (2550, 3300), (252, 252, 250))
     d = ImageDraw.Draw(page)

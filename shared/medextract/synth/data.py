@@ -103,7 +103,17 @@ DIRECTION_TEMPLATES = (
     ("Take {n} {form} daily,", "do not skip doses"),
     ("{drug} - {n} {form} every 12 hours", "until finished"),
     ("Take as needed for pain,", "no more than {n} per day"),
+    ("Use {nw} tablets daily for {kw} months",),
+    ("Use {nw} {form}s daily for {kw} months",),
 )  # fmt: skip
+
+# Lines a prescriber adds after the medicines' own directions.
+EXTRA_DIRECTIONS = (
+    "Take with plenty of water", "Do not take with alcohol", "May cause drowsiness",
+    "Avoid driving if drowsy", "Take after meals", "Store below 25 C",
+    "Finish the whole course", "Call if symptoms persist",
+)  # fmt: skip
+NUMBER_WORDS = ("one", "two", "three")
 
 CREDENTIALS = ("M.D", "M.D", "M.D", "MD", "M.D.", "D.O", "DO")
 
@@ -147,25 +157,76 @@ MONTHS = (
 )  # fmt: skip
 
 
+STATE_NAMES = {
+    "IL": "Illinois", "OR": "Oregon", "TX": "Texas", "WI": "Wisconsin", "OH": "Ohio",
+    "CO": "Colorado", "WA": "Washington", "MA": "Massachusetts", "AZ": "Arizona",
+    "NC": "North Carolina", "TN": "Tennessee", "NY": "New York", "CA": "California",
+    "VA": "Virginia", "NE": "Nebraska", "ID": "Idaho", "MI": "Michigan", "KY": "Kentucky",
+}  # fmt: skip
+
+# Cities outside the US, with the country when a copy writes it (None: it does not).
+CITIES_ABROAD = (
+    ("New Delhi", None), ("New Delhi", "India"), ("Mumbai", "India"), ("Bengaluru", None),
+    ("Pune", None), ("London", "United Kingdom"), ("Manchester", None), ("Toronto", "Canada"),
+    ("Sydney", "Australia"), ("Dublin", "Ireland"), ("Auckland", "New Zealand"),
+    ("Lagos", "Nigeria"),
+)  # fmt: skip
+STREETS_ABROAD = (
+    "cricket blvd", "MG Road", "Baker Street", "Park Lane", "Queen Street", "Church Road",
+    "Station Road", "Lake View Road", "Hill Road", "Nehru Marg", "King Street", "Marine Drive",
+)  # fmt: skip
+STREET_ABBREVIATIONS = {
+    "Street": "St", "Avenue": "Ave", "Road": "Rd", "Drive": "Dr", "Boulevard": "Blvd",
+    "Lane": "Ln", "Court": "Ct", "Place": "Pl",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Address:
-    street: str
-    unit: str | None
-    city: str
-    state: str
-    zip_code: str
+    """An address as its lines; a record prints the lines, a prescription one line."""
+
+    lines: tuple[str, ...]
 
     def one_line(self) -> str:
-        """The prescription's form: ``12 Oak Street, Springfield, IL``."""
-        return f"{self.street}, {self.city}, {self.state}"
+        """``2 cricket blvd, New Delhi``: the lines joined as the truth holds them."""
+        return ", ".join(self.lines)
 
-    def lines(self) -> list[str]:
-        """The record's form: 2-3 lines."""
-        lines = [self.street]
-        if self.unit:
-            lines.append(self.unit)
-        lines.append(f"{self.city}, {self.state} {self.zip_code}")
-        return lines
+
+def _us_street(rng: random.Random) -> str:
+    suffix = rng.choice(STREET_SUFFIXES)
+    if rng.random() < 0.35:
+        suffix = STREET_ABBREVIATIONS.get(suffix, suffix)
+    return f"{rng.randint(1, 9899)} {rng.choice(STREET_NAMES)} {suffix}"
+
+
+def address(rng: random.Random, shape: str) -> Address:
+    """An address of ``shape`` (a row of the variants' ``address_shape``).
+
+    ``us_state_zip`` 12 Oak Street / Springfield, IL 62704; ``us_state`` without the
+    ZIP; ``us_no_state_zip`` 12 Oak Street / Springfield; ``zip_then_country`` 4218
+    Wheeler Ridge Dr / Buffalo, New York, 14201 / United States (the real record);
+    ``outside_us`` 2 cricket blvd / New Delhi (the real prescription); ``multi_line``
+    a street, a unit, then the city line.
+    """
+    city, state, zip_prefix = rng.choice(CITIES)
+    zip_code = f"{zip_prefix}{rng.randint(0, 99):02d}"
+    street = _us_street(rng)
+    if shape == "us_state_zip":
+        return Address((street, f"{city}, {state} {zip_code}"))
+    if shape == "us_state":
+        return Address((street, f"{city}, {state}"))
+    if shape == "us_no_state_zip":
+        return Address((street, city))
+    if shape == "zip_then_country":
+        return Address((street, f"{city}, {STATE_NAMES[state]}, {zip_code}", "United States"))
+    if shape == "multi_line":
+        return Address((street, rng.choice(UNITS_SECONDARY), f"{city}, {state} {zip_code}"))
+    if shape == "outside_us":
+        abroad, country = rng.choice(CITIES_ABROAD)
+        number = rng.randint(1, 240)
+        lines = (f"{number} {rng.choice(STREETS_ABROAD)}", abroad)
+        return Address((*lines, country) if country else lines)
+    raise ValueError(f"unknown address shape {shape!r}")
 
 
 def person_name(rng: random.Random, middle_initial_p: float = 0.2) -> str:
@@ -175,13 +236,6 @@ def person_name(rng: random.Random, middle_initial_p: float = 0.2) -> str:
         middle = rng.choice("ABCDEFGHJKLMNPRSTW")
         return f"{first} {middle}. {last}"
     return f"{first} {last}"
-
-
-def address(rng: random.Random, unit_p: float = 0.3) -> Address:
-    city, state, zip_prefix = rng.choice(CITIES)
-    street = f"{rng.randint(1, 9899)} {rng.choice(STREET_NAMES)} {rng.choice(STREET_SUFFIXES)}"
-    unit = rng.choice(UNITS_SECONDARY) if rng.random() < unit_p else None
-    return Address(street, unit, city, state, f"{zip_prefix}{rng.randint(0, 99):02d}")
 
 
 def phone(rng: random.Random) -> str:
@@ -198,9 +252,9 @@ def _date_parts(rng: random.Random, first_year: int, last_year: int) -> tuple[in
 
 
 def us_date(rng: random.Random) -> str:
-    """``3/7/2021``: month/day/year, no padding (the prescription's date)."""
+    """``3/7/2021`` or ``2/05/2022``: month/day/year, the day sometimes zero-padded."""
     year, month, day = _date_parts(rng, 2017, 2025)
-    return f"{month}/{day}/{year}"
+    return f"{month}/{day:02d}/{year}" if rng.random() < 0.3 else f"{month}/{day}/{year}"
 
 
 def record_date(rng: random.Random) -> str:
@@ -229,9 +283,31 @@ def medicine(rng: random.Random) -> tuple[str, str, str]:
     return drug, rng.choice(strengths), unit
 
 
+def directions(rng: random.Random, meds: list[tuple[str, str, str]], count: int) -> list[str]:
+    """Exactly ``count`` lines: the medicines' own directions, then general advice."""
+    lines: list[str] = []
+    for drug, _, unit in meds:
+        more = directions_for(rng, drug, unit)
+        if len(lines) + len(more) > count:
+            break
+        lines.extend(more)
+    extra = [e for e in EXTRA_DIRECTIONS if e not in lines]
+    rng.shuffle(extra)
+    while len(lines) < count:
+        lines.append(extra.pop() if extra else "Take as directed")
+    return lines
+
+
+def or_none(rng: random.Random, values: tuple[str, ...], none_p: float = 0.4) -> str:
+    """One of ``values``, or ``N/A`` (what the real record says) with ``none_p``."""
+    return "N/A" if rng.random() < none_p else rng.choice(values)
+
+
 def directions_for(rng: random.Random, drug: str, unit: str) -> list[str]:
     template = rng.choice(DIRECTION_TEMPLATES)
     values = {
+        "nw": rng.choice(NUMBER_WORDS),
+        "kw": rng.choice(NUMBER_WORDS),
         "drug": drug,
         "n": rng.choice(("1", "1", "2", "2", "3")),
         "k": rng.choice(("1", "2", "3")),

@@ -35,7 +35,7 @@ from PIL import Image
 BASE_PPI = 300
 
 # Probabilities, per capture kind, that a degradation is applied to a document.
-KIND_WEIGHTS = {"clean": 0.10, "scan": 0.35, "photo": 0.55}
+KIND_WEIGHTS = {"scan": 0.4, "photo": 0.6}  # of damaged documents (see ``plan``)
 DEGRADATION_P: dict[str, dict[str, float]] = {
     "photo": {
         "skew": 0.7,
@@ -70,6 +70,11 @@ EXTRA_P: dict[str, dict[str, float]] = {
     "scan": {},
 }
 ROTATION_P = 0.165  # of degraded documents, so about 15% of a corpus
+# A moderately damaged copy is a scan or photo without these.
+HEAVY_ONLY = frozenset(
+    {"blur", "motion_blur", "fold_lines", "curled_corner", "page_bend", "glare",
+     "photocopy_blotches", "low_contrast"}
+)  # fmt: skip
 CASTS = {
     "purple": (0.93, 0.74, 1.0),
     "blue": (0.76, 0.87, 1.0),
@@ -89,6 +94,7 @@ class Capture:
     chosen: set[str]
     cast: str = "yellow"
     applied: list[str] = field(default_factory=list)
+    jpeg_quality: int | None = None  # of the artefacts pass, when there is one
     extra: random.Random = field(default_factory=lambda: random.Random(0))
 
     def note(self, name: str) -> None:
@@ -96,20 +102,30 @@ class Capture:
             self.applied.append(name)
 
 
-def plan(rng: random.Random, degrade: bool, extra: random.Random | None = None) -> Capture:
-    """How a document was captured. ``extra`` drives only the effects in ``EXTRA_P``."""
+def plan(
+    rng: random.Random, degrade: bool, extra: random.Random | None = None, tier: str = "heavy"
+) -> Capture:
+    """How a document was captured. ``extra`` drives only the effects in ``EXTRA_P``.
+
+    ``tier`` is the damage: ``clean`` (no effect, 150-330 ppi), ``moderate`` (a scan or
+    photo without the effects in ``HEAVY_ONLY``) or ``heavy`` (the whole recipe).
+    """
     extra = extra or random.Random(0)
     if not degrade:
         return Capture(kind="clean", ppi=BASE_PPI, rotation=0, chosen=set())
+    if tier == "clean":
+        return Capture(kind="clean", ppi=rng.randint(150, 330), rotation=0, chosen=set())
+    if tier not in ("moderate", "heavy"):
+        raise ValueError(f"unknown damage tier {tier!r}")
     kinds, weights = zip(*KIND_WEIGHTS.items(), strict=True)
     kind = rng.choices(kinds, weights=weights)[0]
-    if kind == "clean":
-        return Capture(kind=kind, ppi=rng.randint(200, 330), rotation=0, chosen=set())
     chosen = {name for name, p in DEGRADATION_P[kind].items() if rng.random() < p}
     rotation = rng.choice((90, 180, 270)) if rng.random() < ROTATION_P else 0
     cast = rng.choice(("yellow",) if kind == "scan" else tuple(CASTS))
     ppi = rng.randint(150, 330)
     chosen |= {name for name, p in EXTRA_P[kind].items() if extra.random() < p}
+    if tier == "moderate":
+        chosen -= HEAVY_ONLY
     return Capture(kind=kind, ppi=ppi, rotation=rotation, chosen=chosen, cast=cast, extra=extra)
 
 
@@ -193,6 +209,7 @@ def apply(
         if decoded is not None:
             img = decoded[..., ::-1]
             capture.note("jpeg_artifacts")
+            capture.jpeg_quality = quality
     out = Image.fromarray(np.ascontiguousarray(img))
     if "grayscale" in on:
         out = out.convert("L")

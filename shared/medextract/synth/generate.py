@@ -11,7 +11,7 @@ import io
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 from pydantic import BaseModel, ConfigDict
 
-from medextract.synth import forms
+from medextract.synth import forms, variants
 from medextract.synth.degrade import apply as capture_page
 from medextract.synth.degrade import plan as plan_capture
 
@@ -80,6 +80,11 @@ class GroundTruth(BaseModel):
     the stored page is turned clockwise from upright. In ``fields``, ``None`` means
     the value is not in the file (page 2 of a record saved as a single JPEG or PNG)
     and must come back missing.
+
+    ``variant`` names what this copy's drawing and capture chose, one option per row
+    of ``variants.TABLES[document_type]`` (e.g. ``{"contact_label": "none",
+    "value_font": "Comic Neue", "damage": "moderate", ...}``), plus ``ppi_band`` and
+    ``jpeg_quality``, which describe the capture.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -91,6 +96,7 @@ class GroundTruth(BaseModel):
     rotation: Literal[0, 90, 180, 270]
     degradations: list[str]
     fields: dict[str, Any]
+    variant: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -118,18 +124,29 @@ def generate_document(
     doc_type: str | None = None,
     fmt: str | None = None,
     degrade: bool = True,
+    variant: Mapping[str, str] | None = None,
 ) -> GeneratedDocument:
-    """Draw, degrade and encode document ``index`` of corpus ``seed``."""
+    """Draw, degrade and encode document ``index`` of corpus ``seed``.
+
+    ``variant`` asks for options of ``variants.TABLES`` (``{"rx_mark": "tall"}``, or
+    ``variants.REAL[doc_type]`` for the real copies' own layout); the rest are drawn.
+    ``degrade=False`` draws no damage whatever ``variant["damage"]`` says.
+    """
     rng = random.Random(f"{seed}:{index}")
     nprng = np.random.default_rng([seed & 0xFFFFFFFF, index & 0xFFFFFFFF, 0x5EED])
     # Type and format are drawn first, and only when not given: (seed, index, type,
     # format) fixes the document, so a PDF and a PNG forced for the same (seed, index,
     # type) show the same patient.
     chosen_type, chosen_fmt = _choose(rng, doc_type, fmt)
-    drawn = (
-        forms.draw_prescription(rng) if chosen_type == "prescription" else forms.draw_record(rng)
+    # The variant's own stream: asking for one option changes nothing else.
+    chosen = variants.choose(random.Random(f"{seed}:{index}:variant"), chosen_type, variant)
+    if not degrade:
+        chosen["damage"] = "clean"
+    draw = forms.draw_prescription if chosen_type == "prescription" else forms.draw_record
+    drawn = draw(rng, chosen)
+    capture = plan_capture(
+        rng, degrade, extra=random.Random(f"{seed}:{index}:extra"), tier=chosen["damage"]
     )
-    capture = plan_capture(rng, degrade, extra=random.Random(f"{seed}:{index}:extra"))
 
     pages = drawn.pages
     fields = dict(drawn.fields)
@@ -141,9 +158,12 @@ def generate_document(
     claimed: int | None = capture.ppi
     if chosen_fmt == "jpeg" and capture.kind == "photo":
         claimed = 72 if capture.extra.random() < 0.7 else None
-    data = encode(
+    data, file_quality = encode(
         captured, chosen_fmt, capture.ppi, rng, clean=not capture.applied, declared_ppi=claimed
     )
+    qualities = [q for q in (capture.jpeg_quality, file_quality) if q is not None]
+    chosen["ppi_band"] = variants.ppi_band(capture.ppi)
+    chosen["jpeg_quality"] = variants.jpeg_band(min(qualities) if qualities else None)
     truth = GroundTruth(
         document_type=chosen_type,
         format=chosen_fmt,
@@ -152,6 +172,7 @@ def generate_document(
         rotation=capture.rotation,
         degradations=sorted(capture.applied),
         fields=fields,
+        variant=chosen,
     )
     filename = f"doc_{seed}_{index:04d}.{EXTENSIONS[chosen_fmt]}"
     return GeneratedDocument(data=data, filename=filename, truth=truth)
@@ -165,24 +186,26 @@ def encode(
     *,
     clean: bool,
     declared_ppi: int | None,
-) -> bytes:
-    """The page images (at ``ppi``) as one file of ``fmt``.
+) -> tuple[bytes, int | None]:
+    """The page images (at ``ppi``) as one file of ``fmt``, and its JPEG quality if any.
 
     ``declared_ppi`` is the resolution the file states: ``ppi``, except for a phone's
     JPEG, which says 72 or nothing (``None``).
     """
+    quality: int | None = None
     buf = io.BytesIO()
     first, rest = pages[0], pages[1:]
     if fmt == "pdf":
         # Pillow embeds RGB and L pages as JPEG (DCTDecode); the page size is the
         # image at ``ppi``, i.e. US Letter.
+        quality = 95 if clean else rng.randint(75, 92)
         first.save(
             buf,
             "PDF",
             resolution=float(ppi),
             save_all=True,
             append_images=rest,
-            quality=95 if clean else rng.randint(75, 92),
+            quality=quality,
             creationDate=_PDF_DATE,
             modDate=_PDF_DATE,
             producer="medextract.synth",
@@ -197,7 +220,8 @@ def encode(
         first.save(buf, "PNG", dpi=(ppi, ppi), compress_level=3)
     elif fmt == "tiff":
         compression = "tiff_deflate" if clean or rng.random() < 0.5 else "jpeg"
-        extra: dict[str, Any] = {"quality": rng.randint(80, 92)} if compression == "jpeg" else {}
+        quality = rng.randint(80, 92) if compression == "jpeg" else None
+        extra: dict[str, Any] = {"quality": quality} if quality else {}
         first.save(
             buf,
             "TIFF",
@@ -209,7 +233,7 @@ def encode(
         )
     else:
         raise ValueError(f"unknown format {fmt!r}")
-    return buf.getvalue()
+    return buf.getvalue(), quality
 
 
 def generate_corpus(
@@ -220,6 +244,7 @@ def generate_corpus(
     fmt: str | None = None,
     degrade: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    variant: Mapping[str, str] | None = None,
 ) -> list[GeneratedDocument]:
     """Write ``count`` documents, each with ``<filename>.truth.json``, and ``manifest.jsonl``."""
     out_dir = Path(out_dir)
@@ -227,7 +252,9 @@ def generate_corpus(
     documents = []
     with (out_dir / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
         for index in range(count):
-            doc = generate_document(seed, index, doc_type=doc_type, fmt=fmt, degrade=degrade)
+            doc = generate_document(
+                seed, index, doc_type=doc_type, fmt=fmt, degrade=degrade, variant=variant
+            )
             (out_dir / doc.filename).write_bytes(doc.data)
             truth = doc.truth.model_dump()
             (out_dir / f"{doc.filename}.truth.json").write_text(
