@@ -24,8 +24,11 @@ class Reason(StrEnum):
     BLANK_PAGE = "BLANK_PAGE"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     SOURCE_NOT_FOUND = "SOURCE_NOT_FOUND"
-    # TransientError reasons: try again.
+    # A page that takes poppler or tesseract past its time bound takes it again on a
+    # retry: the document's, not a passing fault.
+    RENDER_TIMEOUT = "RENDER_TIMEOUT"
     OCR_TIMEOUT = "OCR_TIMEOUT"
+    # TransientError reasons: try again.
     STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE"
     # ConfigurationError reasons: the deployment is wrong.
     OCR_ENGINE_MISSING = "OCR_ENGINE_MISSING"
@@ -48,7 +51,7 @@ class MedextractError(Exception):
 class InputError(MedextractError):
     """The document is bad: permanent, never retried."""
 
-    exit_code = 2
+    exit_code = 65  # EX_DATAERR
 
 
 class TransientError(MedextractError):

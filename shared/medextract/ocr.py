@@ -6,7 +6,8 @@ OCRmyPDF's ``_exec/tesseract.py`` does): ``OMP_THREAD_LIMIT`` is always the
 tesseract's OpenMP threads make every call 2-4x slower on a machine with few cores.
 The page goes in on stdin as an uncompressed PGM and the words come back on stdout as
 TSV; no temporary files. Every call has a timeout. Failures are turned into our error
-tree: a missing binary is a ConfigurationError, a timeout a TransientError, a crash or
+tree: a missing binary is a ConfigurationError, a timeout an InputError (the page
+takes as long again on a retry), a crash or
 an empty answer a ConfigurationError naming tesseract's exit status (never its stderr,
 which may echo document text).
 """
@@ -22,7 +23,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from medextract.errors import ConfigurationError, Reason, TransientError
+from medextract.errors import ConfigurationError, InputError, Reason
 from medextract.settings import Settings
 
 
@@ -90,7 +91,8 @@ class TesseractEngine:
         except FileNotFoundError as exc:
             raise ConfigurationError(Reason.OCR_ENGINE_MISSING, "tesseract not found") from exc
         except subprocess.TimeoutExpired as exc:
-            raise TransientError(
+            # The same page takes as long again on a retry: the document's, not transient.
+            raise InputError(
                 Reason.OCR_TIMEOUT, f"tesseract took longer than {timeout:g} s"
             ) from exc
         if done.returncode != 0 or not done.stdout:

@@ -27,9 +27,14 @@ class Settings(BaseSettings):
     # Tesseract's OpenMP threads per call (OMP_THREAD_LIMIT, set by the OCR adapter on
     # every call): more than one makes each call 2-4x slower on a machine with few cores.
     tesseract_threads: int = Field(default=1, ge=1)
+    # Each poppler call (page sizes, image list, one page's rendering); a normal page
+    # takes well under a second, a hostile page tree or image is refused at this bound.
+    render_timeout_seconds: float = Field(default=15.0, gt=0)
     max_pages: int = Field(default=20, ge=1)
     max_page_pixels: int = Field(default=40_000_000, ge=1_000_000)
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    # The resolution a page's declared size is checked at (a page over max_page_pixels
+    # at this dpi is refused); pages are rendered at the size the reader works at.
     render_dpi: int = Field(default=200, ge=72, le=600)
     # Below this, a field is flagged for review (0-1).
     review_threshold: float = Field(default=0.80, ge=0, le=1)

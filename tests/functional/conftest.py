@@ -200,9 +200,9 @@ class FakeExtractor:
         if data.startswith(b"FLAKY:"):
             failures = int(data[6:].decode().strip())
             if sum(1 for n, _ in self.calls if n == name) <= failures:
-                raise TransientError(Reason.OCR_TIMEOUT, "the fake timed out")
+                raise TransientError(Reason.STORAGE_UNAVAILABLE, "the fake timed out")
         if data.startswith(b"DOWN"):
-            raise TransientError(Reason.OCR_TIMEOUT, "the fake is down")
+            raise TransientError(Reason.STORAGE_UNAVAILABLE, "the fake is down")
         return fake_result(data, name, doc_type, needs_review=data.startswith(b"REVIEW"))
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from medextract.errors import ConfigurationError, Reason, TransientError
+from medextract.errors import ConfigurationError, InputError, Reason
 from medextract.ocr import TesseractEngine
 from medextract.settings import Settings
 
@@ -11,10 +11,11 @@ from tests.fakes import fake_tesseract
 PAGE = np.full((50, 50), 255, np.uint8)
 
 
-def test_hanging_tesseract_times_out_as_a_transient_error(tmp_path):
+def test_hanging_tesseract_times_out_as_the_documents_error_not_a_transient_one(tmp_path):
+    # The same page takes as long again on a retry: retrying only ends in the DLQ.
     cmd = fake_tesseract(tmp_path, "sleep 30")
     engine = TesseractEngine(Settings(tesseract_cmd=cmd, ocr_timeout_seconds=0.5))
-    with pytest.raises(TransientError) as caught:
+    with pytest.raises(InputError) as caught:
         engine.words(PAGE)
     assert caught.value.reason is Reason.OCR_TIMEOUT
 
@@ -48,7 +49,7 @@ def _tesseract_reporting_its_thread_limit(tmp_path):
         'if [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\n'
         "cat > /dev/null\n"
         f"printf '{header}\\n5\\t1\\t1\\t1\\t1\\t1\\t10\\t10\\t40\\t20\\t95.5\\t"
-        "limit=%s\\n' \"${OMP_THREAD_LIMIT:-unset}\"\n"
+        'limit=%s\\n\' "${OMP_THREAD_LIMIT:-unset}"\n'
     )
     script.chmod(0o755)
     return str(script), log
