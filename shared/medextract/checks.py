@@ -14,8 +14,9 @@ a value can be. Each check is one rule:
   a capital inside a word (other than Mc, Mac, O', De-style joins), a word of two or
   more letters without a vowel, a word opening with two consonants no English name opens
   with, or one letter three times in a row.
-- ``range_findings``: a number lies in its field's plausible range, and weight and
-  height together give a body-mass index a living person can have.
+- ``range_findings``: a number lies in its field's plausible range; an adult's weight
+  and height are an adult's; and weight and height together give a body-mass index a
+  living person can have (when neither is flagged already, both are flagged).
 - ``date_findings``: no date lies in the future (an expiry may); a birth date is before
   the record's date and at most 120 years before it; an insurance expiry is within fifteen
   years of the record's date.
@@ -230,23 +231,28 @@ BMI_RANGE = (10.0, 70.0)
 ADULT_WEIGHT, ADULT_HEIGHT = 30, 120
 
 
-def range_findings(values: Mapping[str, object], age: float | None) -> list[Finding]:
+def range_findings(
+    values: Mapping[str, object], age: float | None, flagged: Iterable[str] = ()
+) -> list[Finding]:
+    """Numbers out of their field's range; and weight and height with a body-mass index
+    no one has, both flagged unless one of them is flagged already (which explains it)."""
     found = [
         Finding(name, ReviewReason.IMPLAUSIBLE_VALUE)
         for name, (low, high) in RANGES.items()
         if isinstance(v := values.get(name), int) and not low <= v <= high
     ]
     weight, height = values.get("weight"), values.get("height")
-    if isinstance(weight, int) and isinstance(height, int) and height > 0:
-        bmi = weight / (height / 100) ** 2
-        adult = age is not None and age >= 18
-        if not BMI_RANGE[0] <= bmi <= BMI_RANGE[1]:
-            found += [Finding("weight", ReviewReason.IMPLAUSIBLE_VALUE)]
-            found += [Finding("height", ReviewReason.IMPLAUSIBLE_VALUE)]
-        if adult and weight < ADULT_WEIGHT:
-            found.append(Finding("weight", ReviewReason.IMPLAUSIBLE_VALUE))
-        if adult and height < ADULT_HEIGHT:
-            found.append(Finding("height", ReviewReason.IMPLAUSIBLE_VALUE))
+    if not (isinstance(weight, int) and isinstance(height, int) and height > 0):
+        return found
+    adult = age is not None and age >= 18
+    if adult and weight < ADULT_WEIGHT:
+        found.append(Finding("weight", ReviewReason.IMPLAUSIBLE_VALUE))
+    if adult and height < ADULT_HEIGHT:
+        found.append(Finding("height", ReviewReason.IMPLAUSIBLE_VALUE))
+    explained = {f.field for f in found} | (set(flagged) & {"weight", "height"})
+    bmi = weight / (height / 100) ** 2
+    if not BMI_RANGE[0] <= bmi <= BMI_RANGE[1] and not explained:
+        found += [Finding(n, ReviewReason.IMPLAUSIBLE_VALUE) for n in ("weight", "height")]
     return found
 
 
@@ -311,7 +317,8 @@ def findings(
         if "record_date" in dates and "birth_date" in dates
         else None
     )
-    found += range_findings({n: f.value for n, f in fields.items()}, age)
+    flagged = [n for n, f in fields.items() if f.needs_review]
+    found += range_findings({n: f.value for n, f in fields.items()}, age, flagged)
     found += date_findings(dates, today)
     return found
 

@@ -95,7 +95,9 @@ _STATE_ZIP = re.compile(r"([A-Z]{2})(?: \d{5}(?:-\d{4})?)?")
 
 
 def _state_comma(m: re.Match[str]) -> str:
-    return f", {m[1].upper()}{m[2]}" if m[1].upper() in US_STATES else m[0]
+    """A state code at the end, after a city: never a street's own "Ct" or "Dr"."""
+    after_city = "," in m.string[: m.start()]
+    return f", {m[1].upper()}{m[2]}" if after_city and m[1].upper() in US_STATES else m[0]
 
 
 def _address_part(part: str) -> bool:

@@ -12,6 +12,8 @@ mosaic and read in a single extra tesseract call. Then one rule, for both readin
   size. When all three agree, their doubts multiply (``agreeing_confidence``: three
   readings at 0.5 leave a doubt of 0.125), and a value left with less doubt than the
   review threshold allows stands unflagged;
+- the page reading does not have the field's shape ("IMMUNE]") and both crop
+  readings agree on a value that has it, each confident: that value stands, unflagged;
 - they differ: the field is flagged ``VARIANTS_DISAGREE`` and the disagreeing
   lines are read a third time, from the grey crop at its own size (a tie-break).
   A third reading that types to one of the two values, with the field's shape,
@@ -214,6 +216,15 @@ def _only_unsure(field: ExtractedField) -> bool:
     return field.needs_review and set(field.review_reasons) <= _CLEARABLE
 
 
+def _misshapen_first(field: ExtractedField) -> bool:
+    """The page reading has no other fault than not having the field's shape (and the
+    low confidence that comes with it)."""
+    allowed = {ReviewReason.PATTERN_MISMATCH, ReviewReason.LOW_OCR_CONFIDENCE}
+    return ReviewReason.PATTERN_MISMATCH in field.review_reasons and set(
+        field.review_reasons
+    ) <= allowed | {ReviewReason.VARIANTS_DISAGREE}
+
+
 def agreeing_confidence(confidences: Sequence[float]) -> float:
     """The confidence of a value that several readings agree on: the doubt left is the
     product of each reading's doubt (1 - its weakest word's confidence)."""
@@ -267,6 +278,21 @@ def _judge(
     tie = typed(spec, _texts(third))[0] if third else None
     if tie is not None and tie.ok and tie.value == field.value:
         return field.model_copy(update=update)
+    if _misshapen_first(field) and norm.ok and tie == norm and third:
+        # The page reading is not of the field's shape; both crop readings agree on one
+        # that is, confidently: that value stands.
+        agreed = min(confidence, min(r.confidence for r in third))
+        if agreed >= threshold:
+            return field.model_copy(
+                update={
+                    "value": norm.value,
+                    "text": text,
+                    "iso": norm.iso,
+                    "needs_review": False,
+                    "review_reasons": [],
+                    "confidence": round(agreed, 3),
+                }
+            )
     if norm.ok and (
         (tie is not None and tie.ok and tie.value == norm.value)
         or _mean_of(rereads) >= first_mean - WEAKER_BY

@@ -112,6 +112,13 @@ def test_a_weight_read_93_as_13_is_out_of_an_adults_range():
     assert checks.range_findings({"weight": 93, "height": 170}, age=30) == []
 
 
+def test_a_body_mass_index_no_one_has_flags_both_unless_one_is_already_suspect():
+    both = checks.range_findings({"weight": 25, "height": 190}, age=None)
+    assert {f.field for f in both} == {"weight", "height"}
+    explained = checks.range_findings({"weight": 25, "height": 190}, None, flagged=["weight"])
+    assert explained == []
+
+
 def test_refills_past_eleven_are_implausible():
     assert _reasons(checks.range_findings({"refills": 31}, None), "refills")
     assert checks.range_findings({"refills": 3}, None) == []

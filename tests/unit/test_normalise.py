@@ -116,3 +116,11 @@ def test_addresses_of_every_countrys_shape_pass(address):
 def test_a_state_code_that_is_no_state_or_a_short_zip_fails():
     assert not n.ADDRESS("12 Oak Street, Springfield, XQ").ok
     assert not n.ADDRESS("12 Oak Street, Springfield, IL 6270").ok
+
+
+def test_a_streets_own_abbreviation_is_not_taken_for_a_state():
+    assert n.ADDRESS("4218 Wheeler Ridge Dr, Buffalo").value == "4218 Wheeler Ridge Dr, Buffalo"
+    assert not n.ADDRESS("12 Oak Ct").ok  # one part: not "12 Oak, CT"
+    assert (
+        n.ADDRESS("1001 Church Court, Georgetown KY").value == "1001 Church Court, Georgetown, KY"
+    )

@@ -63,3 +63,35 @@ def test_confident_fields_earn_no_third_reading():
     third = UnsureReader(0.5)
     _parse(words, UnsureReader(0.5), third)
     assert third.fields == {"patient_name"}
+
+
+class ReadsAs(UnsureReader):
+    """Reads one field's lines as ``text``, confidently; every other line as the first
+    reading did."""
+
+    def __init__(self, field: str, text: str) -> None:
+        super().__init__(0.95)
+        self.field, self.text = field, text
+
+    def __call__(self, crops, pages):
+        rereads = super().__call__(crops, pages)
+        return [
+            Reread(self.text, 0.95, 0.95) if c.field == self.field else r
+            for c, r in zip(crops, rereads, strict=True)
+        ]
+
+
+def test_a_misshapen_page_reading_gives_way_to_two_crop_readings_that_agree():
+    words = prescription_words(name="mary 0neil")
+    reader = ReadsAs("patient_name", "Mary O'Neil")
+    fields = _parse(words, reader, reader)
+    assert fields["patient_name"].value == "Mary O'Neil"
+    assert not fields["patient_name"].needs_review
+
+
+def test_crop_readings_that_agree_against_a_well_shaped_page_reading_stay_flagged():
+    words = prescription_words()
+    reader = ReadsAs("patient_name", "Mary O'Neal")
+    fields = _parse(words, reader, reader)
+    assert fields["patient_name"].needs_review
+    assert ReviewReason.VARIANTS_DISAGREE in fields["patient_name"].review_reasons
