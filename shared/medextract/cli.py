@@ -1,9 +1,12 @@
 """The command line: ``medextract extract FILE...``.
 
-One file: its result as JSON on stdout. Several files or a folder: JSON Lines on
-stdout (or one ``NAME.json`` each with ``--out DIR``) and a progress bar on stderr.
-A bad document gets one line on stderr naming the file and the reason code, and
-the exit status is non-zero; the other files are still processed.
+One file (or ``-``, standard input): its result as JSON on stdout. Several files or a
+folder: JSON Lines on stdout (or one JSON file each with ``--out DIR``, mirroring the
+folders' layout) and, on a terminal, a progress bar on stderr. A bad document gets one
+line on stderr naming the file and the reason code, and the exit status is non-zero;
+the other files are still processed. Exit statuses follow sysexits(3): 64 usage, 65 a
+bad document, 66 a file that cannot be read or no input at all, 75 transient, 78 the
+installation; 130 on Ctrl-C; a closed stdout (``| head``) ends quietly.
 """
 
 from __future__ import annotations
@@ -13,36 +16,87 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from medextract import __version__
 from medextract.doctype import DocumentType
 from medextract.errors import MedextractError
 
+DESCRIPTION = "Scanned prescriptions and patient-record forms in, checked and typed fields out."
+EX_USAGE, EX_NOINPUT = 64, 66
+STDIN = Path("-")
+
 if TYPE_CHECKING:
     from medextract.extract import Extraction
+    from medextract.settings import Settings
 
 SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 
 
-def _inputs(paths: Sequence[Path]) -> Iterator[Path]:
+class UsageError(Exception):
+    """The command line asks for something impossible."""
+
+    status = EX_USAGE
+
+
+class NoInput(UsageError):
+    """Nothing to read: a folder with no supported file."""
+
+    status = EX_NOINPUT
+
+
+@dataclass(frozen=True)
+class Input:
+    path: Path
+    out_name: Path  # relative path of its JSON under --out
+
+
+def _inputs(paths: Sequence[Path]) -> Iterator[Input]:
+    """Each file to read; a folder's supported files with their paths inside it."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(
+            found = sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
             )
+            if not found:
+                raise NoInput(f"{path}: no PDF, JPEG, PNG or TIFF files in the folder")
+            for p in found:
+                yield Input(p, p.relative_to(path).with_name(p.name + ".json"))
         else:
-            yield path
+            yield Input(path, Path((path.name if path != STDIN else "stdin") + ".json"))
+
+
+def _check_outputs(files: Sequence[Input]) -> None:
+    """Two inputs must never write the same --out file (ward1/scan.pdf, ward2/scan.pdf
+    given as files): refuse before reading anything."""
+    seen: dict[Path, Path] = {}
+    for item in files:
+        if item.out_name in seen:
+            raise UsageError(
+                f"{seen[item.out_name]} and {item.path} would both write {item.out_name} "
+                "under --out; give their folder instead"
+            )
+        seen[item.out_name] = item.path
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EX_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="medextract", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="medextract", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"medextract {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = commands.add_parser("extract", help="extract fields from scans")
-    run.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files or folders")
+    run.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="files or folders; - for stdin"
+    )
     run.add_argument(
         "--type",
         choices=["auto", *(t.value for t in DocumentType if t is not DocumentType.UNKNOWN)],
@@ -64,6 +118,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _files(args: argparse.Namespace) -> list[Input]:
+    if STDIN in args.files and len(args.files) > 1:
+        raise UsageError("- (standard input) must be the only FILE")
+    files = list(_inputs(args.files))
+    if args.overlay and (len(files) != 1 or args.files[0].is_dir()):
+        raise UsageError("--overlay takes exactly one file")
+    if args.out:
+        _check_outputs(files)
+    return files
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -80,17 +145,31 @@ class Failure:
     status: int
 
 
+def _read_bytes(path: Path, settings: Settings) -> bytes:
+    """The file's bytes; a file over the size limit is refused from its size, unread."""
+    from medextract.documents import check_file_size
+
+    limit = settings.max_file_bytes
+    if path == STDIN:
+        data = sys.stdin.buffer.read(limit + 1)
+        check_file_size(len(data), settings)
+        return data
+    with open(path, "rb") as handle:
+        check_file_size(os.fstat(handle.fileno()).st_size, settings)
+        return handle.read(limit + 1)
+
+
 def _read(path: Path, doc_type: str | None, page_workers: int | None) -> Extraction | Failure:
     from medextract.extract import extract_pages
     from medextract.settings import get_settings
 
     try:
-        data = path.read_bytes()
-        return extract_pages(
-            data, path.name, doc_type, settings=get_settings(), page_workers=page_workers
-        )
+        settings = get_settings()
+        data = _read_bytes(path, settings)
+        name = "stdin" if path == STDIN else path.name
+        return extract_pages(data, name, doc_type, settings=settings, page_workers=page_workers)
     except OSError as exc:
-        return Failure(f"UNREADABLE: {exc.strerror}", 66)
+        return Failure(f"UNREADABLE: {exc.strerror}", EX_NOINPUT)
     except MedextractError as exc:
         return Failure(f"{exc.reason.value}: {exc.message}", exc.exit_code)
 
@@ -110,7 +189,9 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def read_all(files: list[Path], doc_type: str | None, jobs: int) -> Iterator[Extraction | Failure]:
+def read_all(
+    files: list[Path], doc_type: str | None, jobs: int
+) -> Generator[Extraction | Failure, None, None]:
     """Each file's outcome, in the files' order, reading up to ``jobs`` documents at
     once in worker processes (one job: in this process, pages in parallel)."""
     if jobs == 1 or len(files) == 1:
@@ -121,11 +202,29 @@ def read_all(files: list[Path], doc_type: str | None, jobs: int) -> Iterator[Ext
 
     import medextract.extract  # noqa: F401  (before the workers fork: none imports OpenCV again)
 
-    with ProcessPoolExecutor(min(jobs, len(files)), initializer=_worker_start) as pool:
+    pool = ProcessPoolExecutor(min(jobs, len(files)), initializer=_worker_start)
+    try:
         yield from pool.map(_read_in_worker, files, repeat(doc_type))
+    finally:  # stopped early (| head, Ctrl-C): drop what has not started
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Runs a command; a closed stdout and Ctrl-C end it quietly, as Unix tools do."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (| head): nothing more to say. Point stdout at
+        # /dev/null so the interpreter's final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 128 + signal.SIGINT
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "schema":
         from medextract.result import json_schema
@@ -137,36 +236,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     from medextract.overlay import write as write_overlay
     from medextract.settings import get_settings
 
-    files = list(_inputs(args.files))
+    try:
+        files = _files(args)
+    except UsageError as exc:
+        print(f"medextract: {exc}", file=sys.stderr)
+        return exc.status
     single = len(files) == 1 and not args.files[0].is_dir()
-    if args.overlay and not single:
-        print("medextract: --overlay takes exactly one file", file=sys.stderr)
-        return 64
     doc_type = None if args.type == "auto" else args.type
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-    status = 0
     try:
         get_settings()  # validated once, before any document is read
     except MedextractError as exc:
         print(f"medextract: {exc.reason.value}: {exc.message}", file=sys.stderr)
         return exc.exit_code
-    outcomes = read_all(files, doc_type, args.jobs)
-    progress = tqdm(outcomes, total=len(files), unit="file", disable=single, file=sys.stderr)
-    for path, extraction in zip(files, progress, strict=True):
-        if isinstance(extraction, Failure):
-            progress.write(f"medextract: {path}: {extraction.reason}", file=sys.stderr)
-            status = max(status, extraction.status)
-            continue
-        result = extraction.result
-        if args.overlay:
-            write_overlay(result, extraction.pages, args.overlay)
-        if args.out:
-            (args.out / f"{path.name}.json").write_text(result.model_dump_json(indent=2) + "\n")
-        elif single:
-            print(result.model_dump_json(indent=2))
-        else:
-            print(result.model_dump_json())
+    outcomes = read_all([f.path for f in files], doc_type, args.jobs)
+    # A progress bar is for a person watching a terminal, not for a log file.
+    quiet = single or not sys.stderr.isatty()
+    progress = tqdm(outcomes, total=len(files), unit="file", disable=quiet, file=sys.stderr)
+    status = 0
+    try:
+        for item, extraction in zip(files, progress, strict=True):
+            if isinstance(extraction, Failure):
+                progress.write(f"medextract: {item.path}: {extraction.reason}", file=sys.stderr)
+                status = max(status, extraction.status)
+                continue
+            result = extraction.result
+            if args.overlay:
+                write_overlay(result, extraction.pages, args.overlay)
+            if args.out:
+                target = args.out / item.out_name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(result.model_dump_json(indent=2) + "\n")
+            elif single:
+                print(result.model_dump_json(indent=2))
+            else:  # one line per document, as it is read: a pipe reader sees it at once
+                print(result.model_dump_json(), flush=True)
+    finally:  # stopped early (| head, Ctrl-C): end the workers now
+        outcomes.close()
     return status
 
 
