@@ -4,6 +4,7 @@ the same lines, in the same order, the same failures and exit status."""
 import json
 
 from medextract.cli import main
+from medextract.errors import InputError
 from medextract.synth import generate_document
 
 SEED = 11
@@ -35,5 +36,6 @@ def test_several_documents_at_once_give_the_same_output_in_the_same_order(tmp_pa
     status, results, failures = one_at_a_time
     assert [r["source"]["name"] for r in results] == ["a.pdf", "c.png"]
     assert results[0]["source"]["page_count"] == 2
-    assert status == 2 and len(failures) == 1 and "b.pdf: EMPTY_FILE" in failures[0]
+    assert status == InputError.exit_code and len(failures) == 1
+    assert "b.pdf: EMPTY_FILE" in failures[0]
     assert two_at_a_time == one_at_a_time
