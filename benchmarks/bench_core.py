@@ -92,6 +92,7 @@ class Score:
     right: bool
     flagged: bool
     confidence: float | None  # None: the field is missing from the result
+    sent: bool  # False: its page was not in the file (the truth is None)
     groups: list[str]  # "row=option" of the document's variant, and "font style=..."
 
 
@@ -134,8 +135,9 @@ def score(doc: GeneratedDocument, result: Result, tally: Tally, verbose: bool) -
         right = got == want
         flagged = got_field is None or got_field.needs_review
         confidence = got_field.confidence if got_field else None
+        sent = truth.fields[spec.name] is not None
         tally.scores.append(
-            Score(doc.filename, expected, spec.name, right, flagged, confidence, groups)
+            Score(doc.filename, expected, spec.name, right, flagged, confidence, sent, groups)
         )
         if right and flagged and got_field is not None:
             tally.false_alarms.update(r.value for r in got_field.review_reasons)
@@ -186,13 +188,17 @@ def print_variants(tally: Tally) -> None:
 
 
 def print_reliability(tally: Tally) -> None:
-    """For each confidence band, flagged or not: how many values, how many right."""
+    """For each confidence band, flagged or not: how many values, how many right.
+
+    A field whose page was not in the file is no value: it is left out here.
+    """
+    values = [s for s in tally.scores if s.sent]
     print()
     print(f"{'confidence':12} {'flagged':>8} {'values':>7} {'right':>6} {'right%':>7}")
     for flagged in (False, True):
         for low, high in BANDS:
             band = [
-                s for s in tally.scores
+                s for s in values
                 if s.flagged == flagged and s.confidence is not None and low <= s.confidence < high
             ]  # fmt: skip
             label = f"{low:.2f}-{min(high, 1.0):.2f}"
@@ -201,10 +207,10 @@ def print_reliability(tally: Tally) -> None:
                 f"{label:12} {'yes' if flagged else 'no':>8} {len(band):7} {right:6} "
                 f"{pct([s.right for s in band]):6.1f}%"
             )
-    missing = [s for s in tally.scores if s.confidence is None]
+    missing = [s for s in values if s.confidence is None]
     print(f"{'missing':12} {'yes':>8} {len(missing):7} {sum(s.right for s in missing):6}")
     for flagged in (False, True):
-        chosen = [s.right for s in tally.scores if s.flagged == flagged]
+        chosen = [s.right for s in values if s.flagged == flagged]
         print(
             f"{'all':12} {'yes' if flagged else 'no':>8} {len(chosen):7} {sum(chosen):6} "
             f"{pct(chosen):6.1f}%"

@@ -504,3 +504,16 @@ def test_a_corpus_draws_the_real_forms_values_and_every_option() -> None:
     values = [synth_forms.draw_record(random.Random(i)).fields for i in range(12)]
     assert any(v["medical_problems"] == "N/A" for v in values)
     assert any(v["allergies"] == "N/A" for v in values)
+
+
+def test_record_values_are_plausible_together() -> None:
+    import random
+
+    for seed in range(20):
+        fields = synth_forms.draw_record(random.Random(seed)).fields
+        record_year = int(fields["record_date"][-4:])
+        expiry_year = int(fields["insurance_expiry"][-4:])
+        assert record_year - 1 <= expiry_year <= record_year + 3
+        bmi = fields["weight"] / (fields["height"] / 100) ** 2
+        assert 16.5 <= bmi <= 35.5
+        assert int(fields["birth_date"][-4:]) <= record_year - 12

@@ -264,14 +264,24 @@ def record_date(rng: random.Random) -> str:
 
 
 def birth_date(rng: random.Random) -> str:
-    """``May 2 1998``."""
-    year, month, day = _date_parts(rng, 1940, 2015)
+    """``May 2 1998``: an adult's (the record's weights and heights are adults')."""
+    year, month, day = _date_parts(rng, 1940, 2004)
     return f"{MONTHS[month - 1]} {day} {year}"
 
 
-def long_date(rng: random.Random) -> str:
-    """``31 December 2020`` (the insurance expiry)."""
-    year, month, _ = _date_parts(rng, 2019, 2029)
+def body(rng: random.Random) -> tuple[int, int]:
+    """(weight kg, height cm) of an adult: a height, then a body-mass index of 17-35."""
+    height = rng.randint(150, 198)
+    return round(rng.uniform(17, 35) * (height / 100) ** 2), height
+
+
+def long_date(rng: random.Random, near: str) -> str:
+    """``31 December 2020``: the insurance expiry, a year before to three after ``near``.
+
+    ``near`` is the record date (``17/12/2020``); real policies run a year or a few.
+    """
+    record_year = int(near[-4:])
+    year, month, _ = _date_parts(rng, record_year - 1, record_year + 3)
     last_day = 30 if month in (4, 6, 9, 11) else 28 if month == 2 else 31
     day = last_day if rng.random() < 0.6 else rng.randint(1, 28)
     return f"{day} {MONTHS[month - 1]} {year}"

@@ -1,6 +1,6 @@
 """The fonts the generator draws with, all from Debian packages the Makefile installs.
 
-The real forms (see the README's "The documents"): the patient record is typed in
+The real forms (the README's "Measuring"): the patient record is typed in
 Roboto, grey labels over black values; the prescription is typed in a casual humanist
 sans (Candara on the real copy; Carlito and Cabin are the nearest Debian faces).
 Filled-in values may also be in a handwriting-style face.

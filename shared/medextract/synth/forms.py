@@ -1,6 +1,6 @@
 """Draw the two forms, clean, at 300 ppi on US Letter, with their ground-truth fields.
 
-The drawing follows the real copies (the README's "The documents"); each row of
+The drawing follows the real copies (the README's "Measuring"); each row of
 ``variants`` that a document draws changes one thing real copies differ in (labels
 printed or not, a value beside or below its label, grey answer boxes, fonts, column
 positions, line spacing, address shapes, the number of medicines and direction lines,
@@ -297,22 +297,24 @@ def _record_fields(rng: random.Random, v: dict[str, str]) -> tuple[Fields, dict[
     contact_home = data.address(rng, v["address_shape"])
     insurer_home = data.address(rng, v["address_shape"])
     insurer = rng.choice(data.INSURERS)[0]
+    weight, height = data.body(rng)
+    record_date = data.record_date(rng)
     fields: Fields = {
         "patient_name": data.person_name(rng),
         "phone_number": data.phone(rng),
         "patient_address": home.one_line(),
         "birth_date": data.birth_date(rng),
-        "weight": rng.randint(45, 115),
-        "height": rng.randint(150, 198),
+        "weight": weight,
+        "height": height,
         "emergency_contact_name": data.person_name(rng),
         "chicken_pox": rng.choice(("IMMUNE", "IMMUNE", "NOT IMMUNE")),
         "measles": rng.choice(("IMMUNE", "IMMUNE", "NOT IMMUNE")),
         "hepatitis_b_vaccination": rng.random() < 0.65,
         "medical_problems": data.or_none(rng, data.MEDICAL_PROBLEMS),
-        "record_date": data.record_date(rng),
+        "record_date": record_date,
         "insurance_company": insurer,
         "policy_number": str(rng.randint(10 ** (n := rng.randint(7, 11)), 10 ** (n + 1) - 1)),
-        "insurance_expiry": data.long_date(rng),
+        "insurance_expiry": data.long_date(rng, record_date),
         "has_medical_insurance": rng.random() < 0.85,
         "allergies": data.or_none(rng, data.ALLERGIES),
         "medication": data.or_none(rng, data.REGULAR_MEDICATION),

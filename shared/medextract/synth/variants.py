@@ -3,7 +3,7 @@
 Every document draws one option per row (weights as given) from its own random
 stream, so asking for one option (``generate_document(..., variant={"rx_mark": "tall"})``)
 changes that choice only: the patient, the other choices and the damage stay the same.
-The first option of each row is what the real copies in the README's "The documents"
+The first option of each row is what the real copies (the README's "Measuring")
 show; ``REAL`` collects them. The chosen options are written to the ground truth's
 ``variant`` mapping, with two rows that describe the capture and cannot be asked for
 (``ppi_band`` and ``jpeg_quality``).
