@@ -71,7 +71,16 @@ def PERSON(value: str) -> Normalised:
 # "Dr John Smith, M.D": a name, then a credential in one of its usual spellings only
 # (an OCR slip such as "MD." fails, so it is flagged).
 _CREDENTIAL = r"(?:M\.D\.?|MD|D\.O\.?|DO|N\.P\.?|NP|P\.A\.?|PA|D\.D\.S\.?|DDS|DPM|PharmD)"
-PRESCRIBER = text(r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3},? " + _CREDENTIAL)
+_PRESCRIBER = text(r"Dr\.? [A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){1,3}, " + _CREDENTIAL)
+# The comma before the credential is printed but small: OCR often drops it.
+_CREDENTIAL_END = re.compile(r"(?<=[^,]) (" + _CREDENTIAL + r")$")
+
+
+def PRESCRIBER(value: str) -> Normalised:
+    """'Dr John Smith, M.D', the comma before the credential put back when OCR lost it."""
+    return _PRESCRIBER(_CREDENTIAL_END.sub(r", \1", value))
+
+
 # An address as these forms print it: two or more parts joined by ", " (the record's
 # lines, or the commas of the prescription's one line), the first holding a word (the
 # street). Any country's shape passes: "street, city, ST 12345", "street, city",

@@ -12,10 +12,11 @@ mosaic and read in a single extra tesseract call. Then one rule, for both readin
   size. When all three agree, their doubts multiply (``agreeing_confidence``: three
   readings at 0.5 leave a doubt of 0.125), and a value left with less doubt than the
   review threshold allows stands unflagged;
-- the page reading does not have the field's shape ("IMMUNE]") and both crop
-  readings agree on a value that has it, each confident: that value stands, unflagged;
-- they differ: the field is flagged ``VARIANTS_DISAGREE`` and the disagreeing
-  lines are read a third time, from the grey crop at its own size (a tie-break).
+- they differ: the disagreeing lines are read a third time, from the grey crop at
+  its own size (a tie-break). When two of the three readings agree on a value of the
+  field's shape, each confident, and the other is unsure or misshapen ("IMMUNE]",
+  "OQ times" at 0.54), that value stands, unflagged. Otherwise the field is flagged
+  ``VARIANTS_DISAGREE``.
   A third reading that types to one of the two values, with the field's shape,
   picks it. Otherwise the field takes the second reading's value when that has the
   field's shape and its words are not much less confident on average than the
@@ -38,7 +39,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from medextract.fields import FieldSpec, Reading, line_text, typed
+from medextract.fields import FieldSpec, Normalised, Reading, line_text, typed
 from medextract.ocr import OcrEngine, Word
 from medextract.points import restore_points
 from medextract.preprocess import PreparedPage
@@ -216,13 +217,31 @@ def _only_unsure(field: ExtractedField) -> bool:
     return field.needs_review and set(field.review_reasons) <= _CLEARABLE
 
 
-def _misshapen_first(field: ExtractedField) -> bool:
-    """The page reading has no other fault than not having the field's shape (and the
-    low confidence that comes with it)."""
-    allowed = {ReviewReason.PATTERN_MISMATCH, ReviewReason.LOW_OCR_CONFIDENCE}
-    return ReviewReason.PATTERN_MISMATCH in field.review_reasons and set(
-        field.review_reasons
-    ) <= allowed | {ReviewReason.VARIANTS_DISAGREE}
+def _sure_majority(
+    field: ExtractedField,
+    second: Normalised,
+    second_confidence: float,
+    third: Normalised,
+    third_readings: Sequence[Reread],
+    threshold: float,
+) -> tuple[Normalised, float] | None:
+    """Two of the three readings agree on a value of the field's shape, each confident,
+    and the third is unsure or misshapen: that value, and the weaker of the two
+    confidences. None otherwise."""
+    first_sure = field.confidence >= threshold and not field.needs_review
+    third_sure = third.ok and min(r.confidence for r in third_readings) >= threshold
+    second_sure = second.ok and second_confidence >= threshold
+    third_confidence = min(r.confidence for r in third_readings)
+    if first_sure and third_sure and third.value == field.value and not second_sure:
+        return third, min(field.confidence, third_confidence)
+    first_unsure = field.needs_review and set(field.review_reasons) <= _FIRST_FAULTS
+    if second_sure and third_sure and third == second and first_unsure:
+        return second, min(second_confidence, third_confidence)
+    return None
+
+
+# What a page reading that two confident crop readings outvote may have been flagged for.
+_FIRST_FAULTS = {ReviewReason.PATTERN_MISMATCH, ReviewReason.LOW_OCR_CONFIDENCE}
 
 
 def agreeing_confidence(confidences: Sequence[float]) -> float:
@@ -276,23 +295,16 @@ def _judge(
         reasons.append(ReviewReason.VARIANTS_DISAGREE)
     update: dict[str, object] = {"needs_review": True, "review_reasons": reasons}
     tie = typed(spec, _texts(third))[0] if third else None
+    if third and tie is not None:
+        majority = _sure_majority(field, norm, confidence, tie, third, threshold)
+        if majority is not None:
+            value, agreed = majority
+            update = {"needs_review": False, "review_reasons": [], "confidence": round(agreed, 3)}
+            if value == norm:
+                update.update(value=norm.value, text=text, iso=norm.iso)
+            return field.model_copy(update=update)
     if tie is not None and tie.ok and tie.value == field.value:
         return field.model_copy(update=update)
-    if _misshapen_first(field) and norm.ok and tie == norm and third:
-        # The page reading is not of the field's shape; both crop readings agree on one
-        # that is, confidently: that value stands.
-        agreed = min(confidence, min(r.confidence for r in third))
-        if agreed >= threshold:
-            return field.model_copy(
-                update={
-                    "value": norm.value,
-                    "text": text,
-                    "iso": norm.iso,
-                    "needs_review": False,
-                    "review_reasons": [],
-                    "confidence": round(agreed, 3),
-                }
-            )
     if norm.ok and (
         (tie is not None and tie.ok and tie.value == norm.value)
         or _mean_of(rereads) >= first_mean - WEAKER_BY

@@ -124,3 +124,9 @@ def test_a_streets_own_abbreviation_is_not_taken_for_a_state():
     assert (
         n.ADDRESS("1001 Church Court, Georgetown KY").value == "1001 Church Court, Georgetown, KY"
     )
+
+
+def test_the_comma_before_a_prescribers_credential_is_put_back():
+    assert n.PRESCRIBER("Dr Charles Okafor M.D").value == "Dr Charles Okafor, M.D"
+    assert n.PRESCRIBER("Dr John Smith, M.D").value == "Dr John Smith, M.D"
+    assert not n.PRESCRIBER("Dr Ann Lee MD.").ok

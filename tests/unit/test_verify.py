@@ -95,3 +95,26 @@ def test_crop_readings_that_agree_against_a_well_shaped_page_reading_stay_flagge
     fields = _parse(words, reader, reader)
     assert fields["patient_name"].needs_review
     assert ReviewReason.VARIANTS_DISAGREE in fields["patient_name"].review_reasons
+
+
+def test_a_sure_page_reading_and_a_sure_third_outvote_an_unsure_second():
+    words = prescription_words()
+    fields = _parse(words, _Unsure(ReadsAs("patient_name", "Mary O'Neal")), UnsureReader(0.95))
+    assert fields["patient_name"].value == "Mary O'Neil"
+    assert not fields["patient_name"].needs_review
+
+
+def test_an_unsure_third_reading_settles_nothing():
+    words = prescription_words()
+    fields = _parse(words, _Unsure(ReadsAs("patient_name", "Mary O'Neal")), UnsureReader(0.5))
+    assert fields["patient_name"].needs_review
+
+
+class _Unsure:
+    """Another reader's readings, each at confidence 0.5."""
+
+    def __init__(self, reader) -> None:
+        self.reader = reader
+
+    def __call__(self, crops, pages):
+        return [Reread(r.text, 0.5, 0.5) for r in self.reader(crops, pages)]
