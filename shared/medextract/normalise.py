@@ -130,7 +130,16 @@ def ADDRESS(value: str) -> Normalised:
     return Normalised(fixed, ok=ok)
 
 
-FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
+_FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
+# "N/A" as the form's answer for nothing; OCR loses or bends its slash.
+_NOT_APPLICABLE = re.compile(r"N ?[/\\|lI1]? ?A\.?", re.IGNORECASE)
+
+
+def FREE_TEXT(value: str) -> Normalised:
+    """Free text (a medical problem, an allergy); "NA", "N\\A", "n/a" are typed "N/A"."""
+    return _FREE_TEXT("N/A" if _NOT_APPLICABLE.fullmatch(value) else value)
+
+
 COMPANY = text(r"[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
 _DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-\n]*", min_len=3)
 
@@ -214,6 +223,11 @@ def date_numeric(order: str):
 def date_words(value: str) -> Normalised:
     """'May 2 1998', 'May 2, 1998' or '31 December 2020', kept as printed."""
     cleaned = re.sub(r"[,.]", " ", value)
+    # A space lost between day and year ("May 21971"): the year is the last four digits,
+    # and the value is the date as printed, with its space.
+    fused = re.fullmatch(r"([A-Za-z]+) (\d{1,2})(\d{4})", cleaned.strip())
+    if fused:
+        cleaned = value = " ".join(fused.groups())
     parts = cleaned.split()
     if len(parts) != 3:
         return Normalised(value, ok=False)

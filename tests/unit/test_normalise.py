@@ -130,3 +130,13 @@ def test_the_comma_before_a_prescribers_credential_is_put_back():
     assert n.PRESCRIBER("Dr Charles Okafor M.D").value == "Dr Charles Okafor, M.D"
     assert n.PRESCRIBER("Dr John Smith, M.D").value == "Dr John Smith, M.D"
     assert not n.PRESCRIBER("Dr Ann Lee MD.").ok
+
+
+def test_not_applicable_is_typed_na_however_its_slash_was_read():
+    assert [n.FREE_TEXT(v).value for v in ("NA", "n/a", "N|A", "N/A")] == ["N/A"] * 4
+    assert n.FREE_TEXT("Nausea").value == "Nausea"
+
+
+def test_a_worded_date_that_lost_the_space_before_its_year_is_put_back():
+    fused = n.date_words("May 21971")
+    assert (fused.value, fused.iso, fused.ok) == ("May 2 1971", "1971-05-02", True)
