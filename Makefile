@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils 
 	fonts-comic-neue fonts-humor-sans fonts-dkg-handwriting \
 	fonts-roboto-unhinted fonts-crosextra-carlito fonts-cabin
 
-.PHONY: deps system-deps demo test bench lint image-check clean template-check bench-pipeline tools
+.PHONY: deps system-deps browser-deps review demo test bench lint image-check clean template-check bench-pipeline tools
 
 system-deps:
 	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
@@ -27,7 +27,20 @@ deps: system-deps $(VENV)/.installed
 demo: deps
 	$(PY) -m medextract.demo
 
-test: deps template-check
+# The demo queue reviewed in a browser: the embedded pipeline on the demo scans, then
+# the review page and API on http://127.0.0.1:8000/ (Ctrl+C stops and prints the records).
+review: deps
+	$(PY) -m medextract.review.local
+
+# The review page's browser tests: Debian's chromium, driven by Playwright's Python
+# package (pinned in constraints.txt; its own browser download is never used).
+BROWSER_APT := chromium
+browser-deps:
+	@dpkg -s $(BROWSER_APT) >/dev/null 2>&1 || { \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_APT); }
+
+test: deps browser-deps template-check
 	$(PY) -m pytest -q
 
 # The pipeline load run and the speed figures (benchmarks/bench_speed.py: cold CLI per

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from medextract.aws.local import FakeLambdaContext
 from medextract.aws.process import Extracted
+from medextract.errors import InputError, Reason
 from medextract.pageimage import encode_page
 from medextract.result import (
     BoundingBox,
@@ -38,7 +39,7 @@ FIELDS: dict[str, tuple[Any, str, float, tuple[float, float, float, float], list
         [],
     ),
     "directions": (
-        "Take 1 tablet by rnouth daily",
+        "Take 1 tablet by mouth daily",
         "Take 1 tablet by rnouth daily",
         0.62,
         (0.10, 0.60, 0.60, 0.05),
@@ -93,7 +94,8 @@ def flagged_result(data: bytes, name: str) -> Result:
 
 
 class ReviewExtractor:
-    """Every document is a flagged prescription with one page image; counts calls."""
+    """Every document is a flagged prescription with one page image (``BAD:<REASON>``:
+    that input error); counts calls."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -101,13 +103,20 @@ class ReviewExtractor:
 
     def __call__(self, data: bytes, name: str, doc_type: DocumentType | None) -> Extracted:
         self.calls += 1
+        if data.startswith(b"BAD:"):
+            raise InputError(Reason(data[4:].decode()), "the fake says this document is bad")
         return Extracted(flagged_result(data, name), [self.image])
 
 
-def seed(env: PipelineEnv, count: int, extractor: ReviewExtractor | None = None) -> list[str]:
-    """``count`` flagged documents through the pipeline; their ids, oldest first."""
+def seed(
+    env: PipelineEnv, count: int, extractor: ReviewExtractor | None = None, failed: int = 0
+) -> list[str]:
+    """``count`` flagged documents (and ``failed`` unreadable ones) through the pipeline;
+    their ids, oldest first."""
     for index in range(count):
         env.put(f"clinic/scan-{index}.pdf", f"REVIEW {index}".encode())
+    for index in range(failed):
+        env.put(f"clinic/locked-{index}.pdf", b"BAD:ENCRYPTED_PDF")
     env.drain_with(env.pipeline(extractor or ReviewExtractor()))
     items = sorted(env.items(), key=lambda i: (i["received_at"], i["document_id"]))
     return [i["document_id"] for i in items]

@@ -70,7 +70,8 @@ def local_app(service: ReviewService, reviewer: Reviewer = DEV_REVIEWER) -> Http
     assert isinstance(bucket, ReviewBucket)
 
     @app.get(f"{LOCAL_PAGES}pages/<document_id>/<name>", include_in_schema=False)
-    def page_image(document_id: str, name: str) -> Response[bytes]:
+    def page_image(document_id: str, name: str):
+        # (no return annotation: the validation middleware would serialise bytes as text)
         s3 = bucket._s3
         key = f"pages/{document_id}/{name}"
         body = s3.get_object(Bucket=bucket.output_bucket, Key=key)["Body"].read()

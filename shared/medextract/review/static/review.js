@@ -35,7 +35,10 @@ async function api(method, path, body) {
   return data;
 }
 
-function say(text) { $("#message").textContent = text || ""; }
+function say(text, ok = false) {
+  $("#message").textContent = text || "";
+  $("#message").classList.toggle("ok", ok);
+}
 
 // ------------------------------------------------------------------ routing
 function route() {
@@ -109,7 +112,7 @@ $("#upload").addEventListener("submit", async (event) => {
     form.append("file", file);
     const sent = await fetch(ticket.url, { method: "POST", body: form });
     if (!sent.ok) throw new Error(`the upload was refused (${sent.status})`);
-    say("Uploaded: it will appear here once it has been read.");
+    say("Uploaded: it will appear here once it has been read.", true);
   } catch (err) { fail(err); }
 });
 
@@ -119,7 +122,8 @@ async function openDocument(id) {
   $("#document-view").hidden = false;
   say("");
   let doc = await api("GET", `/documents/${id}`);
-  if (doc.status === "NEEDS_REVIEW") {
+  const mine = doc.claim && doc.claim.holder === $("#who").dataset.name;
+  if (doc.status === "NEEDS_REVIEW" && !mine) {
     try { await api("POST", `/documents/${id}/claim`); doc = await api("GET", `/documents/${id}`); }
     catch (err) { if (err.status === 409) say(`Read-only: ${err.message}`); else throw err; }
   }
@@ -301,7 +305,7 @@ async function submit() {
     state.touched = new Set();
     renderDocument();
     await renderHistory();
-    say("Reviewed: the corrected record is saved.");
+    say("Reviewed: the corrected record is saved.", true);
   } catch (err) {
     if (err.status === 422 && err.data && err.data.fields) {
       for (const bad of err.data.fields) {

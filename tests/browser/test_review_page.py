@@ -1,0 +1,235 @@
+"""The review page in a real browser: Debian's chromium, driven by Playwright's Python
+package (never ``playwright install``), against the local server on moto.
+
+One module-scoped run: the queue, a document, each drawn box against its ``box``, a
+flagged field corrected with the keyboard, the submit, the REVIEWED item and its audit
+record. Screenshots go to ``out/review/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from medextract.review.local import (
+    DEV_REVIEWER,
+    Server,
+    local_app,
+    local_environment,
+    local_service,
+)
+from medextract.review.service import ReviewService
+from medextract.review.settings import get_review_settings
+
+from tests.functional.conftest import PipelineEnv, embedded_aws
+from tests.functional.review_support import FIELDS, FLAGGED, seed
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "review"
+LAPTOP = {"width": 1366, "height": 768}
+
+pytestmark = pytest.mark.browser  # `make test` installs chromium (make browser-deps)
+
+
+class Site:
+    def __init__(
+        self, env: PipelineEnv, service: ReviewService, server: Server, ids: dict[str, Any]
+    ):
+        self.env, self.service, self.server, self.ids = env, service, server, ids
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        embedded_aws(monkeypatch, "medextract-ui") as env,
+    ):
+        ids = seed(env, 2, failed=1)
+        failed = [i["document_id"] for i in env.items() if i["status"] == "FAILED"]
+        flagged = [i for i in ids if i not in failed]
+        for name, value in local_environment(env.stack, "http://127.0.0.1").items():
+            monkeypatch.setenv(name, value)
+        get_review_settings.cache_clear()
+        service = local_service(env.session, env.stack)
+        server = Server(local_app(service), port=0).start()
+        try:
+            yield Site(env, service, server, {"flagged": flagged, "failed": failed[0]})
+        finally:
+            server.stop()
+            get_review_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def open_first_document(page: Any, site: Site) -> None:
+    page.goto(f"{site.server.url}/")
+    page.wait_for_selector("#queue tbody tr")
+    page.locator("#queue tbody tr").first.get_by_role("link", name="open").click()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#page'); return i.complete && i.naturalWidth > 0 }"
+    )
+    page.wait_for_selector(".field")
+
+
+def boxes_in_place(page: Any) -> list[tuple[str, float]]:
+    """Each drawn box's largest distance (px) from where its field's ``box`` says."""
+    image = page.locator("#page").bounding_box()
+    out = []
+    for name, (_, _, _, (left, top, width, height), _) in FIELDS.items():
+        drawn = page.locator(f'.box[data-field="{name}"]').bounding_box()
+        expected = (
+            image["x"] + left * image["width"],
+            image["y"] + top * image["height"],
+            width * image["width"],
+            height * image["height"],
+        )
+        got = (drawn["x"], drawn["y"], drawn["width"], drawn["height"])  # border-box
+        out.append((name, max(abs(a - b) for a, b in zip(got, expected, strict=True))))
+    return out
+
+
+def test_queue_lists_the_flagged_documents(page: Any, site: Site):
+    page.goto(f"{site.server.url}/")
+    page.wait_for_selector("#queue tbody tr")
+    shot(page, "1-queue")
+
+    rows = page.locator("#queue tbody tr")
+    assert rows.count() == len(site.ids["flagged"])
+    assert [rows.nth(i).get_attribute("data-id") for i in range(rows.count())] == site.ids[
+        "flagged"
+    ]
+    assert page.locator("#who").text_content() == f"signed in as {DEV_REVIEWER.name}"
+
+
+def test_each_drawn_box_sits_where_its_field_box_says(page: Any, site: Site):
+    open_first_document(page, site)
+    fitted = boxes_in_place(page)
+    fitted_width = page.locator("#page").bounding_box()["width"]
+    page.click("#zoom-in")
+    page.click("#zoom-in")
+    zoomed = boxes_in_place(page)
+    shot(page, "2-document-zoomed")
+
+    assert len(fitted) == len(FIELDS)
+    assert all(distance <= 1.5 for _, distance in fitted), fitted
+    assert all(distance <= 1.5 for _, distance in zoomed), zoomed
+    assert page.locator("#page").bounding_box()["width"] >= 1.5 * fitted_width  # it zoomed
+
+
+def test_clicking_a_box_highlights_its_field_and_focusing_a_field_its_box(page: Any, site: Site):
+    open_first_document(page, site)
+
+    page.click('.box[data-field="patient_name"]')
+    focused = page.evaluate("() => document.activeElement.name")
+    page.focus("#f-refills")
+
+    assert focused == "patient_name"
+    assert "active" in page.locator('.box[data-field="refills"]').get_attribute("class")
+    assert "active" not in page.locator('.box[data-field="patient_name"]').get_attribute("class")
+    assert "active" in page.locator('.field[data-field="refills"]').get_attribute("class")
+
+
+def test_flagged_fields_come_first_with_their_reasons_in_words(page: Any, site: Site):
+    open_first_document(page, site)
+
+    order = page.eval_on_selector_all(".field", "rows => rows.map(r => r.dataset.field)")
+    reasons = page.locator('.field[data-field="refills"] .reasons').text_content()
+
+    assert order[: len(FLAGGED)] == FLAGGED
+    assert reasons == "the OCR was unsure of a word"
+    assert "conf-low" in page.locator('.field[data-field="refills"]').get_attribute("class")
+
+
+def test_correct_a_flagged_field_with_the_keyboard_and_submit(page: Any, site: Site):
+    open_first_document(page, site)
+    document_id = page.evaluate("() => location.hash.split('/').pop()")
+    assert page.evaluate("() => document.activeElement.name") == FLAGGED[0]
+
+    page.keyboard.press("Control+Enter")  # refused: flagged fields untouched
+    refused = page.locator("#message").text_content()
+    page.keyboard.press("Enter")  # directions accepted as read
+    page.keyboard.press("Control+A")
+    page.keyboard.type("lots")  # refills: a bad value first
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector('.field[data-field="refills"] .error')
+    shot(page, "3-refused-value")
+    error = page.locator('.field[data-field="refills"] .error').get_attribute("data-reason")
+    page.focus("#f-refills")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector('#doc-state[data-status="REVIEWED"]')
+    page.wait_for_selector('#history li[data-action="REVIEWED"]')
+    shot(page, "4-reviewed")
+
+    assert refused.startswith("Check every flagged field first")
+    assert error == "PATTERN_MISMATCH"
+    item = site.service.table.get(document_id)
+    assert item["status"] == "REVIEWED" and item["reviewed_by"] == DEV_REVIEWER.name
+    assert item["fields"]["refills"]["value"] == 2
+    assert item["fields"]["refills"]["review"]["extracted_value"] == 25
+    audit = [e for e in site.service.table.history(document_id) if e["action"] == "REVIEWED"]
+    assert [c["field"] for c in audit[0]["changes"]] == ["refills"]
+    assert page.locator('.field[data-field="refills"] .machine').text_content() == "read as: 25"
+
+
+def test_failed_document_shows_its_reason(page: Any, site: Site):
+    page.goto(f"{site.server.url}/#/doc/{site.ids['failed']}")
+    page.wait_for_selector("#failure:not([hidden])")
+    shot(page, "5-failed")
+
+    assert "ENCRYPTED_PDF" in page.locator("#failure").text_content()
+    assert page.locator(".field").count() == 0
+    assert page.locator("#submit").is_hidden()
+
+
+def test_page_fits_a_large_monitor(browser: Any, site: Site):
+    context = browser.new_context(viewport={"width": 2560, "height": 1440})
+    page = context.new_page()
+    try:
+        open_first_document(page, site)
+        shot(page, "6-large-monitor")
+        viewer = page.locator("#viewer").bounding_box()
+        panel = page.locator("#panel").bounding_box()
+    finally:
+        context.close()
+
+    assert viewer["x"] + viewer["width"] <= panel["x"]  # side by side
+    assert viewer["width"] > panel["width"]
