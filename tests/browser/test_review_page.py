@@ -101,7 +101,8 @@ def open_first_document(page: Any, site: Site) -> None:
     page.wait_for_selector("#queue tbody tr")
     page.locator("#queue tbody tr").first.get_by_role("link", name="open").click()
     page.wait_for_function(
-        "() => { const i = document.querySelector('#page'); return i.complete && i.naturalWidth > 0 }"
+        "() => document.querySelector('#page').complete"
+        " && document.querySelector('#page').naturalWidth > 0"
     )
     page.wait_for_selector(".field")
 
