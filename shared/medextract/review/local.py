@@ -135,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
             f"\nreview the queue at {origin}/ (signed in as {DEV_REVIEWER.name}); Ctrl+C stops",
             flush=True,
         )
-        server.server.run()  # foreground until Ctrl+C
+        try:
+            server.server.run()  # foreground until Ctrl+C
+        except KeyboardInterrupt:  # uvicorn re-raises the signal once it has shut down
+            pass
         print(
             f"results table: {stack.results_table}; reviewed JSON: s3://{stack.output_bucket}/results/"
         )

@@ -1,0 +1,152 @@
+"""The review API's figures (docs/pipeline.md "Human review"), printed, never asserted:
+
+- p50/p95 latency of list / get / submit through the review function's Lambda handler
+  with HTTP API v2 events, on moto (in-process, so it measures our code and boto3, not
+  the network: add API Gateway's and DynamoDB's own latency for a deployed stack);
+- the handler module's import time (a fresh interpreter each time, median of 7);
+- the page's load time in Debian's chromium (navigation start to the page image drawn and
+  the fields filled, local server on moto), median and p95 of 15 loads.
+
+``python benchmarks/bench_review.py [--documents 60]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def import_seconds(runs: int = 7) -> float:
+    code = (
+        "import time; t = time.perf_counter(); import functions.review.app; "
+        "print(time.perf_counter() - t)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AWS_DEFAULT_REGION": "us-east-1"}
+    times = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
+    return statistics.median(times)
+
+
+def api_latency(env: Any, documents: int) -> dict[str, list[float]]:
+    from tests.functional.review_support import call, http_event, seed
+
+    ids = seed(env, documents)
+    timings: dict[str, list[float]] = {"list": [], "get": [], "submit": []}
+    values = {"directions": "Take 1 tablet by mouth daily", "refills": "2"}
+    for document_id in ids:
+        for name, event in (
+            ("list", http_event("GET", "/documents", query={"limit": "25"})),
+            ("get", http_event("GET", f"/documents/{document_id}")),
+            (
+                "submit",
+                http_event(
+                    "POST",
+                    f"/documents/{document_id}/review",
+                    body={"version": 1, "values": values},
+                ),
+            ),
+        ):
+            start = time.perf_counter()
+            status, _ = call(event)
+            timings[name].append(time.perf_counter() - start)
+            assert status == 200, (name, status)
+    return timings
+
+
+def page_load(env: Any, loads: int) -> list[float]:
+    from medextract.review.local import Server, local_app, local_service
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.test_review_page import CHROMIUM, CHROMIUM_ARGS, LAPTOP
+    from tests.functional.review_support import seed
+
+    ids = seed(env, loads)
+    server = Server(local_app(local_service(env.session, env.stack)), port=0).start()
+    seconds = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for document_id in ids:
+                context = browser.new_context(viewport=LAPTOP)
+                page = context.new_page()
+                page.goto(f"{server.url}/#/doc/{document_id}")
+                page.wait_for_function(
+                    "() => document.querySelector('#page').naturalWidth > 0"
+                    " && document.querySelectorAll('.field').length > 0"
+                )
+                seconds.append(page.evaluate("() => performance.now()") / 1000)
+                context.close()
+            browser.close()
+    finally:
+        server.stop()
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--documents", type=int, default=60)
+    parser.add_argument("--loads", type=int, default=15)
+    args = parser.parse_args()
+
+    import pytest
+    from medextract.review.api import get_service
+    from medextract.review.local import local_environment
+    from medextract.review.settings import get_review_settings
+
+    from tests.functional.conftest import embedded_aws
+
+    imported = import_seconds()
+    with pytest.MonkeyPatch.context() as monkeypatch, embedded_aws(monkeypatch, "bench") as env:
+        for name, value in env.stack.environment("ReviewFunction").items():
+            monkeypatch.setenv(name, value)
+        get_review_settings.cache_clear()
+        get_service.cache_clear()
+        timings = api_latency(env, args.documents)
+    with pytest.MonkeyPatch.context() as monkeypatch, embedded_aws(monkeypatch, "bench-ui") as env:
+        for name, value in local_environment(env.stack, "http://127.0.0.1").items():
+            monkeypatch.setenv(name, value)
+        get_review_settings.cache_clear()
+        loads = page_load(env, args.loads)
+
+    for name, values in timings.items():
+        print(
+            f"review API {name:6s} on moto, {len(values)} calls: "
+            f"p50 {1000 * statistics.median(values):.1f} ms, "
+            f"p95 {1000 * percentile(values, 0.95):.1f} ms"
+        )
+    print(f"review function import (functions.review.app), median of 7: {1000 * imported:.0f} ms")
+    print(
+        f"review page load in chromium, {len(loads)} loads: "
+        f"median {1000 * statistics.median(loads):.0f} ms, "
+        f"p95 {1000 * percentile(loads, 0.95):.0f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
