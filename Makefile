@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils 
 	fonts-comic-neue fonts-humor-sans fonts-dkg-handwriting \
 	fonts-roboto-unhinted fonts-crosextra-carlito fonts-cabin
 
-.PHONY: deps system-deps browser-deps review demo test bench lint image-check clean template-check bench-pipeline tools
+.PHONY: deps system-deps browser-deps review demo test bench lint image-check clean template-check bench-pipeline bench-review tools
 
 system-deps:
 	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
@@ -46,14 +46,19 @@ test: deps browser-deps template-check
 # The pipeline load run and the speed figures (benchmarks/bench_speed.py: cold CLI per
 # document against a one-page regex pipeline, folder --jobs 1 vs 2) first, so the last line
 # printed is the core benchmark's figures.
-bench: deps
+bench: deps browser-deps
 	$(MAKE) --no-print-directory bench-pipeline
+	$(PY) benchmarks/bench_review.py
 	$(PY) benchmarks/bench_speed.py
 	$(PY) benchmarks/bench_core.py
 
 # At least 200 documents through the moto pipeline (docs/pipeline.md): ~5 min on 2 cores.
 bench-pipeline: deps
 	$(PY) benchmarks/bench_pipeline.py
+
+# The review API's latency on moto, its import time, the page's load time in chromium.
+bench-review: deps browser-deps
+	$(PY) benchmarks/bench_review.py
 
 # The template checks, each tool pinned in its own virtualenv under .tools/ (offline runs).
 TOOLS := .tools
