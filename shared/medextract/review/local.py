@@ -11,6 +11,7 @@ server (``/local/pages/...``) because moto's presigned URLs only resolve in-proc
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import threading
@@ -135,10 +136,9 @@ def main(argv: list[str] | None = None) -> int:
             f"\nreview the queue at {origin}/ (signed in as {DEV_REVIEWER.name}); Ctrl+C stops",
             flush=True,
         )
-        try:
-            server.server.run()  # foreground until Ctrl+C
-        except KeyboardInterrupt:  # uvicorn re-raises the signal once it has shut down
-            pass
+        # Foreground until Ctrl+C; uvicorn re-raises the signal once it has shut down.
+        with contextlib.suppress(KeyboardInterrupt):
+            server.server.run()
         print(
             f"results table: {stack.results_table}; reviewed JSON: s3://{stack.output_bucket}/results/"
         )

@@ -17,7 +17,6 @@ from typing import Any, Protocol
 
 from medextract.aws.process import iso, utc_now
 from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status
-from medextract.forms import SPECS
 from medextract.result import DocumentType, ExtractedField, FieldReview
 from medextract.review import store
 from medextract.review.models import (
@@ -36,7 +35,6 @@ from medextract.review.models import (
     UploadRequest,
     UploadTicket,
 )
-from medextract.review.values import Rejected, ValuesRejected, type_values
 
 LEASE_SECONDS = 15 * 60
 URL_SECONDS = 5 * 60
@@ -121,6 +119,8 @@ def _claim(item: dict[str, Any], now: int) -> Claim | None:
 
 def field_order(document_type: str | None, fields: dict[str, Any], flagged: list[str]) -> list[str]:
     """Flagged fields first, each group in the form's order."""
+    from medextract.forms import SPECS  # deferred: the reader's modules import OpenCV
+
     try:
         form = [s.name for s in SPECS.get(DocumentType(document_type or "unknown"), ())]
     except ValueError:
@@ -297,6 +297,9 @@ class ReviewService:
             raise Conflict("NOT_HOLDER", "you do not hold this document") from None
 
     def review(self, who: Reviewer, document_id: str, submission: Submission) -> DocumentView:
+        # Deferred: the form specs import the reader (OpenCV), which only a submit needs.
+        from medextract.review.values import Rejected, ValuesRejected, type_values
+
         item = self._item(document_id)
         seen = submission.version
         moment, now = self._now()
