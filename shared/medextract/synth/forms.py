@@ -343,7 +343,7 @@ class _Sheet:
         size = look["body"]
         self.value = face(v["value_font"], size)
         self.label_font = face(v["form_font"], size, bold=True)
-        self.question = face(v["form_font"], size, bold=True)
+        self.question_font = face(v["form_font"], size, bold=True)
         self.heading = face(v["form_font"], look["heading"])
         self.title = face(v["form_font"], look["title"], bold=True)
         self.left = look["left"]
@@ -369,7 +369,7 @@ class _Sheet:
 
     def label(self, x: float, y: float, s: str, dark: bool = False) -> int:
         ink = self.look["question_ink"] if dark else self.look["label_ink"]
-        return self.text(x, y, s, self.question if dark else self.label_font, ink)
+        return self.text(x, y, s, self.question_font if dark else self.label_font, ink)
 
     def section(self, y: int, title: str, ruled: bool = True) -> int:
         y += self.look["section_gap"]
@@ -433,6 +433,14 @@ class _Sheet:
             return y + gap
         indent = self.look["indent"] + (round(self.value.size * 0.5) if box else 0)
         return self.lines(x + indent, y, values, box) + gap
+
+    def question(self, y: int, text: str, value: str, box: bool = False) -> int:
+        """A full-width question in the darker label ink, its answer beside or below."""
+        return self.pair(self.left, y, text, [value], self.right, box=box, dark=True)
+
+    def yes_no(self, y: int, text: str, answer: bool) -> int:
+        boxed = self.v["answer_boxes"] == "grey"
+        return self.question(y, text, "Yes" if answer else "No", box=boxed)
 
     def answer(self, x: int, y: int, question: str, values: list[str], limit: int) -> int:
         return self.pair(x, y, question, values, limit, box=self.v["answer_boxes"] == "grey")
@@ -515,24 +523,10 @@ def _record_page1(
     y_left = s.answer(s.left, y, "Chicken Pox (Varicella):", [fields["chicken_pox"]], mid)
     y_right = s.answer(s.col2, y, "Measles:", [fields["measles"]], s.right)
     y = max(y_left, y_right) + round(s.line * 0.3)
-    yes = "Yes" if fields["hepatitis_b_vaccination"] else "No"
-    y = s.pair(
-        s.left,
-        y,
-        "Have you had the Hepatitis B vaccination?",
-        [yes],
-        s.right,
-        box=v["answer_boxes"] == "grey",
-        dark=True,
-    )
+    y = s.yes_no(y, "Have you had the Hepatitis B vaccination?", fields["hepatitis_b_vaccination"])
     y += round(s.line * 0.3)
-    s.pair(
-        s.left,
-        y,
-        "List any Medical Problems (asthma, seizures, headaches):",
-        [fields["medical_problems"]],
-        s.right,
-        dark=True,
+    s.question(
+        y, "List any Medical Problems (asthma, seizures, headaches):", fields["medical_problems"]
     )
     s.footer(1)
     return s
@@ -553,26 +547,10 @@ def _record_page2(
     else:
         y_left = s.pair(s.left, y_left, *expiry, mid)
     y = max(y_left, y_right) + round(s.line * 0.3)
-    yes = "Yes" if fields["has_medical_insurance"] else "No"
-    y = s.pair(
-        s.left,
-        y,
-        "Do you have medical insurance?",
-        [yes],
-        s.right,
-        box=v["answer_boxes"] == "grey",
-        dark=True,
-    )
+    y = s.yes_no(y, "Do you have medical insurance?", fields["has_medical_insurance"])
     y = s.section(y, "Medical Insurance Details", ruled=False)
-    y = s.pair(s.left, y, "List any allergies:", [fields["allergies"]], s.right, dark=True)
-    s.pair(
-        s.left,
-        y,
-        "List any medication taken regularly:",
-        [fields["medication"]],
-        s.right,
-        dark=True,
-    )
+    y = s.question(y, "List any allergies:", fields["allergies"])
+    s.question(y, "List any medication taken regularly:", fields["medication"])
     s.footer(2)
     return s
 
