@@ -118,8 +118,12 @@ def _address_part(part: str) -> bool:
     return state is not None and state[1] in US_STATES
 
 
+# OCR's I for l in a street's suffix: "Park PI" is "Park Pl" (Place); no address says PI.
+_SUFFIX_SLIPS = re.compile(r"(?<=[a-z] )PI(?=,|$)")
+
+
 def ADDRESS(value: str) -> Normalised:
-    fixed = _STATE_END.sub(_state_comma, value)
+    fixed = _STATE_END.sub(_state_comma, _SUFFIX_SLIPS.sub("Pl", value))
     parts = fixed.split(", ")
     us = _STATE_ZIP.fullmatch(parts[-1]) is not None  # ends in a state: street, city, state
     ok = (

@@ -14,9 +14,10 @@ mosaic and read in a single extra tesseract call. Then one rule, for both readin
   review threshold allows stands unflagged;
 - they differ: the disagreeing lines are read a third time, from the grey crop at
   its own size (a tie-break). When two of the three readings agree on a value of the
-  field's shape, each confident, and the other is unsure or misshapen ("IMMUNE]",
-  "OQ times" at 0.54), that value stands, unflagged. Otherwise the field is flagged
-  ``VARIANTS_DISAGREE``.
+  field's shape, each confident, and the other does not have the field's shape
+  ("IMMUNE]", "OQ times"), that value stands, unflagged. Otherwise the field is
+  flagged ``VARIANTS_DISAGREE``: a dissent of the field's shape, however unsure, is a
+  real alternative ("Lialda 1.2 gram" read at 0.71 against a confident "12 gram").
   A third reading that types to one of the two values, with the field's shape,
   picks it. Otherwise the field takes the second reading's value when that has the
   field's shape and its words are not much less confident on average than the
@@ -226,22 +227,21 @@ def _sure_majority(
     threshold: float,
 ) -> tuple[Normalised, float] | None:
     """Two of the three readings agree on a value of the field's shape, each confident,
-    and the third is unsure or misshapen: that value, and the weaker of the two
-    confidences. None otherwise."""
-    first_sure = field.confidence >= threshold and not field.needs_review
-    third_sure = third.ok and min(r.confidence for r in third_readings) >= threshold
-    second_sure = second.ok and second_confidence >= threshold
+    and the other reading does not have the field's shape: that value, and the weaker
+    of the two confidences. None otherwise (a dissent of the field's shape, however
+    unsure, is a real alternative: "Lialda 1.2 gram" at 0.71 against "12 gram")."""
     third_confidence = min(r.confidence for r in third_readings)
-    if first_sure and third_sure and third.value == field.value and not second_sure:
+    third_sure = third.ok and third_confidence >= threshold
+    first_sure = field.confidence >= threshold and not field.needs_review
+    if first_sure and third_sure and third.value == field.value and not second.ok:
         return third, min(field.confidence, third_confidence)
-    first_unsure = field.needs_review and set(field.review_reasons) <= _FIRST_FAULTS
-    if second_sure and third_sure and third == second and first_unsure:
+    second_sure = second.ok and second_confidence >= threshold
+    first_misshapen = ReviewReason.PATTERN_MISMATCH in field.review_reasons and set(
+        field.review_reasons
+    ) <= {ReviewReason.PATTERN_MISMATCH, ReviewReason.LOW_OCR_CONFIDENCE}
+    if second_sure and third_sure and third == second and first_misshapen:
         return second, min(second_confidence, third_confidence)
     return None
-
-
-# What a page reading that two confident crop readings outvote may have been flagged for.
-_FIRST_FAULTS = {ReviewReason.PATTERN_MISMATCH, ReviewReason.LOW_OCR_CONFIDENCE}
 
 
 def agreeing_confidence(confidences: Sequence[float]) -> float:

@@ -140,3 +140,7 @@ def test_not_applicable_is_typed_na_however_its_slash_was_read():
 def test_a_worded_date_that_lost_the_space_before_its_year_is_put_back():
     fused = n.date_words("May 21971")
     assert (fused.value, fused.iso, fused.ok) == ("May 2 1971", "1971-05-02", True)
+
+
+def test_a_place_read_with_a_capital_i_is_a_place():
+    assert n.ADDRESS("6669 Park PI, Omaha, Nebraska").value == "6669 Park Pl, Omaha, Nebraska"

@@ -97,11 +97,18 @@ def test_crop_readings_that_agree_against_a_well_shaped_page_reading_stay_flagge
     assert ReviewReason.VARIANTS_DISAGREE in fields["patient_name"].review_reasons
 
 
-def test_a_sure_page_reading_and_a_sure_third_outvote_an_unsure_second():
+def test_a_sure_page_reading_and_a_sure_third_outvote_a_misshapen_second():
     words = prescription_words()
-    fields = _parse(words, _Unsure(ReadsAs("patient_name", "Mary O'Neal")), UnsureReader(0.95))
+    fields = _parse(words, ReadsAs("patient_name", "mary 0neal"), UnsureReader(0.95))
     assert fields["patient_name"].value == "Mary O'Neil"
     assert not fields["patient_name"].needs_review
+
+
+def test_an_unsure_dissent_of_the_fields_shape_keeps_the_flag():
+    # "Lialda 1.2 gram" read at 0.71 against a confident "12 gram": the point is real.
+    words = prescription_words()
+    fields = _parse(words, _Unsure(ReadsAs("patient_name", "Mary O'Neal")), UnsureReader(0.95))
+    assert fields["patient_name"].review_reasons == [ReviewReason.VARIANTS_DISAGREE]
 
 
 def test_an_unsure_third_reading_settles_nothing():
