@@ -101,6 +101,7 @@ def build_segments(words: Sequence[Word], page: int, width: int, height: int) ->
     if not words:
         return []
     typical = statistics.median(w.height for w in words)
+    words = [w for w in words if not _crease(w, typical)]
     rows: list[list[Word]] = []
     for word in sorted(words, key=lambda w: w.cy):
         if rows:
@@ -125,6 +126,12 @@ def build_segments(words: Sequence[Word], page: int, width: int, height: int) ->
     for i, segment in enumerate(segments):
         segment.index = i
     return segments
+
+
+def _crease(word: Word, typical: float) -> bool:
+    """A fold's crease or the page's edge read as a tall mark without a letter or digit
+    ("|", "!", "/"): it would stretch its row's box and pull two rows into one."""
+    return word.height > 1.5 * typical and not token(word.text)
 
 
 def _widest_gap(word: Word, typical: float) -> float:

@@ -541,3 +541,16 @@ def test_the_rx_mark_is_dropped_but_a_tall_skewed_word_is_not():
     skewed = line[1].__class__("Prednisone", 0.9, 100, 770, 200, 60, 1, 1, 1)
     kept = drop_tall_mark([skewed, *line[2:]])
     assert [w.text for w in kept] == ["Prednisone", "20", "mg"]
+
+
+def test_a_fold_crease_read_as_a_tall_bar_does_not_join_or_stretch_rows():
+    from medextract.layout import build_segments
+    from medextract.ocr import Word
+
+    words = [*line_words("Take 1 tablet", top=600, left=340), *line_words("every day", 640, 340)]
+    crease = Word("|", 0.3, 700, 590, 6, 90, 1, 1, 1)  # spans both rows, right of them
+    segments = build_segments([*words, crease], 1, 1700, 2200)
+    assert [(s.text, s.top, s.bottom) for s in segments] == [
+        ("Take 1 tablet", 600, 630),
+        ("every day", 640, 670),
+    ]
