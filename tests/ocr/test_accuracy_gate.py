@@ -80,8 +80,6 @@ CASES = [
 KNOWN = {
     # An italic comma lost by OCR ("6939 Maple Ct Apt 2"): wrong and not flagged.
     2: {"patient_address"},
-    # "Pl" read at 0.74 by the page reading, though both readings agree: flagged.
-    4: {"patient_address"},
 }
 
 
