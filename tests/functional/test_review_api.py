@@ -369,14 +369,21 @@ def test_table_refusing_the_review_drops_the_json_version_it_wrote(review_env: P
 
 
 # ---------------------------------------------------------------- downstream
+def s3_notification(env: PipelineEnv) -> dict[str, Any]:
+    """The queued S3 notification of the one object put (left on the queue)."""
+    messages = env.sqs.receive_message(
+        QueueUrl=env.stack.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0
+    )["Messages"]
+    (notification,) = [m for m in messages if '"Records"' in m["Body"]]  # not s3:TestEvent
+    return notification
+
+
 def test_redelivered_notification_after_review_does_not_overwrite_the_review(
     review_env: PipelineEnv,
 ):
     review_env.put("clinic/scan-0.pdf", b"REVIEW 0")
     queue = review_env.stack.queue_url
-    (notification,) = review_env.sqs.receive_message(QueueUrl=queue, VisibilityTimeout=0)[
-        "Messages"
-    ]
+    notification = s3_notification(review_env)
     review_env.drain_with(review_env.pipeline(ReviewExtractor()))
     (doc,) = [i["document_id"] for i in review_env.items()]
     call(
@@ -399,10 +406,46 @@ def test_redelivered_notification_after_review_does_not_overwrite_the_review(
     drained = review_env.drain_with(forgetful)
 
     assert drained.messages == 1 and drained.failures == 0
-    assert extractor.calls == 0
+    assert extractor.calls == 0  # the pipeline read the item and left it alone
     (stored,) = review_env.items()
     assert stored["status"] == "REVIEWED" and stored["fields"]["refills"]["value"] == 2
     assert result_versions(review_env, doc)[0]["status"] == "REVIEWED"
+
+
+def test_extraction_that_read_the_item_before_a_review_leaves_the_review_latest(
+    review_env: PipelineEnv,
+):
+    review_env.put("clinic/scan-0.pdf", b"REVIEW 0")
+    queue = review_env.stack.queue_url
+    notification = s3_notification(review_env)
+    review_env.drain_with(review_env.pipeline(ReviewExtractor()))
+    (doc,) = [i["document_id"] for i in review_env.items()]
+    call(
+        http_event(
+            "POST", f"/documents/{doc}/review", body={"version": 1, "values": checked_values()}
+        )
+    )
+
+    class ReadBeforeTheReview(ResultsTable):  # its first read saw no review yet
+        def get(self, document_id: str) -> dict[str, Any] | None:
+            return None
+
+    extractor = ReviewExtractor()
+    late = Pipeline(
+        source=S3Source(review_env.s3),
+        extractor=extractor,
+        table=ReadBeforeTheReview(review_env.stack.results_table, review_env.ddb),
+        output=OutputBucket(review_env.stack.output_bucket, client=review_env.s3),
+        max_bytes=1 << 20,
+        persistence=None,
+    )
+    review_env.sqs.send_message(QueueUrl=queue, MessageBody=notification["Body"])
+    drained = review_env.drain_with(late)
+
+    assert drained.failures == 0 and extractor.calls == 1  # it did extract and write
+    (stored,) = review_env.items()
+    assert stored["status"] == "REVIEWED"  # the item's condition refused the write
+    assert [v["status"] for v in result_versions(review_env, doc)] == ["REVIEWED", "NEEDS_REVIEW"]
 
 
 def test_extraction_write_over_a_reviewed_item_is_refused_by_its_condition(

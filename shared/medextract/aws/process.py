@@ -57,6 +57,8 @@ class JsonWriter(Protocol):
 
     def put_json(self, document_id: str, body: dict[str, Any]) -> str: ...
 
+    def withdraw_json(self, document_id: str, version_id: str) -> None: ...
+
     def put_page(self, document_id: str, page: int, image: bytes) -> str: ...
 
 
@@ -160,10 +162,11 @@ def _process_object(
         page_images=[output.put_page(document_id, n, image) for n, image in enumerate(images, 1)],
     )
     # JSON first, item second: an item (and its stream record) always points at a JSON.
-    output.put_json(document_id, record.model_dump(mode="json"))
+    json_version = output.put_json(document_id, record.model_dump(mode="json"))
     try:
         table.put(to_item(record))
     except AlreadyReviewed:  # reviewed while this extraction ran: the review stands
+        output.withdraw_json(document_id, json_version)
         return _kept_review(table.get(document_id) or {"document_id": document_id})
 
     seconds = time.perf_counter() - started

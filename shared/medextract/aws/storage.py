@@ -97,9 +97,10 @@ class OutputBucket:
         return f"{self.prefix}{document_id}.json"
 
     def put_json(self, document_id: str, body: dict[str, Any]) -> str:
+        """Writes the JSON; returns the S3 version id it got ("" if unversioned)."""
         key = self.key_for(document_id)
         try:
-            self._s3.put_object(
+            response = self._s3.put_object(
                 Bucket=self.bucket,
                 Key=key,
                 Body=json.dumps(body, indent=2, sort_keys=True).encode("utf-8"),
@@ -107,7 +108,19 @@ class OutputBucket:
             )
         except (*clienterrors.NETWORK_ERRORS, clienterrors.ClientError) as exc:
             raise clienterrors.translate(exc, "s3:PutObject") from exc
-        return key
+        return str(response.get("VersionId") or "")
+
+    def withdraw_json(self, document_id: str, version_id: str) -> None:
+        """Deletes one version of the JSON (an extraction's, written just before a review
+        landed), so the version before it, the reviewed one, is the latest again."""
+        if not version_id:
+            return
+        try:
+            self._s3.delete_object(
+                Bucket=self.bucket, Key=self.key_for(document_id), VersionId=version_id
+            )
+        except (*clienterrors.NETWORK_ERRORS, clienterrors.ClientError) as exc:
+            raise clienterrors.translate(exc, "s3:DeleteObjectVersion") from exc
 
     def put_page(self, document_id: str, page: int, image: bytes) -> str:
         """One page as read (``medextract.pageimage``), under a key made of the id."""
