@@ -23,22 +23,42 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes import S3Event, SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from medextract.aws.objects import ObjectRef
+from medextract.aws.process import report_failure
 from medextract.observability import get_tracer, logger, metrics
 
 if TYPE_CHECKING:
     from medextract.aws.runtime import Pipeline
 
+
+class ReportingBatchProcessor(BatchProcessor):
+    """Powertools' SQS batch processor, reporting each failed record (ids and reason
+    code, logged and counted) before listing it in ``batchItemFailures``."""
+
+    def failure_handler(self, record: Any, exception: Any) -> Any:
+        report_failure(_document_ids(record), exception[1])
+        return super().failure_handler(record, exception)
+
+
+def _document_ids(record: SQSRecord) -> list[str]:
+    try:
+        return [ref.document_id for ref in object_refs(S3Event(record.json_body))]
+    except (ValueError, TypeError, KeyError):  # a body that is no S3 notification
+        return []
+
+
 # A batch whose every record failed is answered like any other (all listed as failures),
 # not raised: SQS retries exactly the same records either way.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+processor = ReportingBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def object_refs(event: S3Event) -> Iterator[ObjectRef]:
     """One ref per record, key URL-decoded. An ``s3:TestEvent`` has no records; a folder
-    marker (a key ending in ``/``) is not a document."""
+    marker (a key ending in ``/``) and a delete marker are not documents."""
     if "Records" not in event.raw_event:
         return
     for record in event.records:
+        if record.event_name.startswith("ObjectRemoved"):  # a delete (marker): no document
+            continue
         obj = record.s3.get_object
         key = unquote_plus(obj.key)
         if key.endswith("/"):  # a console "folder" marker, not a document
@@ -60,6 +80,7 @@ def handle(
 
         def record_handler(record: SQSRecord) -> None:
             for ref in object_refs(S3Event(record.json_body)):
+                pipeline.check_time_left(context)
                 pipeline.handle(ref)
 
         response = process_partial_response(

@@ -30,6 +30,7 @@ class Reason(StrEnum):
     OCR_TIMEOUT = "OCR_TIMEOUT"
     # TransientError reasons: try again.
     STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE"
+    NO_TIME_LEFT = "NO_TIME_LEFT"  # not started: too little of the invocation was left
     # ConfigurationError reasons: the deployment is wrong.
     OCR_ENGINE_MISSING = "OCR_ENGINE_MISSING"
     OCR_ENGINE_FAILED = "OCR_ENGINE_FAILED"

@@ -62,3 +62,10 @@ def test_network_failures_are_transient():
 def test_message_names_operation_and_code_only():
     error = translate(client_error("SlowDown", 503), "s3:GetObject")
     assert error.message == "s3:GetObject: SlowDown"
+
+
+def test_a_version_that_is_a_delete_marker_is_a_missing_source():
+    # Real S3 answers GetObject on a delete marker's version id with 405 (moto: 404).
+    error = translate(client_error("MethodNotAllowed", 405), "s3:GetObject", source_read=True)
+    assert isinstance(error, InputError)
+    assert error.reason is Reason.SOURCE_NOT_FOUND

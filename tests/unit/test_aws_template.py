@@ -80,3 +80,75 @@ def test_every_checkov_skip_carries_a_reason():
     for resource in RESOURCES.values():
         for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
             assert len(skip["comment"].split()) >= 8, skip["id"]
+
+
+def _role_statements():
+    (policy,) = RESOURCES["ExtractFunctionRole"]["Properties"]["Policies"]
+    return policy["PolicyDocument"]["Statement"]
+
+
+def test_the_function_may_list_the_input_bucket_so_a_missing_key_is_404_not_403():
+    listing = [s for s in _role_statements() if "s3:ListBucket" in str(s["Action"])]
+    assert [s["Resource"] for s in listing] == [{"Fn::GetAtt": ["InputBucket", "Arn"]}]
+
+
+def test_a_message_is_tried_five_times_before_the_dead_letter_queue():
+    assert TEMPLATE_DATA["Parameters"]["MaxReceiveCount"]["Default"] == 5
+
+
+def test_scans_expire_after_the_retention_period_and_old_versions_in_both_buckets():
+    (scans,) = RESOURCES["InputBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert scans["ExpirationInDays"] == {"Ref": "InputRetentionDays"}
+    for bucket in ("InputBucket", "OutputBucket"):
+        (rule,) = RESOURCES[bucket]["Properties"]["LifecycleConfiguration"]["Rules"]
+        assert rule["NoncurrentVersionExpiration"] == {
+            "NoncurrentDays": {"Ref": "NoncurrentVersionDays"}
+        }
+
+
+def test_alarms_watch_configuration_errors_throttles_duration_and_dead_letter_age():
+    alarms = resources_of_type(TEMPLATE_DATA, "AWS::CloudWatch::Alarm").values()
+    watched = {(a["Properties"]["Namespace"], a["Properties"]["MetricName"]) for a in alarms}
+    assert {
+        ("Medextract", "ConfigurationErrors"),
+        ("AWS/Lambda", "Throttles"),
+        ("AWS/Lambda", "Duration"),
+    } <= watched
+    dead_letter_age = [
+        a
+        for a in alarms
+        if a["Properties"]["MetricName"] == "ApproximateAgeOfOldestMessage"
+        and a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] == "DeadLetterQueue"
+    ]
+    assert dead_letter_age
+    for alarm in alarms:
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_the_configuration_errors_alarm_watches_the_metric_the_code_publishes():
+    from medextract.aws.process import FAILURE_METRICS
+    from medextract.errors import ConfigurationError
+    from medextract.observability import NAMESPACE, SERVICE
+
+    alarm = RESOURCES["ConfigurationErrorsAlarm"]["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == (
+        NAMESPACE,
+        FAILURE_METRICS[ConfigurationError],
+    )
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
+    assert alarm["Period"] == 60 and alarm["Threshold"] == 0
+
+
+def test_outputs_name_the_key_and_the_dead_letter_queue_arns():
+    outputs = TEMPLATE_DATA["Outputs"]
+    assert outputs["DataKeyArn"]["Value"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
+    assert outputs["DeadLetterQueueArn"]["Value"] == {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
+
+
+def test_sam_build_sees_the_parameters_too():
+    import tomllib
+
+    config = tomllib.loads((TEMPLATE.parent / "samconfig.toml").read_text())
+    overrides = config["default"]["global"]["parameters"]["parameter_overrides"]
+    assert 'Architecture="x86_64"' in overrides and 'MaxReceiveCount="5"' in overrides
+    assert "parameter_overrides" not in config["default"]["deploy"]["parameters"]

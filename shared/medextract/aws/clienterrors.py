@@ -45,7 +45,10 @@ THROTTLING_CODES = frozenset(
         "KMS.ThrottlingException",
     }
 )
-NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "NoSuchBucket", "404", "NotFound"})
+# MethodNotAllowed (405): the version asked for is a delete marker (real S3; moto says 404).
+NOT_FOUND_CODES = frozenset(
+    {"NoSuchKey", "NoSuchVersion", "NoSuchBucket", "404", "NotFound", "MethodNotAllowed"}
+)
 NETWORK_ERRORS = (
     EndpointConnectionError,
     ConnectTimeoutError,

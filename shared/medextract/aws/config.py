@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from medextract.errors import ConfigurationError, Reason
 
+# The longest a document is expected to take (the 20-page document at the pixel limit
+# took 104 s on a loaded 2-core machine; docs/pipeline.md): none starts with less left.
+DOCUMENT_SECONDS = 120.0
+
 
 class PipelineSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDEXTRACT_", frozen=True, extra="ignore")
@@ -25,6 +29,8 @@ class PipelineSettings(BaseSettings):
     # the extraction and overwrites the same item (still one item per version).
     idempotency_expiry_seconds: int = Field(default=7 * 24 * 3600, ge=60)
     output_prefix: str = "results/"
+    # No document starts in an invocation with less time left than this (seconds).
+    document_seconds: float = Field(default=DOCUMENT_SECONDS, gt=0)
 
 
 @lru_cache(maxsize=1)

@@ -25,8 +25,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from medextract.aws.objects import ObjectRef
 from medextract.aws.records import Failure, PipelineRecord, SourceRef, Status, to_item
 from medextract.aws.storage import AlreadyReviewed, SourceObject
-from medextract.errors import InputError
-from medextract.observability import logger, metrics
+from medextract.errors import ConfigurationError, InputError, MedextractError, TransientError
+from medextract.observability import NAMESPACE, SERVICE, logger, metrics
 from medextract.result import DocumentType, Result
 
 
@@ -175,6 +175,8 @@ def _process_object(
     )
     if result is not None:
         metrics.add_metric(name="Pages", unit=MetricUnit.Count, value=record.page_count)
+    if failure is not None:
+        count_reason("DocumentsFailedByReason", failure.reason)
     logger.info(
         "document recorded",
         extra={
@@ -192,3 +194,56 @@ def _process_object(
         "reason": failure.reason if failure else None,
         "pages": record.page_count,
     }
+
+
+# A message that could not be recorded is retried and, after the redrive limit, lands in
+# the dead-letter queue. Each one is logged and counted at once, by kind (a configuration
+# error alarms at once) and by reason code.
+FAILURE_METRICS = {
+    ConfigurationError: "ConfigurationErrors",
+    TransientError: "TransientErrors",
+}
+
+
+def report_failure(document_ids: list[str], error: BaseException) -> None:
+    """Log and count a document left for a retry: ids, kind and reason code, never the
+    error's text (a bug's message may quote anything)."""
+    error = _underlying(error)
+    kind = next((k for k in FAILURE_METRICS if isinstance(error, k)), None)
+    reason = error.reason.value if isinstance(error, MedextractError) else type(error).__name__
+    metric = FAILURE_METRICS[kind] if kind else "UnexpectedErrors"
+    logger.error(
+        "document not recorded; its message will be retried",
+        extra={"document_ids": document_ids, "failure": metric, "reason": reason},
+    )
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+    count_reason("RecordsFailedByReason", reason)
+
+
+def _underlying(error: BaseException) -> BaseException:
+    """Our error behind a wrapper (Powertools' idempotency layer wraps the DynamoDB
+    ClientError it met): the first MedextractError or AWS error in the cause chain."""
+    from medextract.aws import clienterrors
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, MedextractError):
+            return seen
+        if isinstance(seen, (clienterrors.ClientError, *clienterrors.NETWORK_ERRORS)):
+            return clienterrors.translate(seen, "idempotency store")
+        seen = seen.__cause__ or seen.__context__
+    return error
+
+
+def count_reason(name: str, reason: str) -> None:
+    """One count of ``name`` with the reason code as its dimension (a fixed word)."""
+    from aws_lambda_powertools.metrics import single_metric
+
+    with single_metric(
+        name=name,
+        unit=MetricUnit.Count,
+        value=1,
+        namespace=NAMESPACE,
+        default_dimensions={"service": SERVICE},
+    ) as metric:
+        metric.add_dimension(name="reason", value=reason)

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
-from medextract.aws.config import PipelineSettings, get_pipeline_settings
+from medextract.aws.config import DOCUMENT_SECONDS, PipelineSettings, get_pipeline_settings
 from medextract.aws.objects import ObjectRef
 from medextract.aws.process import (
     Clock,
@@ -32,6 +32,7 @@ from medextract.aws.process import (
     utc_now,
 )
 from medextract.aws.storage import OutputBucket, ResultsTable, S3Source
+from medextract.errors import Reason, TransientError
 from medextract.result import DocumentType
 from medextract.settings import Settings, get_settings
 
@@ -64,8 +65,10 @@ class Pipeline:
         max_bytes: int,
         persistence: BasePersistenceLayer | None,
         idempotency_expiry_seconds: int = 7 * 24 * 3600,
+        document_seconds: float = DOCUMENT_SECONDS,
         clock: Clock = utc_now,
     ) -> None:
+        self.document_seconds = document_seconds
         self.config = IdempotencyConfig(
             event_key_jmespath=IDEMPOTENCY_KEY,
             raise_on_no_idempotency_key=True,
@@ -103,6 +106,18 @@ class Pipeline:
     def handle(self, ref: ObjectRef) -> dict[str, Any]:
         return self._work(ref=ref)
 
+    def check_time_left(self, context: Any) -> None:
+        """Refuse to start a document the invocation may not finish: the message goes
+        back to the queue untouched (a batch item failure), not into a timeout that
+        would fail the whole batch."""
+        remaining = _remaining_seconds(context)
+        if remaining is not None and remaining < self.document_seconds:
+            raise TransientError(
+                Reason.NO_TIME_LEFT,
+                f"{remaining:.0f} s left in the invocation; a document may take "
+                f"{self.document_seconds:.0f} s",
+            )
+
     @classmethod
     def from_settings(
         cls,
@@ -132,7 +147,14 @@ class Pipeline:
                 table_name=pipeline.idempotency_table, boto3_client=dynamodb
             ),
             idempotency_expiry_seconds=pipeline.idempotency_expiry_seconds,
+            document_seconds=pipeline.document_seconds,
         )
+
+
+def _remaining_seconds(context: Any) -> float | None:
+    if context is None or not hasattr(context, "get_remaining_time_in_millis"):
+        return None
+    return float(context.get_remaining_time_in_millis()) / 1000
 
 
 @lru_cache(maxsize=1)
