@@ -88,7 +88,7 @@ image-check: deps
 	@dpkg -s $(IMAGE_CHECK_APT) >/dev/null 2>&1 || { \
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(IMAGE_CHECK_APT); }
-	$(PY) -m pytest -q -p no:cacheprovider scripts/test_dockerfile_interp.py
+	$(PY) -m pytest -q -p no:cacheprovider scripts/test_dockerfile_interp.py scripts/test_image_checks.py
 	$(PY) scripts/image_check.py
 
 lint: deps

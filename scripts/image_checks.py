@@ -34,7 +34,11 @@ REPO = Path(__file__).resolve().parent.parent
 # Lambda runs the function as an unprivileged user on a read-only root.
 LAMBDA_UID = "993:990"
 ROOT_LIMIT_BYTES = 1_000_000_000
-IMPORT_LIMIT_SECONDS = 1.5
+# The handler's import is judged by what it loads (no OCR, no AWS client, no tracing SDK:
+# those wait for the first event) and only against a wide time bound that catches a
+# catastrophe, not a loaded machine: it measures 0.3-0.6 s quiet and 1.61 s was seen under
+# load, so 1.5 s failed CI on a timing. The seconds are reported as a figure.
+IMPORT_LIMIT_SECONDS = 6.0
 
 
 class CheckFailed(Exception):
@@ -401,12 +405,20 @@ def check_coldstart(
     )
     figures.add("cold start: then the first page extracted", f"{probe['first_page_s']:.2f} s")
     figures.add("cold start: whole process, spawn to exit", f"{wall:.2f} s")
-    if imp >= IMPORT_LIMIT_SECONDS:
-        raise CheckFailed(
-            f"importing {handler} takes {imp:.2f} s in a fresh process "
-            f"(bar {IMPORT_LIMIT_SECONDS} s)"
-        )
+    problem = import_verdict(imp, probe["heavy_modules_loaded_by_import"])
+    if problem:
+        raise CheckFailed(f"importing {handler} in a fresh process: {problem}")
     log(f"cold start: import {imp:.2f} s, first page {probe['first_page_s']:.2f} s")
+
+
+def import_verdict(seconds: float, heavy_modules: list[str]) -> str | None:
+    """Why the handler's import fails the check, or None: heavy modules loaded, or a
+    time past the wide bound."""
+    if heavy_modules:
+        return f"loads {', '.join(heavy_modules)} (they belong to the first event)"
+    if seconds >= IMPORT_LIMIT_SECONDS:
+        return f"takes {seconds:.2f} s (bound {IMPORT_LIMIT_SECONDS} s)"
+    return None
 
 
 def check_speed(image: Image, samples: Path, figures: Figures, log: Log) -> None:
