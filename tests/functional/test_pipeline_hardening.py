@@ -43,6 +43,7 @@ class CapturedSegments:
 def traced(monkeypatch: pytest.MonkeyPatch) -> CapturedSegments:
     """Tracing on, as in Lambda with active tracing: segments captured, not sent."""
     from aws_lambda_powertools import Tracer
+    from aws_xray_sdk import global_sdk_config
     from aws_xray_sdk.core import xray_recorder
     from aws_xray_sdk.core.lambda_launcher import LambdaContext
     from medextract.observability import get_tracer
@@ -54,6 +55,9 @@ def traced(monkeypatch: pytest.MonkeyPatch) -> CapturedSegments:
         "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
     )
     monkeypatch.delenv("POWERTOOLS_TRACE_DISABLED", raising=False)
+    # A Tracer made outside Lambda (by an earlier test) switches the SDK off globally.
+    was_enabled = global_sdk_config.sdk_enabled()
+    global_sdk_config.set_sdk_enabled(True)
     capture = CapturedSegments()
     xray_recorder.configure(emitter=capture, context=LambdaContext(), sampling=False)
     Tracer._reset_config()
@@ -63,6 +67,7 @@ def traced(monkeypatch: pytest.MonkeyPatch) -> CapturedSegments:
     Tracer._reset_config()
     get_tracer.cache_clear()
     app._traced.cache_clear()
+    global_sdk_config.set_sdk_enabled(was_enabled)
 
 
 def test_no_key_or_file_name_reaches_the_trace_segments(
