@@ -185,6 +185,10 @@ def _read_in_worker(path: Path, doc_type: str | None) -> Extraction | Failure:
 
 
 def _worker_start() -> None:
+    import cv2
+
+    # One thread per worker: the other workers use the other cores.
+    cv2.setNumThreads(1)
     # Ctrl-C reaches the whole process group: a worker ends quietly, the parent reports.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
