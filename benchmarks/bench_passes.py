@@ -31,7 +31,14 @@ from medextract.settings import get_settings
 from medextract.synth import generate_document
 from medextract.verify import TIE_SCALE, MosaicReader
 
-RECOVERY = ("region", "whole_page")
+# A recovery pass, and how extract runs without it (whole_page_4: the block-mode page
+# reading alone switched off).
+RECOVERY = {
+    "region": {"regions": False},
+    "whole_page": {"modes": ()},
+    "whole_page_4": {"modes": (11,)},
+    "whole_page_11": {"modes": (4,)},
+}
 
 
 def _pass_of_call() -> str:
@@ -41,7 +48,7 @@ def _pass_of_call() -> str:
         if name == "read_regions":
             return "region"
         if name == "_whole_page_reading":
-            return "whole_page"
+            return f"whole_page_{frame.f_locals['psm']}"
         reader = frame.f_locals.get("self")
         if name == "__call__" and isinstance(reader, MosaicReader):
             return "third" if reader._scale == TIE_SCALE else "second"
@@ -70,10 +77,10 @@ class CountingEngine(TesseractEngine):
 def without(recovery: str) -> Iterator[None]:
     """``extract`` with one recovery pass switched off."""
     saved = pipeline.read_regions, pipeline.WHOLE_PAGE_MODES
-    if recovery == "region":
+    change = RECOVERY[recovery]
+    if "regions" in change:
         pipeline.read_regions = lambda regions, pages, engine: [[] for _ in regions]
-    else:
-        pipeline.WHOLE_PAGE_MODES = ()
+    pipeline.WHOLE_PAGE_MODES = change.get("modes", pipeline.WHOLE_PAGE_MODES)
     try:
         yield
     finally:
@@ -105,6 +112,7 @@ def main() -> int:
     won: Counter[str] = Counter()
     lost: Counter[str] = Counter()
     unflagged_without: Counter[str] = Counter()
+    seconds_saved: Counter[str] = Counter()
     unflagged_all = 0
     for seed in args.seeds:
         for index in range(args.count):
@@ -118,11 +126,18 @@ def main() -> int:
             fields += len(doc.truth.fields)
             right_all += len(right)
             unflagged_all += len(unflagged)
+            ran = {"whole_page" if w.startswith("whole_page") else w for w in engine.seconds}
+            ran |= set(engine.seconds)
             for recovery in RECOVERY:
-                if recovery not in engine.seconds:
+                if recovery not in ran:
                     continue  # the pass did not run: switching it off changes nothing
+                print(f"  seed {seed} #{index}: {recovery} ran", file=sys.stderr)
+                alone = CountingEngine(settings)
                 with without(recovery):
-                    other = pipeline.extract(doc.data, doc.filename, page_workers=1)
+                    other = pipeline.extract(doc.data, doc.filename, engine=alone, page_workers=1)
+                seconds_saved[recovery] += sum(map(sum, engine.seconds.values())) - sum(
+                    map(sum, alone.seconds.values())
+                )
                 right_without, unflagged_without_pass, _ = score(other, doc.truth)
                 won[recovery] += len(right - right_without)
                 lost[recovery] += len(right_without - right)
@@ -130,16 +145,20 @@ def main() -> int:
                 unflagged_without[recovery] -= len(unflagged)
     documents = len(args.seeds) * args.count
     print(f"seeds {args.seeds}, {documents} documents, {pages} pages, {fields} fields")
-    print(f"{'pass':12} {'calls/page':>10} {'s/call':>7} {'s/page':>7} {'won':>5} {'lost':>5} "
-          f"{'unflagged if off':>16}")  # fmt: skip
-    for which in ("page", "turned", "region", "whole_page", "second", "third", "other"):
+    print(f"{'pass':14} {'calls/page':>10} {'s/call':>7} {'s/page':>7} {'won':>5} {'lost':>5} "
+          f"{'unflagged if off':>16} {'OCR s/page saved if off':>24}")  # fmt: skip
+    names = ("page", "turned", "region", "whole_page", "whole_page_4", "whole_page_11")
+    for which in (*names, "second", "third", "other"):
         seconds = calls.get(which, [])
+        if which == "whole_page":
+            seconds = calls.get("whole_page_4", []) + calls.get("whole_page_11", [])
         if not seconds:
             continue
+        saved = f"{seconds_saved[which] / pages:.2f}" if which in seconds_saved else ""
         print(
-            f"{which:12} {len(seconds) / pages:10.2f} {statistics.median(seconds):7.2f} "
+            f"{which:14} {len(seconds) / pages:10.2f} {statistics.median(seconds):7.2f} "
             f"{sum(seconds) / pages:7.2f} {won.get(which, ''):>5} {lost.get(which, ''):>5} "
-            f"{unflagged_without.get(which, ''):>16}"
+            f"{unflagged_without.get(which, ''):>16} {saved:>24}"
         )
     print(f"fields right {right_all} of {fields}; wrong and not flagged {unflagged_all}")
     return 0
