@@ -16,7 +16,6 @@ import datetime
 import hashlib
 import os
 import statistics
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -109,16 +108,13 @@ def read_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRea
 def read_pages(
     page: Callable[[int], Image.Image], count: int, engine: OcrEngine, workers: int | None = None
 ) -> list[PageRead]:
-    """Pages ``1..count`` (``page(number)`` decodes one) prepared and read, in order,
-    up to ``workers`` at once (default: the CPU count). Threads suffice: tesseract runs
-    as a subprocess and OpenCV releases the GIL. Pages are decoded one at a time (a
-    multi-frame TIFF is one decoder), so at most ``workers`` page images are held."""
-    decoding = threading.Lock()
+    """Pages ``1..count`` (``page(number)`` decodes one, thread-safe) prepared and read,
+    in order, up to ``workers`` at once (default: the CPU count), so at most ``workers``
+    page images are held. Threads suffice: poppler and tesseract run as subprocesses and
+    OpenCV releases the GIL."""
 
     def one(number: int) -> PageRead:
-        with decoding:
-            image = page(number)
-        return read_page(number, prepare(image), engine)
+        return read_page(number, prepare(page(number)), engine)
 
     numbers = range(1, count + 1)
     workers = min(workers or cpu_count(), count)
