@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils 
 	fonts-comic-neue fonts-humor-sans fonts-dkg-handwriting \
 	fonts-roboto-unhinted fonts-crosextra-carlito fonts-cabin
 
-.PHONY: deps system-deps browser-deps review demo test bench lint image-check clean template-check bench-pipeline bench-review tools
+.PHONY: deps system-deps browser-deps review demo test bench lint image-check clean template-check bench-pipeline bench-review bench-hostile tools
 
 system-deps:
 	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
@@ -51,6 +51,10 @@ bench: deps browser-deps
 	$(PY) benchmarks/bench_review.py
 	$(PY) benchmarks/bench_speed.py
 	$(PY) benchmarks/bench_core.py
+
+# The hostile corpus through the CLI: each file's outcome, seconds and peak memory.
+bench-hostile: deps
+	$(PY) benchmarks/bench_hostile.py
 
 # At least 200 documents through the moto pipeline (docs/pipeline.md): ~5 min on 2 cores.
 bench-pipeline: deps

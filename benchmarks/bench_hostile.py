@@ -10,14 +10,13 @@ processes it ran, as the kernel reports it to ``wait4``; what ``/usr/bin/time -v
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-from medextract.synth.bad import hostile_inputs
 
 # Every file must end within this much memory (issue 12's bound).
 PEAK_BOUND_MB = 1536
@@ -40,16 +39,30 @@ def run(path: Path) -> tuple[int, float, float, str]:
     return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024, last
 
 
+def corpus(out: Path, heavy: bool) -> dict[str, list[str]]:
+    """Written by a child process: this one stays small, because a process started with
+    fork inherits its parent's peak resident set into its own."""
+    code = (
+        "import json, sys; from pathlib import Path; "
+        "from medextract.synth.bad import hostile_inputs; "
+        f"print(json.dumps({{k: [str(p), e] for k, (p, e) in "
+        f"hostile_inputs(Path({str(out)!r}), heavy={heavy}).items()}}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    written: dict[str, list[str]] = json.loads(done.stdout)
+    return written
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out/hostile"))
     parser.add_argument("--light", action="store_true", help="skip the heavy document")
     args = parser.parse_args()
-    corpus = hostile_inputs(args.out, heavy=not args.light)
+    files = corpus(args.out, heavy=not args.light)
     print(f"{'file':40} {'expected':18} {'exit':>4} {'s':>6} {'peak MB':>8}  outcome")
     worst = 0.0
-    for name, (path, expected) in corpus.items():
-        status, seconds, peak, last = run(path)
+    for name, (path, expected) in files.items():
+        status, seconds, peak, last = run(Path(path))
         worst = max(worst, peak)
         outcome = "read" if status == 0 else last[:60]
         print(f"{name:40} {expected:18} {status:>4} {seconds:6.1f} {peak:8.0f}  {outcome}")
