@@ -8,6 +8,10 @@ const REASONS = {
   LOW_OCR_CONFIDENCE: "the OCR was unsure of a word",
   VARIANTS_DISAGREE: "two readings of it disagree",
   AMBIGUOUS_DATE: "the date reads more than one way",
+  UNKNOWN_MEDICINE: "the medicine is not in the drug list",
+  UNKNOWN_WORD: "a word of it is in no vocabulary",
+  IMPLAUSIBLE_VALUE: "the value is implausible for this field",
+  DATES_INCONSISTENT: "the date contradicts another date",
   FLAGGED_FIELD_UNCHECKED: "a flagged field needs your value",
   UNKNOWN_FIELD: "the form has no such field",
 };
@@ -192,6 +196,12 @@ function fieldRow(name, field, canEdit) {
     why.className = "reasons";
     why.textContent = field.review_reasons.map((r) => REASONS[r] || r).join("; ");
     row.append(why);
+  }
+  if (field.suggestion && !field.review) {
+    const hint = document.createElement("p");
+    hint.className = "machine";
+    hint.textContent = `suggested: ${asText(field.suggestion)}`;
+    row.append(hint);
   }
   if (field.review && field.review.changed) {
     const machine = document.createElement("p");
