@@ -199,6 +199,12 @@ def test_correct_a_flagged_field_with_the_keyboard_and_submit(page: Any, site: S
     page.wait_for_selector('#doc-state[data-status="REVIEWED"]')
     page.wait_for_selector('#history li[data-action="REVIEWED"]')
     shot(page, "4-reviewed")
+    machine = page.locator('.field[data-field="refills"] .machine').text_content()
+    page.locator("#next").focus()
+    page.keyboard.press("Alt+n")  # the next document in the queue
+    page.wait_for_function(f"() => !location.hash.endsWith('{document_id}')")
+    page.wait_for_selector('#doc-state[data-status="NEEDS_REVIEW"]')
+    next_id = page.evaluate("() => location.hash.split('/').pop()")
 
     assert refused.startswith("Check every flagged field first")
     assert error == "PATTERN_MISMATCH"
@@ -208,7 +214,8 @@ def test_correct_a_flagged_field_with_the_keyboard_and_submit(page: Any, site: S
     assert item["fields"]["refills"]["review"]["extracted_value"] == 25
     audit = [e for e in site.service.table.history(document_id) if e["action"] == "REVIEWED"]
     assert [c["field"] for c in audit[0]["changes"]] == ["refills"]
-    assert page.locator('.field[data-field="refills"] .machine').text_content() == "read as: 25"
+    assert machine == "read as: 25"
+    assert next_id in site.ids["flagged"] and next_id != document_id
 
 
 def test_failed_document_shows_its_reason(page: Any, site: Site):
