@@ -13,11 +13,12 @@ mosaic and read in a single extra tesseract call. Then one rule, for both readin
   readings at 0.5 leave a doubt of 0.125), and a value left with less doubt than the
   review threshold allows stands unflagged;
 - they differ: the disagreeing lines are read a third time, from the grey crop at
-  its own size (a tie-break). When two of the three readings agree on a value of the
-  field's shape, each confident, and the other does not have the field's shape
-  ("IMMUNE]", "OQ times"), that value stands, unflagged. Otherwise the field is
-  flagged ``VARIANTS_DISAGREE``: a dissent of the field's shape, however unsure, is a
-  real alternative ("Lialda 1.2 gram" read at 0.71 against a confident "12 gram").
+  its own size (a tie-break). A reading without the field's shape ("IMMUNE]", "OQ
+  times") is no opinion. When at least two readings have the field's shape and all of
+  those agree, their doubts multiply as above, and a value confident enough stands,
+  unflagged. Otherwise the field is flagged ``VARIANTS_DISAGREE``: a dissent of the
+  field's shape, however unsure, is a real alternative ("Lialda 1.2 gram" read at
+  0.71 against two confident readings of "12 gram" was right).
   A third reading that types to one of the two values, with the field's shape,
   picks it. Otherwise the field takes the second reading's value when that has the
   field's shape and its words are not much less confident on average than the
@@ -218,30 +219,27 @@ def _only_unsure(field: ExtractedField) -> bool:
     return field.needs_review and set(field.review_reasons) <= _CLEARABLE
 
 
-def _sure_majority(
+def _agreed(
     field: ExtractedField,
     second: Normalised,
     second_confidence: float,
     third: Normalised,
-    third_readings: Sequence[Reread],
-    threshold: float,
+    third_confidence: float,
 ) -> tuple[Normalised, float] | None:
-    """Two of the three readings agree on a value of the field's shape, each confident,
-    and the other reading does not have the field's shape: that value, and the weaker
-    of the two confidences. None otherwise (a dissent of the field's shape, however
-    unsure, is a real alternative: "Lialda 1.2 gram" at 0.71 against "12 gram")."""
-    third_confidence = min(r.confidence for r in third_readings)
-    third_sure = third.ok and third_confidence >= threshold
-    first_sure = field.confidence >= threshold and not field.needs_review
-    if first_sure and third_sure and third.value == field.value and not second.ok:
-        return third, min(field.confidence, third_confidence)
-    second_sure = second.ok and second_confidence >= threshold
-    first_misshapen = ReviewReason.PATTERN_MISMATCH in field.review_reasons and set(
-        field.review_reasons
-    ) <= {ReviewReason.PATTERN_MISMATCH, ReviewReason.LOW_OCR_CONFIDENCE}
-    if second_sure and third_sure and third == second and first_misshapen:
-        return second, min(second_confidence, third_confidence)
-    return None
+    """The value that every reading of the field's shape agrees on, when at least two do
+    and the page reading has no fault but its shape or its confidence, with their
+    doubts multiplied; None when two readings of the field's shape differ."""
+    first_faults = set(field.review_reasons)
+    if not first_faults <= {ReviewReason.PATTERN_MISMATCH, ReviewReason.LOW_OCR_CONFIDENCE}:
+        return None
+    first_ok = ReviewReason.PATTERN_MISMATCH not in first_faults
+    shaped = [(second, second_confidence)] if second.ok else []
+    shaped += [(third, third_confidence)] if third.ok else []
+    if first_ok:
+        shaped.append((Normalised(field.value, field.iso), field.confidence))
+    if len(shaped) < 2 or len({repr(n.value) for n, _ in shaped}) > 1:
+        return None
+    return shaped[0][0], agreeing_confidence([c for _, c in shaped])
 
 
 def agreeing_confidence(confidences: Sequence[float]) -> float:
@@ -296,12 +294,13 @@ def _judge(
     update: dict[str, object] = {"needs_review": True, "review_reasons": reasons}
     tie = typed(spec, _texts(third))[0] if third else None
     if third and tie is not None:
-        majority = _sure_majority(field, norm, confidence, tie, third, threshold)
-        if majority is not None:
-            value, agreed = majority
-            update = {"needs_review": False, "review_reasons": [], "confidence": round(agreed, 3)}
-            if value == norm:
-                update.update(value=norm.value, text=text, iso=norm.iso)
+        agreed = _agreed(field, norm, confidence, tie, min(r.confidence for r in third))
+        if agreed is not None and agreed[1] >= threshold:
+            value, combined = agreed
+            update = {"needs_review": False, "review_reasons": [], "confidence": round(combined, 3)}
+            if value.value != field.value:
+                update.update(value=value.value, text=text if value == norm else field.text)
+                update.update(iso=value.iso)
             return field.model_copy(update=update)
     if tie is not None and tie.ok and tie.value == field.value:
         return field.model_copy(update=update)

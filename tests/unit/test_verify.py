@@ -125,3 +125,24 @@ class _Unsure:
 
     def __call__(self, crops, pages):
         return [Reread(r.text, 0.5, 0.5) for r in self.reader(crops, pages)]
+
+
+class _At:
+    """Another reader's readings, each at ``confidence``."""
+
+    def __init__(self, reader, confidence: float) -> None:
+        self.reader, self.confidence = reader, confidence
+
+    def __call__(self, crops, pages):
+        return [Reread(r.text, self.confidence, self.confidence) for r in self.reader(crops, pages)]
+
+
+def test_two_unsure_crop_readings_that_agree_against_a_misshapen_page_reading_combine():
+    words = prescription_words(name="mary 0neil")
+    reader = ReadsAs("patient_name", "Mary O'Neil")
+    fields = _parse(words, _At(reader, 0.6), _At(reader, 0.6))  # doubt 0.4 * 0.4
+    assert fields["patient_name"].value == "Mary O'Neil"
+    assert not fields["patient_name"].needs_review
+    assert fields["patient_name"].confidence == 0.84
+    too_unsure = _parse(words, _At(reader, 0.5), _At(reader, 0.5))  # doubt 0.25
+    assert too_unsure["patient_name"].needs_review
