@@ -54,6 +54,9 @@ GAP = 40  # white rows between lines in the mosaic
 # Two readings disagree: the second stands unless its words' mean confidence is this
 # much lower than the first's.
 WEAKER_BY = 0.15
+# A value the readings dispute keeps this share of its confidence (as a value out of its
+# shape does), so a flagged value never sits in the confident bands.
+DISPUTED = 0.5
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in page pixels
@@ -291,7 +294,11 @@ def _judge(
     reasons = [*field.review_reasons]
     if ReviewReason.VARIANTS_DISAGREE not in reasons:
         reasons.append(ReviewReason.VARIANTS_DISAGREE)
-    update: dict[str, object] = {"needs_review": True, "review_reasons": reasons}
+    update: dict[str, object] = {
+        "needs_review": True,
+        "review_reasons": reasons,
+        "confidence": round(field.confidence * DISPUTED, 3),
+    }
     tie = typed(spec, _texts(third))[0] if third else None
     if third and tie is not None:
         agreed = _agreed(field, norm, confidence, tie, min(r.confidence for r in third))

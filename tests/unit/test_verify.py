@@ -109,6 +109,7 @@ def test_an_unsure_dissent_of_the_fields_shape_keeps_the_flag():
     words = prescription_words()
     fields = _parse(words, _Unsure(ReadsAs("patient_name", "Mary O'Neal")), UnsureReader(0.95))
     assert fields["patient_name"].review_reasons == [ReviewReason.VARIANTS_DISAGREE]
+    assert fields["patient_name"].confidence == 0.475  # a disputed value's is halved
 
 
 def test_an_unsure_third_reading_settles_nothing():
