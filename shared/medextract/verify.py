@@ -14,11 +14,12 @@ mosaic and read in a single extra tesseract call. Then one rule, for both readin
   review threshold allows stands unflagged;
 - they differ: the disagreeing lines are read a third time, from the grey crop at
   its own size (a tie-break). A reading without the field's shape ("IMMUNE]", "OQ
-  times") is no opinion. When at least two readings have the field's shape and all of
-  those agree, their doubts multiply as above, and a value confident enough stands,
-  unflagged. Otherwise the field is flagged ``VARIANTS_DISAGREE``: a dissent of the
-  field's shape, however unsure, is a real alternative ("Lialda 1.2 gram" read at
-  0.71 against two confident readings of "12 gram" was right).
+  times"), or with a word under 0.5 (tesseract guessing), is no opinion. When at
+  least two readings have the field's shape and all of those agree, their doubts
+  multiply as above, and a value confident enough stands, unflagged. Otherwise the
+  field is flagged ``VARIANTS_DISAGREE`` and its confidence halved: a dissent of the
+  field's shape that is not a guess is a real alternative ("Lialda 1.2 gram" read
+  at 0.71 against two confident readings of "12 gram" was right).
   A third reading that types to one of the two values, with the field's shape,
   picks it. Otherwise the field takes the second reading's value when that has the
   field's shape and its words are not much less confident on average than the
@@ -57,6 +58,10 @@ WEAKER_BY = 0.15
 # A value the readings dispute keeps this share of its confidence (as a value out of its
 # shape does), so a flagged value never sits in the confident bands.
 DISPUTED = 0.5
+# A reading whose weakest word is under this is tesseract guessing: no opinion in a
+# dispute ("37" at 0.29 against "57" read at 0.92 and 0.96; "Lialda 1.2 gram" at 0.71
+# against "12 gram" twice is an opinion, and it was right).
+GUESS = 0.5
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in page pixels
@@ -231,15 +236,14 @@ def _agreed(
 ) -> tuple[Normalised, float] | None:
     """The value that every reading of the field's shape agrees on, when at least two do
     and the page reading has no fault but its shape or its confidence, with their
-    doubts multiplied; None when two readings of the field's shape differ."""
+    doubts multiplied; None when two readings of the field's shape differ. A reading
+    without the field's shape, or under ``GUESS``, is no opinion."""
     first_faults = set(field.review_reasons)
     if not first_faults <= {ReviewReason.PATTERN_MISMATCH, ReviewReason.LOW_OCR_CONFIDENCE}:
         return None
-    first_ok = ReviewReason.PATTERN_MISMATCH not in first_faults
-    shaped = [(second, second_confidence)] if second.ok else []
-    shaped += [(third, third_confidence)] if third.ok else []
-    if first_ok:
-        shaped.append((Normalised(field.value, field.iso), field.confidence))
+    first = Normalised(field.value, field.iso, ReviewReason.PATTERN_MISMATCH not in first_faults)
+    readings = [(second, second_confidence), (third, third_confidence), (first, field.confidence)]
+    shaped = [(n, c) for n, c in readings if n.ok and c >= GUESS]
     if len(shaped) < 2 or len({repr(n.value) for n, _ in shaped}) > 1:
         return None
     return shaped[0][0], agreeing_confidence([c for _, c in shaped])
