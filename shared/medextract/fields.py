@@ -143,16 +143,20 @@ def find_label(words: Sequence[Word], label: str, fuzzy: bool = True) -> int | N
 
 
 def _past_tail(seen: Sequence[str], i: int, last: str, same: Callable[[str, str], bool]) -> int:
-    """The index after a label ending at ``i``, past punctuation and, when its last word
-    was misread, past the rest of that word that OCR split off ("he" + "cadaches}" for
-    "headaches):"): a label's own words are never its value."""
-    misread = seen[i - 1] if not same(seen[i - 1], last) else None
-    while i < len(seen):
-        rest_of_last = misread and len(seen[i]) >= 3 and tokens_match(misread + seen[i], last)
-        if seen[i] and not rest_of_last:
-            break
+    """The index after a label ending at ``i``, past punctuation and past the rest of its
+    last word that OCR read again or split off: "Company: pany", or, when the last word
+    was misread, "he" + "cadaches}" for "headaches):". A label's words are not its value."""
+    misread = seen[i - 1] if not same(seen[i - 1], last) else ""
+    while i < len(seen) and (not seen[i] or _rest_of(seen[i], misread, last)):
         i += 1
     return i
+
+
+def _rest_of(seen: str, misread: str, last: str) -> bool:
+    """Whether ``seen`` is the end of the label's ``last`` word again."""
+    if len(seen) < 3:
+        return False
+    return last.endswith(seen) or (bool(misread) and tokens_match(misread + seen, last))
 
 
 def starts_with_label(words: Sequence[Word], labels: Sequence[str]) -> bool:

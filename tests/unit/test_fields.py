@@ -554,3 +554,12 @@ def test_a_fold_crease_read_as_a_tall_bar_does_not_join_or_stretch_rows():
         ("Take 1 tablet", 600, 630),
         ("every day", 640, 670),
     ]
+
+
+def test_the_end_of_a_labels_last_word_read_twice_is_not_its_value():
+    page = _record_page(
+        ("Name of Insurance Company: pany", 125, 145),
+        ("UnitedHealthcare", 160, 146),
+        ("Policy Number: 1573838348", 214, 144),
+    )
+    assert _record_value(page, "insurance_company") == "UnitedHealthcare"
