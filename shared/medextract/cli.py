@@ -202,11 +202,15 @@ def read_all(
         for path in files:
             yield _read(path, doc_type, page_workers=None)
         return
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import medextract.extract  # noqa: F401  (before the workers fork: none imports OpenCV again)
-
-    pool = ProcessPoolExecutor(min(jobs, len(files)), initializer=_worker_start)
+    # Workers are forked from a fresh server process that has imported the core once
+    # (no worker imports OpenCV again), never from this one: a process that has already
+    # run OpenCV or other threads can fork children that hang on a lock no thread holds.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["medextract.extract"])
+    pool = ProcessPoolExecutor(min(jobs, len(files)), mp_context=context, initializer=_worker_start)
     try:
         yield from pool.map(_read_in_worker, files, repeat(doc_type))
     finally:  # stopped early (| head, Ctrl-C): drop what has not started

@@ -39,3 +39,25 @@ def test_several_documents_at_once_give_the_same_output_in_the_same_order(tmp_pa
     assert status == InputError.exit_code and len(failures) == 1
     assert "b.pdf: EMPTY_FILE" in failures[0]
     assert two_at_a_time == one_at_a_time
+
+
+def test_several_at_once_after_opencv_has_run_in_the_calling_process(tmp_path):
+    # A process that has used OpenCV's thread pool (as a test run or a notebook has)
+    # must not fork workers that hang on a lock no thread holds: it used to, forever.
+    import subprocess
+    import sys
+
+    for index in range(2):
+        doc = generate_document(SEED, 4 + index, doc_type="prescription", fmt="png")
+        (tmp_path / f"{index}.png").write_bytes(doc.data)
+    code = (
+        "import numpy as np; from medextract.preprocess import prepare; from PIL import Image; "
+        "prepare(Image.fromarray(np.full((2200, 1700), 250, np.uint8))); "
+        "from medextract.cli import main; "
+        f"raise SystemExit(main(['extract', {str(tmp_path)!r}, '--jobs', '2']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert len(done.stdout.splitlines()) == 2
