@@ -6,6 +6,12 @@ value lies, checks them against the spec's pattern and types them with its
 normaliser. Confidence is the weakest word's tesseract confidence, halved when the
 value fails its pattern; a field is flagged when it is missing, fails its pattern
 or its confidence is under the review threshold.
+
+Under a heading (``UNDER_HEADING``) the fields are found from the section's structure,
+not from labels alone: a printed sub-label owns what follows it, and the lines no
+label owns go to the fields by shape and order (the phone-shaped line, then the first
+line left, then the rest), so the real form's unlabelled name, phone and address lines
+are read as they are printed.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ REGION_WIDTH = 0.35
 class Locate(StrEnum):
     RIGHT_OR_BELOW = "right_or_below"  # after the label on its row, else the line under it
     LINES_AFTER = "lines_after"  # every line after the label until a stop label
-    UNDER_HEADING = "under_heading"  # lines in the heading's column until a stop heading
+    UNDER_HEADING = "under_heading"  # in the heading's column, by sub-label, shape and order
     TOP_LINE = "top_line"  # the first line of the page that matches the pattern
     ANYWHERE = "anywhere"  # the first line of the page that contains the pattern
 
