@@ -496,7 +496,9 @@ def check_handler(
 ) -> None:
     """The image's ENTRYPOINT + CMD, served one SQS batch of S3 notifications, against moto."""
     import boto3
+    from medextract.aws.config import PipelineSettings
     from medextract.aws.local import LocalQueueRunner, create_stack, queue_depth
+    from medextract.aws.storage import PAGES_PREFIX
 
     command = template_command(image)
     with moto_server() as endpoint:
@@ -553,12 +555,18 @@ def check_handler(
                 )
             items = session.client("dynamodb").scan(TableName=stack.results_table)["Items"]
             statuses = sorted(i["status"]["S"] for i in items)
-            outputs = s3.list_objects_v2(Bucket=stack.output_bucket).get("KeyCount", 0)
+            # The output bucket holds each document's result JSON and, beside it, the page
+            # images a reviewer sees (one per page read).
+            outputs = s3.list_objects_v2(Bucket=stack.output_bucket, Prefix=PipelineSettings.model_fields["output_prefix"].default)
+            results = outputs.get("KeyCount", 0)
+            images = s3.list_objects_v2(Bucket=stack.output_bucket, Prefix=PAGES_PREFIX)
+            pages = images.get("KeyCount", 0)
             left = queue_depth(session, stack.queue_url)
-            if len(items) != len(docs) or outputs != len(docs) or left:
+            if len(items) != len(docs) or results != len(docs) or pages < len(docs) or left:
                 raise CheckFailed(
-                    f"after the handler: {len(items)} items ({statuses}), {outputs} result "
-                    f"objects, {left} messages left; expected {len(docs)}, {len(docs)}, 0"
+                    f"after the handler: {len(items)} items ({statuses}), {results} result "
+                    f"objects, {pages} page images, {left} messages left; expected "
+                    f"{len(docs)}, {len(docs)}, at least {len(docs)}, 0"
                 )
             if any(s == "FAILED" for s in statuses):
                 raise CheckFailed(f"the handler marked a good document FAILED: {statuses}")
