@@ -557,10 +557,11 @@ def check_handler(
             statuses = sorted(i["status"]["S"] for i in items)
             # The output bucket holds each document's result JSON and, beside it, the page
             # images a reviewer sees (one per page read).
-            outputs = s3.list_objects_v2(Bucket=stack.output_bucket, Prefix=PipelineSettings.model_fields["output_prefix"].default)
-            results = outputs.get("KeyCount", 0)
-            images = s3.list_objects_v2(Bucket=stack.output_bucket, Prefix=PAGES_PREFIX)
-            pages = images.get("KeyCount", 0)
+            prefix = PipelineSettings.model_fields["output_prefix"].default
+            listed = s3.list_objects_v2(Bucket=stack.output_bucket, Prefix=prefix)
+            results = listed.get("KeyCount", 0)
+            listed = s3.list_objects_v2(Bucket=stack.output_bucket, Prefix=PAGES_PREFIX)
+            pages = listed.get("KeyCount", 0)
             left = queue_depth(session, stack.queue_url)
             if len(items) != len(docs) or results != len(docs) or pages < len(docs) or left:
                 raise CheckFailed(
@@ -588,7 +589,7 @@ def check_handler(
     figures.add(
         "handler in the image (awslambdaric, moto)",
         f"{stats.messages} S3 notifications via SQS in {stats.invocations} invocation(s): "
-        f"{', '.join(statuses)}; {outputs} result JSON",
+        f"{', '.join(statuses)}; {results} result JSON, {pages} page images",
     )
     figures.add("cold start: init (process start to first poll)", f"{init:.2f} s")
     log(f"handler: {stats.messages} messages -> {statuses}; init {init:.2f} s")
