@@ -11,7 +11,9 @@ mosaic and read in a single extra tesseract call. Then one rule, for both readin
   light stroke): the lines are read a third time, from the grey crop at its own
   size. When all three agree, their doubts multiply (``agreeing_confidence``: three
   readings at 0.5 leave a doubt of 0.125), and a value left with less doubt than the
-  review threshold allows stands unflagged;
+  review threshold allows stands unflagged; one still unsure has its weakest word
+  read alone (``_weakest_alone``), and stands when that word, alone, reads the same
+  with confidence and every other word is confident;
 - they differ: the disagreeing lines are read a third time, from the grey crop at
   its own size (a tie-break). A reading without the field's shape ("IMMUNE]", "OQ
   times"), or with a word under 0.5 (tesseract guessing), is no opinion. When at
@@ -219,7 +221,57 @@ def cross_check(
             fields[spec.name] = _judge(
                 fields[spec.name], spec, again[spec.name], threshold, first, third.get(spec.name)
             )
+    if tie_break:
+        fields.update(_weakest_alone(fields, readings, pages, tie_break, threshold))
     return fields
+
+
+def _weakest_alone(
+    fields: dict[str, ExtractedField],
+    readings: dict[str, Reading],
+    pages: Sequence[PreparedPage],
+    read: ReadAgain,
+    threshold: float,
+) -> dict[str, ExtractedField]:
+    """Fields whose readings agree but stay unsure, with their weakest word read alone.
+
+    Tesseract reads a lone digit on an underline ("_3_") at 0.29 within its line and at
+    0.92 cut out alone. When the word alone reads the same, with confidence, it takes
+    that confidence; a field whose words are then all confident stands unflagged."""
+    weakest: dict[str, tuple[int, Word]] = {}
+    for name, field in fields.items():
+        if field.review_reasons == [ReviewReason.LOW_OCR_CONFIDENCE] and readings[name].lines:
+            page, word = min(
+                ((p, w) for p, words in readings[name].lines for w in words),
+                key=lambda pw: pw[1].conf,
+            )
+            weakest[name] = (page, word)
+    if not weakest:
+        return {}
+    crops = [
+        LineCrop(name, 0, w.text, page, (w.left, w.top, w.right, w.bottom))
+        for name, (page, w) in weakest.items()
+    ]
+    settled = {}
+    for crop, alone in zip(crops, read(crops, pages), strict=True):
+        if alone.text != crop.text or alone.confidence < threshold:
+            continue
+        others = [
+            w.conf
+            for _, words in readings[crop.field].lines
+            for w in words
+            if w is not weakest[crop.field][1]
+        ]
+        confidence = min([alone.confidence, *others])
+        if confidence >= threshold:
+            settled[crop.field] = fields[crop.field].model_copy(
+                update={
+                    "needs_review": False,
+                    "review_reasons": [],
+                    "confidence": round(confidence, 3),
+                }
+            )
+    return settled
 
 
 def _only_unsure(field: ExtractedField) -> bool:

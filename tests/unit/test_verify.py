@@ -147,3 +147,37 @@ def test_two_unsure_crop_readings_that_agree_against_a_misshapen_page_reading_co
     assert fields["patient_name"].confidence == 0.84
     too_unsure = _parse(words, _At(reader, 0.5), _At(reader, 0.5))  # doubt 0.25
     assert too_unsure["patient_name"].needs_review
+
+
+class _AloneSure:
+    """Reads lines unsure (0.3) and a single word cut out alone surely (0.93), each as
+    the first reading did, or ``alone_text`` for the word alone."""
+
+    def __init__(self, alone_text: str | None = None) -> None:
+        self.alone_text = alone_text
+
+    def __call__(self, crops, pages):
+        return [
+            Reread(c.text, 0.3, 0.3)
+            if " " in c.text
+            else Reread(self.alone_text or c.text, 0.93, 0.93)
+            for c in crops
+        ]
+
+
+def _weak_refill_digit():
+    from dataclasses import replace
+
+    return [replace(w, conf=0.3) if w.text == "_2_" else w for w in prescription_words()]
+
+
+def test_an_unsure_word_that_reads_the_same_alone_with_confidence_clears_its_field():
+    fields = _parse(_weak_refill_digit(), UnsureReader(0.3), _AloneSure())
+    assert fields["refills"].value == 2
+    assert not fields["refills"].needs_review
+    assert fields["refills"].confidence == 0.93
+
+
+def test_an_unsure_word_that_reads_otherwise_alone_keeps_the_flag():
+    fields = _parse(_weak_refill_digit(), UnsureReader(0.3), _AloneSure(alone_text="_7_"))
+    assert fields["refills"].review_reasons == [ReviewReason.LOW_OCR_CONFIDENCE]
