@@ -122,8 +122,15 @@ def _address_part(part: str) -> bool:
 _SUFFIX_SLIPS = re.compile(r"(?<=[a-z] )PI(?=,|$)")
 
 
+# A unit (Apt 2, Suite 200, Unit 3B) is a part of the address of its own: "6939 Maple Ct
+# Apt 2" is typed "6939 Maple Ct, Apt 2", as the lines of a multi-line address are
+# joined, whether the form printed the comma or OCR lost it.
+_UNIT_COMMA = re.compile(r"(?<=[A-Za-z.]) (?=(?:Apt|Suite|Ste|Unit|Bldg)\.? ?[0-9A-Z]*\d)")
+
+
 def ADDRESS(value: str) -> Normalised:
     fixed = _STATE_END.sub(_state_comma, _SUFFIX_SLIPS.sub("Pl", value))
+    fixed = _UNIT_COMMA.sub(", ", fixed)
     parts = fixed.split(", ")
     us = _STATE_ZIP.fullmatch(parts[-1]) is not None  # ends in a state: street, city, state
     ok = (

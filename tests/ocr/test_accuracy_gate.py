@@ -75,14 +75,6 @@ CASES = [
 ]
 
 
-# Fields of a case that are known to come out wrong or flagged today, and why. The
-# gate fails when one of them comes out right and unflagged too: then strike it here.
-KNOWN = {
-    # An italic comma lost by OCR ("6939 Maple Ct Apt 2"): wrong and not flagged.
-    2: {"patient_address"},
-}
-
-
 @pytest.mark.parametrize("index", range(len(CASES)), ids=lambda i: f"{CASES[i][0]}-{i}")
 def test_clean_copy_of_each_layout_is_exactly_right_and_unflagged(index):
     form, variant = CASES[index]
@@ -96,4 +88,4 @@ def test_clean_copy_of_each_layout_is_exactly_right_and_unflagged(index):
         for name, want in doc.truth.fields.items()
         if result.fields[name].value != want or result.fields[name].needs_review
     }
-    assert off == KNOWN.get(index, set()), doc.truth.variant
+    assert off == set(), doc.truth.variant

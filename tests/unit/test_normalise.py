@@ -144,3 +144,12 @@ def test_a_worded_date_that_lost_the_space_before_its_year_is_put_back():
 
 def test_a_place_read_with_a_capital_i_is_a_place():
     assert n.ADDRESS("6669 Park PI, Omaha, Nebraska").value == "6669 Park Pl, Omaha, Nebraska"
+
+
+def test_a_unit_is_a_part_of_the_address_of_its_own():
+    lost = n.ADDRESS("6939 Maple Ct Apt 2, Lansing, MI 48961")
+    assert (lost.value, lost.ok) == ("6939 Maple Ct, Apt 2, Lansing, MI 48961", True)
+    assert n.ADDRESS("12 Oak St Suite 200, Boise, ID").value == "12 Oak St, Suite 200, Boise, ID"
+    kept = "6939 Maple Ct, Apt 4B, Lansing, MI 48961"
+    assert n.ADDRESS(kept).value == kept
+    assert n.ADDRESS("12 Unity Road, Salem").value == "12 Unity Road, Salem"
