@@ -378,32 +378,44 @@ def s3_notification(env: PipelineEnv) -> dict[str, Any]:
     return notification
 
 
-def test_redelivered_notification_after_review_does_not_overwrite_the_review(
-    review_env: PipelineEnv,
-):
-    review_env.put("clinic/scan-0.pdf", b"REVIEW 0")
-    queue = review_env.stack.queue_url
-    notification = s3_notification(review_env)
-    review_env.drain_with(review_env.pipeline(ReviewExtractor()))
-    (doc,) = [i["document_id"] for i in review_env.items()]
+def reviewed_document(env: PipelineEnv) -> tuple[str, dict[str, Any]]:
+    """A scan extracted and then reviewed: its document id and its S3 notification."""
+    env.put("clinic/scan-0.pdf", b"REVIEW 0")
+    notification = s3_notification(env)
+    env.drain_with(env.pipeline(ReviewExtractor()))
+    (doc,) = [i["document_id"] for i in env.items()]
     call(
         http_event(
             "POST", f"/documents/{doc}/review", body={"version": 1, "values": checked_values()}
         )
     )
-    extractor = ReviewExtractor()
-    # After the idempotency window: a pipeline that remembers nothing.
-    forgetful = Pipeline(
-        source=S3Source(review_env.s3),
+    return doc, notification
+
+
+def pipeline_without_memory(
+    env: PipelineEnv, extractor: ReviewExtractor, table: ResultsTable | None = None
+) -> Pipeline:
+    """The pipeline after the idempotency window: it remembers no earlier delivery."""
+    return Pipeline(
+        source=S3Source(env.s3),
         extractor=extractor,
-        table=ResultsTable(review_env.stack.results_table, review_env.ddb),
-        output=OutputBucket(review_env.stack.output_bucket, client=review_env.s3),
+        table=table or ResultsTable(env.stack.results_table, env.ddb),
+        output=OutputBucket(env.stack.output_bucket, client=env.s3),
         max_bytes=1 << 20,
         persistence=None,
     )
 
-    review_env.sqs.send_message(QueueUrl=queue, MessageBody=notification["Body"])
-    drained = review_env.drain_with(forgetful)
+
+def test_redelivered_notification_after_review_does_not_overwrite_the_review(
+    review_env: PipelineEnv,
+):
+    doc, notification = reviewed_document(review_env)
+    extractor = ReviewExtractor()
+
+    review_env.sqs.send_message(
+        QueueUrl=review_env.stack.queue_url, MessageBody=notification["Body"]
+    )
+    drained = review_env.drain_with(pipeline_without_memory(review_env, extractor))
 
     assert drained.messages == 1 and drained.failures == 0
     assert extractor.calls == 0  # the pipeline read the item and left it alone
@@ -415,32 +427,18 @@ def test_redelivered_notification_after_review_does_not_overwrite_the_review(
 def test_extraction_that_read_the_item_before_a_review_leaves_the_review_latest(
     review_env: PipelineEnv,
 ):
-    review_env.put("clinic/scan-0.pdf", b"REVIEW 0")
-    queue = review_env.stack.queue_url
-    notification = s3_notification(review_env)
-    review_env.drain_with(review_env.pipeline(ReviewExtractor()))
-    (doc,) = [i["document_id"] for i in review_env.items()]
-    call(
-        http_event(
-            "POST", f"/documents/{doc}/review", body={"version": 1, "values": checked_values()}
-        )
-    )
+    doc, notification = reviewed_document(review_env)
 
     class ReadBeforeTheReview(ResultsTable):  # its first read saw no review yet
         def get(self, document_id: str) -> dict[str, Any] | None:
             return None
 
     extractor = ReviewExtractor()
-    late = Pipeline(
-        source=S3Source(review_env.s3),
-        extractor=extractor,
-        table=ReadBeforeTheReview(review_env.stack.results_table, review_env.ddb),
-        output=OutputBucket(review_env.stack.output_bucket, client=review_env.s3),
-        max_bytes=1 << 20,
-        persistence=None,
+    table = ReadBeforeTheReview(review_env.stack.results_table, review_env.ddb)
+    review_env.sqs.send_message(
+        QueueUrl=review_env.stack.queue_url, MessageBody=notification["Body"]
     )
-    review_env.sqs.send_message(QueueUrl=queue, MessageBody=notification["Body"])
-    drained = review_env.drain_with(late)
+    drained = review_env.drain_with(pipeline_without_memory(review_env, extractor, table))
 
     assert drained.failures == 0 and extractor.calls == 1  # it did extract and write
     (stored,) = review_env.items()
