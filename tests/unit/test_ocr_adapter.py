@@ -80,6 +80,7 @@ def test_the_thread_limit_is_a_setting(tmp_path, monkeypatch):
     cmd, log = _tesseract_reporting_its_thread_limit(tmp_path)
     engine = TesseractEngine(Settings(tesseract_cmd=cmd))
     assert [w.text for w in engine.words(PAGE)] == ["limit=2"]
+    assert log.read_text().split() == ["2"]
 
 
 def test_tesseract_answering_nothing_is_a_configuration_error(tmp_path):
