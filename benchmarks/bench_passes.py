@@ -26,7 +26,7 @@ from typing import Any
 
 import medextract.extract as pipeline
 from bench_core import normalised
-from medextract.ocr import TesseractEngine
+from medextract.ocr import TesseractCommand
 from medextract.settings import get_settings
 from medextract.synth import generate_document
 from medextract.verify import TIE_SCALE, MosaicReader
@@ -58,7 +58,7 @@ def _pass_of_call() -> str:
     return "other"
 
 
-class CountingEngine(TesseractEngine):
+class CountingEngine(TesseractCommand):
     """Tesseract, with each call's seconds put down to its pass."""
 
     def __init__(self, *args: Any) -> None:

@@ -112,7 +112,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive,
         default=len(os.sched_getaffinity(0)),
         metavar="N",
-        help="documents read at once (default: the CPU count, %(default)s here)",
+        help="pages read at once: several documents, or one document's pages "
+        "(default: the CPU count, %(default)s here; 1 reads one page at a time)",
     )
     commands.add_parser("schema", help="print the result JSON Schema")
     return parser
@@ -196,11 +197,13 @@ def _worker_start() -> None:
 def read_all(
     files: list[Path], doc_type: str | None, jobs: int
 ) -> Generator[Extraction | Failure, None, None]:
-    """Each file's outcome, in the files' order, reading up to ``jobs`` documents at
-    once in worker processes (one job: in this process, pages in parallel)."""
+    """Each file's outcome, in the files' order, reading up to ``jobs`` pages at once
+    (as ``make -j`` runs jobs): several files, up to ``jobs`` documents at once in
+    worker processes, each reading its pages one after another; one file, or one job,
+    in this process, up to ``jobs`` of a document's pages at once."""
     if jobs == 1 or len(files) == 1:
         for path in files:
-            yield _read(path, doc_type, page_workers=None)
+            yield _read(path, doc_type, page_workers=jobs)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

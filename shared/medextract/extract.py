@@ -31,7 +31,7 @@ from medextract.documents import open_document
 from medextract.errors import InputError, Reason
 from medextract.fields import FieldSpec, FormEngine, PageText
 from medextract.forms import EXTRA_LABELS, SPECS
-from medextract.ocr import OcrEngine, TesseractEngine, Word
+from medextract.ocr import OcrEngine, Word, default_engine
 from medextract.points import restore_points
 from medextract.preprocess import PreparedPage, ink_fraction, prepare
 from medextract.result import (
@@ -264,7 +264,7 @@ def extract_pages(
 ) -> Extraction:
     """``extract``, also returning the prepared pages the field boxes refer to."""
     settings = settings or get_settings()
-    engine = engine or TesseractEngine(settings)
+    engine = engine or default_engine(settings)
     forced = DocumentType(doc_type) if doc_type else None
     start = time.perf_counter()
     document = open_document(data, settings)

@@ -1,23 +1,42 @@
 """The tesseract adapter: words with boxes and confidences, and nothing else.
 
-Tesseract runs as one subprocess per call, in an environment this module builds (as
-OCRmyPDF's ``_exec/tesseract.py`` does): ``OMP_THREAD_LIMIT`` is always the
-``tesseract_threads`` setting, whatever the caller's environment holds, because
-tesseract's OpenMP threads make every call 2-4x slower on a machine with few cores.
-The page goes in on stdin as an uncompressed PGM and the words come back on stdout as
-TSV; no temporary files. Every call has a timeout. Failures are turned into our error
-tree: a missing binary is a ConfigurationError, a timeout an InputError (the page
-takes as long again on a retry), a crash or
-an empty answer a ConfigurationError naming tesseract's exit status (never its stderr,
-which may echo document text).
+Two engines give the same words (the same TSV, row for row; a test compares them):
+
+- ``TesseractLibrary``, the default: tesseract's C API (``libtesseract.so.5``, the
+  library the ``tesseract`` executable is built on) called in this process through
+  ``ctypes``. The model is loaded once per handle and a handle serves call after call,
+  so a call costs its recognition only: about half of what a new process costs on a
+  page, and a fifth on the small crops the second readings send (``make bench``).
+  A handle serves one call at a time; threads take idle ones from a pool.
+- ``TesseractCommand``: one ``tesseract`` subprocess per call (as OCRmyPDF's
+  ``_exec/tesseract.py`` runs it). It is used when the library cannot be loaded, or
+  when this process's OpenMP runtime was started before us with another thread limit.
+
+Tesseract's OpenMP threads make every call 2-4x slower on a machine with few cores, so
+the ``tesseract_threads`` setting is the thread limit whatever the caller's environment
+holds: the command gets ``OMP_THREAD_LIMIT`` in its environment on every call, and the
+library is loaded with it set, then checked with the OpenMP runtime.
+
+Every call has a time limit, and failures are turned into our error tree: a missing
+engine is a ConfigurationError, a call over its time an InputError (the page takes as
+long again on a retry), a crash or an empty answer a ConfigurationError naming the exit
+status (never tesseract's messages, which may echo document text). The library's time
+limit is tesseract's own deadline, which it checks between words: page layout analysis,
+bounded by the page size the documents module allows, runs to its end.
 """
 
 from __future__ import annotations
 
+import atexit
+import ctypes
+import logging
 import os
+import queue
 import subprocess
+import threading
+import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 import cv2
@@ -64,7 +83,10 @@ class OcrEngine(Protocol):
     def version(self) -> str: ...
 
 
-class TesseractEngine:
+class TesseractCommand:
+    """One ``tesseract`` process per call: the page in on stdin as an uncompressed PGM,
+    the words out on stdout as TSV; no temporary files."""
+
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._env = tesseract_environment(settings)
@@ -75,7 +97,7 @@ class TesseractEngine:
             raise ConfigurationError(Reason.OCR_ENGINE_FAILED, "the page could not be encoded")
         args = ["stdin", "stdout", "--oem", "1", "--psm", str(psm)]
         args += [*self._settings.tesseract_args(), "tsv"]
-        return _words_from_tsv(self._run(args, pgm.tobytes()))
+        return _words_from_tsv(self._run(args, pgm.tobytes()), header=True)
 
     def _run(self, args: list[str], stdin: bytes) -> str:
         timeout = self._settings.ocr_timeout_seconds
@@ -107,6 +129,203 @@ class TesseractEngine:
         return _tesseract_version(self._settings.tesseract_cmd, self._settings.tesseract_threads)
 
 
+class TesseractLibrary:
+    """Tesseract's C API in this process; handles (each a loaded model) are pooled and
+    live as long as the process, so a Lambda container or a ``--jobs`` worker loads
+    the model once per concurrent call, not once per call."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._pool = _pool(settings.tesseract_library, settings.tesseract_threads,
+                           str(settings.tessdata_dir or ""))  # fmt: skip
+        self._timeout = settings.ocr_timeout_seconds
+        # The first model loads in the background while the first page is decoded.
+        self._pool.warm()
+
+    def words(self, image: np.ndarray, psm: int = 3) -> list[Word]:
+        handle = self._pool.take()
+        try:
+            return _words_from_tsv(handle.read(image, psm, self._timeout), header=False)
+        finally:
+            self._pool.give_back(handle)
+
+    def version(self) -> str:
+        return f"tesseract {self._pool.api.TessVersion().decode()}"
+
+
+class _Handle:
+    """One ``TessBaseAPI``: a loaded model that reads one image at a time."""
+
+    def __init__(self, api: ctypes.CDLL, datapath: str) -> None:
+        self._api = api
+        self._handle = api.TessBaseAPICreate()
+        if api.TessBaseAPIInit2(self._handle, datapath.encode() or None, b"eng", 1) != 0:
+            api.TessBaseAPIDelete(self._handle)
+            raise ConfigurationError(Reason.OCR_ENGINE_MISSING, "tesseract's model not found")
+        # tesseract's own messages ("Estimating resolution as 300") go nowhere, as the
+        # executable's stderr does: they are not ours to print.
+        api.TessBaseAPISetVariable(self._handle, b"debug_file", os.devnull.encode())
+
+    def read(self, image: np.ndarray, psm: int, timeout: float) -> str:
+        api, handle = self._api, self._handle
+        pixels = np.ascontiguousarray(image, dtype=np.uint8)
+        height, width = pixels.shape[:2]
+        depth = 1 if pixels.ndim == 2 else pixels.shape[2]
+        monitor = api.TessMonitorCreate()
+        try:
+            api.TessBaseAPISetPageSegMode(handle, psm)
+            api.TessBaseAPISetImage(handle, pixels.ctypes.data, width, height, depth,
+                                    width * depth)  # fmt: skip
+            api.TessMonitorSetDeadlineMSecs(monitor, int(timeout * 1000))
+            start = time.monotonic()
+            status = api.TessBaseAPIRecognize(handle, monitor)
+            if status != 0 and time.monotonic() - start >= timeout:
+                raise InputError(Reason.OCR_TIMEOUT, f"tesseract took longer than {timeout:g} s")
+            text = api.TessBaseAPIGetTsvText(handle, 0) if status == 0 else None
+            if not text:
+                raise ConfigurationError(
+                    Reason.OCR_ENGINE_FAILED, f"tesseract's library returned status {status}"
+                )
+            try:
+                return ctypes.string_at(text).decode("utf-8", errors="replace")
+            finally:
+                api.TessDeleteText(text)
+        finally:
+            api.TessBaseAPIClear(handle)
+            api.TessMonitorDelete(monitor)
+
+    def close(self) -> None:
+        self._api.TessBaseAPIEnd(self._handle)
+        self._api.TessBaseAPIDelete(self._handle)
+
+
+# Seconds a call waits for the handle warm() is loading (a load takes about 0.15 s).
+WARM_WAIT = 10.0
+
+
+class _Pool:
+    """Idle handles of one library and model, shared by every thread of the process."""
+
+    def __init__(self, api: ctypes.CDLL, datapath: str) -> None:
+        self.api = api
+        self._datapath = datapath
+        self._idle: queue.SimpleQueue[_Handle] = queue.SimpleQueue()
+        self._all: list[_Handle] = []
+        self._loading = 0  # handles warm() is loading that no caller has waited for yet
+        self._lock = threading.Lock()
+        atexit.register(self._close)
+
+    def take(self) -> _Handle:
+        with self._lock:
+            wait = self._loading > 0
+            self._loading -= wait
+        try:
+            # One being loaded is nearly ready: cheaper to wait for it than to load
+            # another (a load that failed leaves the wait to time out, then fail here).
+            return self._idle.get(timeout=WARM_WAIT) if wait else self._idle.get_nowait()
+        except queue.Empty:
+            return self._new()
+
+    def give_back(self, handle: _Handle) -> None:
+        self._idle.put(handle)
+
+    def warm(self) -> None:
+        with self._lock:
+            if self._all or self._loading:
+                return
+            self._loading = 1
+        threading.Thread(target=lambda: self.give_back(self._new()), daemon=True).start()
+
+    def _new(self) -> _Handle:
+        handle = _Handle(self.api, self._datapath)
+        with self._lock:
+            self._all.append(handle)
+        return handle
+
+    def _close(self) -> None:
+        with self._lock:
+            for handle in self._all:
+                handle.close()
+            self._all.clear()
+
+
+@cache
+def _pool(library: str, threads: int, datapath: str) -> _Pool:
+    return _Pool(_load_library(library, threads), datapath)
+
+
+def _load_library(name: str, threads: int) -> ctypes.CDLL:
+    """libtesseract with ``threads`` as its OpenMP thread limit. The OpenMP runtime
+    reads ``OMP_THREAD_LIMIT`` once, when it is loaded (here, with tesseract): the
+    variable is set for the load, restored after it, and the limit checked. Raises
+    OSError when the library cannot be loaded or the limit did not take."""
+    saved = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = str(threads)
+    try:
+        api = ctypes.CDLL(name)
+    finally:
+        if saved is None:
+            del os.environ["OMP_THREAD_LIMIT"]
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = saved
+    limit = omp_thread_limit()
+    if limit is not None and limit != threads:
+        raise OSError(f"OpenMP was started before tesseract with a thread limit of {limit}")
+    _declare(api)
+    return api
+
+
+def omp_thread_limit() -> int | None:
+    """This process's OpenMP thread limit, or None when no OpenMP runtime is loaded."""
+    try:
+        gomp = ctypes.CDLL("libgomp.so.1", mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
+    except OSError:
+        return None
+    return int(gomp.omp_get_thread_limit())
+
+
+def _declare(api: ctypes.CDLL) -> None:
+    """The C signatures of the calls used (tesseract/capi.h)."""
+    p, i, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
+    signatures = {
+        "TessVersion": ([], s),
+        "TessBaseAPICreate": ([], p),
+        "TessBaseAPIInit2": ([p, s, s, i], i),
+        "TessBaseAPISetVariable": ([p, s, s], i),
+        "TessBaseAPISetPageSegMode": ([p, i], None),
+        "TessBaseAPISetImage": ([p, p, i, i, i, i], None),
+        "TessBaseAPIRecognize": ([p, p], i),
+        "TessBaseAPIGetTsvText": ([p, i], p),
+        "TessDeleteText": ([p], None),
+        "TessBaseAPIClear": ([p], None),
+        "TessBaseAPIEnd": ([p], None),
+        "TessBaseAPIDelete": ([p], None),
+        "TessMonitorCreate": ([], p),
+        "TessMonitorSetDeadlineMSecs": ([p, i], None),
+        "TessMonitorDelete": ([p], None),
+    }
+    for name, (argtypes, restype) in signatures.items():
+        function = getattr(api, name)
+        function.argtypes, function.restype = argtypes, restype
+
+
+def default_engine(settings: Settings) -> OcrEngine:
+    """The library when it loads with the thread limit, else the executable (the same
+    words, slower); the reason is logged once."""
+    if settings.tesseract_library:
+        try:
+            return TesseractLibrary(settings)
+        except OSError as exc:
+            _log_fallback(str(exc))
+    return TesseractCommand(settings)
+
+
+@lru_cache(maxsize=4)
+def _log_fallback(reason: str) -> None:
+    logging.getLogger(__name__).warning(
+        "tesseract's library is not used (%s); each call starts the executable", reason
+    )
+
+
 def tesseract_environment(settings: Settings) -> dict[str, str]:
     """The environment every tesseract call runs in: the process's, with the thread
     limit always set from the settings."""
@@ -134,12 +353,13 @@ def _tesseract_version(cmd: str, threads: int) -> str:
     return first.strip()
 
 
-def _words_from_tsv(tsv: str) -> list[Word]:
+def _words_from_tsv(tsv: str, header: bool) -> list[Word]:
     """The words (rows with text and a confidence) of tesseract's TSV output, whose
     columns are level, page, block, paragraph, line, word, left, top, width, height,
-    confidence (0-100, truncated to an integer as before) and text."""
+    confidence (0-100, truncated to an integer as before) and text. The executable
+    writes a header row first; the library does not."""
     words = []
-    for row in tsv.splitlines()[1:]:
+    for row in tsv.splitlines()[1 if header else 0 :]:
         cells = row.split("\t")
         if len(cells) < 12:
             continue

@@ -21,10 +21,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDEXTRACT_", frozen=True)
 
     tesseract_cmd: str = "tesseract"
+    # Tesseract's C library, called in this process (the ocr module); empty: run the
+    # executable for every call instead (the same words, slower).
+    tesseract_library: str = "libtesseract.so.5"
     tessdata_dir: Path | None = None
     poppler_path: Path | None = None
     ocr_timeout_seconds: float = Field(default=60.0, gt=0)
-    # Tesseract's OpenMP threads per call (OMP_THREAD_LIMIT, set by the OCR adapter on
+    # Tesseract's OpenMP threads per call (OMP_THREAD_LIMIT, set by the OCR adapter for
     # every call): more than one makes each call 2-4x slower on a machine with few cores.
     tesseract_threads: int = Field(default=1, ge=1)
     # Each poppler call (page sizes, image list, one page's rendering); a normal page

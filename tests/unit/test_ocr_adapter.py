@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from medextract.errors import ConfigurationError, InputError, Reason
-from medextract.ocr import TesseractEngine
+from medextract.ocr import TesseractCommand
 from medextract.settings import Settings
 
 from tests.fakes import fake_tesseract
@@ -14,7 +14,7 @@ PAGE = np.full((50, 50), 255, np.uint8)
 def test_hanging_tesseract_times_out_as_the_documents_error_not_a_transient_one(tmp_path):
     # The same page takes as long again on a retry: retrying only ends in the DLQ.
     cmd = fake_tesseract(tmp_path, "sleep 30")
-    engine = TesseractEngine(Settings(tesseract_cmd=cmd, ocr_timeout_seconds=0.5))
+    engine = TesseractCommand(Settings(tesseract_cmd=cmd, ocr_timeout_seconds=0.5))
     with pytest.raises(InputError) as caught:
         engine.words(PAGE)
     assert caught.value.reason is Reason.OCR_TIMEOUT
@@ -22,7 +22,7 @@ def test_hanging_tesseract_times_out_as_the_documents_error_not_a_transient_one(
 
 def test_crashing_tesseract_is_a_configuration_error_without_its_stderr(tmp_path):
     cmd = fake_tesseract(tmp_path, "echo 'Mary Smith secret' >&2; exit 3")
-    engine = TesseractEngine(Settings(tesseract_cmd=cmd))
+    engine = TesseractCommand(Settings(tesseract_cmd=cmd))
     with pytest.raises(ConfigurationError) as caught:
         engine.words(PAGE)
     assert caught.value.reason is Reason.OCR_ENGINE_FAILED
@@ -65,7 +65,7 @@ def test_every_tesseract_call_runs_with_the_thread_limit_setting(
     else:
         monkeypatch.setenv("OMP_THREAD_LIMIT", callers_limit)
     cmd, log = _tesseract_reporting_its_thread_limit(tmp_path)
-    engine = TesseractEngine(Settings(tesseract_cmd=cmd))
+    engine = TesseractCommand(Settings(tesseract_cmd=cmd))
     # When every kind of call is made
     words = engine.words(PAGE) + engine.words(PAGE, psm=11)
     engine.version()
@@ -78,14 +78,14 @@ def test_the_thread_limit_is_a_setting(tmp_path, monkeypatch):
     monkeypatch.setenv("MEDEXTRACT_TESSERACT_THREADS", "2")
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
     cmd, log = _tesseract_reporting_its_thread_limit(tmp_path)
-    engine = TesseractEngine(Settings(tesseract_cmd=cmd))
+    engine = TesseractCommand(Settings(tesseract_cmd=cmd))
     assert [w.text for w in engine.words(PAGE)] == ["limit=2"]
     assert log.read_text().split() == ["2"]
 
 
 def test_tesseract_answering_nothing_is_a_configuration_error(tmp_path):
     cmd = fake_tesseract(tmp_path, "cat > /dev/null; exit 0")
-    engine = TesseractEngine(Settings(tesseract_cmd=cmd))
+    engine = TesseractCommand(Settings(tesseract_cmd=cmd))
     with pytest.raises(ConfigurationError) as caught:
         engine.words(PAGE)
     assert caught.value.reason is Reason.OCR_ENGINE_FAILED
@@ -99,7 +99,7 @@ def test_words_come_with_boxes_and_confidences_from_tesseracts_table(tmp_path):
     ]
     table = "\\n".join([TSV_HEADER.replace(" ", "\\t"), *rows])
     cmd = fake_tesseract(tmp_path, f"cat > /dev/null; printf '{table}\\n'")
-    (word,) = TesseractEngine(Settings(tesseract_cmd=cmd)).words(PAGE)
+    (word,) = TesseractCommand(Settings(tesseract_cmd=cmd)).words(PAGE)
     assert (word.text, word.conf) == ("Rx", 0.91)
     assert (word.left, word.top, word.width, word.height) == (4, 5, 6, 7)
     assert (word.block, word.par, word.line) == (2, 1, 3)
