@@ -77,6 +77,13 @@ def english_words(path: Path) -> frozenset[str]:
     return frozenset(w for w in path.read_text(errors="replace").split("\n") if w.islower())
 
 
+def warm(english: Path) -> None:
+    """Load the word lists now (a server about to fork workers), not at first use."""
+    english_words(english)
+    _drug_words()
+    _names_by_length()
+
+
 # Words a medicine's name may carry after the drug itself: forms and releases.
 _FORM_WORDS = frozenset(
     [

@@ -16,9 +16,10 @@ import json
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -31,6 +32,8 @@ EX_USAGE, EX_NOINPUT = 64, 66
 STDIN = Path("-")
 
 if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
     from medextract.extract import Extraction
     from medextract.settings import Settings
 
@@ -198,26 +201,99 @@ def read_all(
     files: list[Path], doc_type: str | None, jobs: int
 ) -> Generator[Extraction | Failure, None, None]:
     """Each file's outcome, in the files' order, reading up to ``jobs`` pages at once
-    (as ``make -j`` runs jobs): several files, up to ``jobs`` documents at once in
-    worker processes, each reading its pages one after another; one file, or one job,
-    in this process, up to ``jobs`` of a document's pages at once."""
-    if jobs == 1 or len(files) == 1:
-        for path in files:
-            yield _read(path, doc_type, page_workers=jobs)
+    (as ``make -j`` runs jobs). One file, or one job: in this process, up to ``jobs``
+    of a document's pages at once. Several files: up to ``jobs`` documents at once,
+    each read page after page (``_read_here_and_in_workers``)."""
+    if _in_workers(files, jobs):
+        yield from _read_here_and_in_workers(files, doc_type, jobs)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    for path in files:
+        yield _read(path, doc_type, page_workers=jobs)
 
-    # Workers are forked from a fresh server process that has imported the core once
-    # (no worker imports OpenCV again), never from this one: a process that has already
-    # run OpenCV or other threads can fork children that hang on a lock no thread holds.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["medextract.extract"])
-    pool = ProcessPoolExecutor(min(jobs, len(files)), mp_context=context, initializer=_worker_start)
+
+def _read_here_and_in_workers(
+    files: list[Path], doc_type: str | None, jobs: int
+) -> Generator[Extraction | Failure, None, None]:
+    """Documents read in ``jobs - 1`` worker processes and in this one. This process
+    starts on the first document at once (the workers' server takes about a second to
+    load the core) and takes the next waiting one whenever the outcome due next is not
+    ready; a worker is handed the next waiting one as soon as it is free."""
+    import threading
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    import cv2
+
+    workers = min(jobs, len(files)) - 1
+    pool = ProcessPoolExecutor(workers, mp_context=_workers(), initializer=_worker_start)
+    waiting = deque(enumerate(files))
+    outcomes: dict[int, Future[Extraction | Failure]] = {}
+    lock = threading.RLock()  # workers' outcomes arrive on the pool's own thread
+    started = threading.Event()
+
+    def hand_out(_: object = None) -> None:  # a document to each free worker
+        with lock:
+            while started.is_set() and waiting and busy() < workers:
+                index, path = waiting.popleft()
+                outcomes[index] = pool.submit(_read_in_worker, path, doc_type)
+                outcomes[index].add_done_callback(hand_out)
+
+    def busy() -> int:
+        return sum(not f.done() for f in outcomes.values())
+
+    def start() -> None:  # the first worker's start waits for the server: not here
+        try:
+            pool.submit(int).result()
+        except Exception as exc:  # stopped early, or no worker starts: this process reads on
+            if waiting:
+                print(f"medextract: no worker process ({type(exc).__name__})", file=sys.stderr)
+            return
+        started.set()
+        hand_out()
+
+    def take(due: int) -> tuple[int, Path] | None:
+        """The next waiting document, unless the outcome due next is ready."""
+        with lock:
+            ready = due in outcomes and outcomes[due].done()
+            return None if ready or not waiting else waiting.popleft()
+
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)  # as in the workers: the other cores are theirs
+    threading.Thread(target=start, daemon=True).start()
     try:
-        yield from pool.map(_read_in_worker, files, repeat(doc_type))
+        for index in range(len(files)):
+            while (mine := take(index)) is not None:
+                here: Future[Extraction | Failure] = Future()
+                here.set_result(_read_in_worker(mine[1], doc_type))
+                with lock:
+                    outcomes[mine[0]] = here
+            with lock:
+                outcome = outcomes.pop(index)
+            yield outcome.result()
     finally:  # stopped early (| head, Ctrl-C): drop what has not started
+        with lock:
+            waiting.clear()
         pool.shutdown(wait=True, cancel_futures=True)
+        cv2.setNumThreads(threads)
+
+
+def _in_workers(files: Sequence[object], jobs: int) -> bool:
+    return jobs > 1 and len(files) > 1
+
+
+@lru_cache(maxsize=1)
+def _workers() -> BaseContext:
+    """Where workers come from, started at once: forked from a fresh server process
+    that loads the core once (``medextract.preload``: no worker imports OpenCV or
+    loads a model again) while this process goes on; never forked from this one (a
+    process that has already run OpenCV or other threads can fork children that hang
+    on a lock no thread holds)."""
+    import multiprocessing
+    import multiprocessing.forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["medextract.preload"])
+    multiprocessing.forkserver.ensure_running()
+    return context
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -242,16 +318,17 @@ def _main(argv: Sequence[str] | None) -> int:
 
         print(json.dumps(json_schema(), indent=2, sort_keys=True))
         return 0
-    from tqdm import tqdm
-
-    from medextract.overlay import write as write_overlay
-    from medextract.settings import get_settings
-
     try:
         files = _files(args)
     except UsageError as exc:
         print(f"medextract: {exc}", file=sys.stderr)
         return exc.status
+    if _in_workers(files, args.jobs):
+        _workers()  # their server imports the core while this process imports the rest
+    from tqdm import tqdm
+
+    from medextract.settings import get_settings
+
     single = len(files) == 1 and not args.files[0].is_dir()
     doc_type = None if args.type == "auto" else args.type
     if args.out:
@@ -274,6 +351,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 continue
             result = extraction.result
             if args.overlay:
+                from medextract.overlay import write as write_overlay
+
                 write_overlay(result, extraction.pages, args.overlay)
             if args.out:
                 target = args.out / item.out_name

@@ -135,8 +135,7 @@ class TesseractLibrary:
     the model once per concurrent call, not once per call."""
 
     def __init__(self, settings: Settings) -> None:
-        self._pool = _pool(settings.tesseract_library, settings.tesseract_threads,
-                           str(settings.tessdata_dir or ""))  # fmt: skip
+        self._pool = _pool_for(settings)
         self._timeout = settings.ocr_timeout_seconds
         # The first model loads in the background while the first page is decoded.
         self._pool.warm()
@@ -246,6 +245,24 @@ class _Pool:
             for handle in self._all:
                 handle.close()
             self._all.clear()
+
+
+def load_model(settings: Settings) -> None:
+    """Load one model into the library's pool now, in this thread: a process about to
+    fork workers (``medextract.preload``) hands it to each. Nothing when the
+    executable is used instead."""
+    if not settings.tesseract_library:
+        return
+    try:
+        pool = _pool_for(settings)
+    except OSError:
+        return  # the executable will be used; default_engine says why
+    pool.give_back(pool.take())
+
+
+def _pool_for(settings: Settings) -> _Pool:
+    return _pool(settings.tesseract_library, settings.tesseract_threads,
+                 str(settings.tessdata_dir or ""))  # fmt: skip
 
 
 @cache

@@ -29,9 +29,11 @@ def test_several_documents_at_once_give_the_same_output_in_the_same_order(tmp_pa
     (tmp_path / "a.pdf").write_bytes(record.data)
     (tmp_path / "b.pdf").write_bytes(b"")
     (tmp_path / "c.png").write_bytes(prescription.data)
-    # When it is read one document at a time, and two at a time
+    # When it is read one document at a time, two at a time (one here, one in a worker
+    # process) and three (here and in two workers)
     one_at_a_time = _run(tmp_path, 1, capsys)
     two_at_a_time = _run(tmp_path, 2, capsys)
+    three_at_a_time = _run(tmp_path, 3, capsys)
     # Then both give the same results in the files' order, and the same failure
     status, results, failures = one_at_a_time
     assert [r["source"]["name"] for r in results] == ["a.pdf", "c.png"]
@@ -39,6 +41,7 @@ def test_several_documents_at_once_give_the_same_output_in_the_same_order(tmp_pa
     assert status == InputError.exit_code and len(failures) == 1
     assert "b.pdf: EMPTY_FILE" in failures[0]
     assert two_at_a_time == one_at_a_time
+    assert three_at_a_time == one_at_a_time
 
 
 def test_several_at_once_after_opencv_has_run_in_the_calling_process(tmp_path):
@@ -61,3 +64,18 @@ def test_several_at_once_after_opencv_has_run_in_the_calling_process(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert len(done.stdout.splitlines()) == 2
+
+
+def test_the_workers_server_loads_what_every_document_needs_before_it_forks():
+    # Each worker then starts with the core, the word lists and a model in memory.
+    import subprocess
+    import sys
+
+    code = (
+        "import medextract.preload; from medextract import checks, ocr; "
+        "from medextract.settings import get_settings; "
+        "print(checks.english_words.cache_info().currsize, "
+        "ocr._pool_for(get_settings())._idle.qsize())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "1"]
