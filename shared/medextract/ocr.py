@@ -197,6 +197,8 @@ class _Handle:
         self._api.TessBaseAPIDelete(self._handle)
 
 
+# Leptonica's L_SEVERITY_NONE: it prints no message.
+LEPTONICA_SILENT = 6
 # Seconds a call waits for the handle warm() is loading (a load takes about 0.15 s).
 WARM_WAIT = 10.0
 
@@ -288,6 +290,10 @@ def _load_library(name: str, threads: int) -> ctypes.CDLL:
     if limit is not None and limit != threads:
         raise OSError(f"OpenMP was started before tesseract with a thread limit of {limit}")
     _declare(api)
+    # Leptonica, tesseract's image library, reports its own errors on stderr ("Error in
+    # boxClipToRectangle: box outside rectangle"; tesseract carries on): silenced, as
+    # the executable's stderr was.
+    api.setMsgSeverity(LEPTONICA_SILENT)
     return api
 
 
@@ -319,6 +325,7 @@ def _declare(api: ctypes.CDLL) -> None:
         "TessMonitorCreate": ([], p),
         "TessMonitorSetDeadlineMSecs": ([p, i], None),
         "TessMonitorDelete": ([p], None),
+        "setMsgSeverity": ([i], i),  # leptonica's, reached through tesseract
     }
     for name, (argtypes, restype) in signatures.items():
         function = getattr(api, name)

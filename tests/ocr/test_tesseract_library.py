@@ -12,7 +12,13 @@ import numpy as np
 import pytest
 from medextract.documents import load
 from medextract.errors import InputError, Reason
-from medextract.ocr import TesseractCommand, TesseractLibrary, default_engine
+from medextract.ocr import (
+    LEPTONICA_SILENT,
+    TesseractCommand,
+    TesseractLibrary,
+    _pool_for,
+    default_engine,
+)
 from medextract.preprocess import prepare
 from medextract.settings import Settings
 from medextract.synth import generate_document
@@ -64,6 +70,10 @@ def test_the_library_prints_nothing(pages, capfd):
     TesseractLibrary(Settings()).words(pages[0])
     captured = capfd.readouterr()
     assert (captured.out, captured.err) == ("", "")
+    # Nor does leptonica, its image library ("Error in boxClipToRectangle: ..."): the
+    # call answers the severity it replaces, and that was already "none".
+    api = _pool_for(Settings()).api
+    assert api.setMsgSeverity(LEPTONICA_SILENT) == LEPTONICA_SILENT
 
 
 def test_a_page_over_its_time_is_the_documents_error(pages):
