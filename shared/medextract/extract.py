@@ -117,11 +117,17 @@ def read_pages(
         return read_page(number, prepare(page(number)), engine)
 
     numbers = range(1, count + 1)
-    workers = min(workers or cpu_count(), count)
+    workers = pages_at_once(workers, count)
     if workers <= 1:
         return [one(n) for n in numbers]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(one, numbers))
+
+
+def pages_at_once(workers: int | None, count: int) -> int:
+    """How many of ``count`` pages are read at once: ``workers``, by default the CPU
+    count, and never more than the pages."""
+    return min(workers or cpu_count(), count)
 
 
 def cpu_count() -> int:
@@ -264,14 +270,15 @@ def extract_pages(
 ) -> Extraction:
     """``extract``, also returning the prepared pages the field boxes refer to."""
     settings = settings or get_settings()
-    engine = engine or default_engine(settings)
     forced = DocumentType(doc_type) if doc_type else None
     start = time.perf_counter()
     document = open_document(data, settings)
     loaded = time.perf_counter()
+    workers = pages_at_once(page_workers, document.page_count)
+    engine = engine or default_engine(settings, calls_at_once=workers)
 
     # One page decoded at a time per worker: a document's memory is a few page images'.
-    reads = read_pages(document.page, document.page_count, engine, page_workers)
+    reads = read_pages(document.page, document.page_count, engine, workers)
     # Blank: no page has ink or words. A page with ink that reads as nothing (turned
     # 45 degrees, say) is not blank: it comes back unknown, for a person to look at.
     if all(len(r.words) < 3 and ink_fraction(r.prepared.binary) < BLANK_INK for r in reads):

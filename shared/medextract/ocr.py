@@ -134,11 +134,12 @@ class TesseractLibrary:
     live as long as the process, so a Lambda container or a ``--jobs`` worker loads
     the model once per concurrent call, not once per call."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, calls_at_once: int = 1) -> None:
         self._pool = _pool_for(settings)
         self._timeout = settings.ocr_timeout_seconds
-        # The first model loads in the background while the first page is decoded.
-        self._pool.warm()
+        # The models the first calls need load in the background while the pages are
+        # decoded and prepared.
+        self._pool.warm(calls_at_once)
 
     def words(self, image: np.ndarray, psm: int = 3) -> list[Word]:
         handle = self._pool.take()
@@ -211,14 +212,15 @@ class _Pool:
         self._datapath = datapath
         self._idle: queue.SimpleQueue[_Handle] = queue.SimpleQueue()
         self._all: list[_Handle] = []
-        self._loading = 0  # handles warm() is loading that no caller has waited for yet
+        self._loading = 0  # handles warm() is loading
+        self._unclaimed = 0  # of those, how many no caller is waiting for yet
         self._lock = threading.Lock()
         atexit.register(self._close)
 
     def take(self) -> _Handle:
         with self._lock:
-            wait = self._loading > 0
-            self._loading -= wait
+            wait = self._unclaimed > 0
+            self._unclaimed -= wait
         try:
             # One being loaded is nearly ready: cheaper to wait for it than to load
             # another (a load that failed leaves the wait to time out, then fail here).
@@ -229,12 +231,20 @@ class _Pool:
     def give_back(self, handle: _Handle) -> None:
         self._idle.put(handle)
 
-    def warm(self) -> None:
+    def warm(self, count: int) -> None:
+        """Load models in the background until the pool has ``count``."""
         with self._lock:
-            if self._all or self._loading:
-                return
-            self._loading = 1
-        threading.Thread(target=lambda: self.give_back(self._new()), daemon=True).start()
+            missing = count - len(self._all) - self._loading
+            self._loading += max(0, missing)
+            self._unclaimed += max(0, missing)
+        for _ in range(missing):
+            threading.Thread(target=self._load, daemon=True).start()
+
+    def _load(self) -> None:
+        handle = self._new()
+        with self._lock:
+            self._loading -= 1
+        self.give_back(handle)
 
     def _new(self) -> _Handle:
         handle = _Handle(self.api, self._datapath)
@@ -332,12 +342,13 @@ def _declare(api: ctypes.CDLL) -> None:
         function.argtypes, function.restype = argtypes, restype
 
 
-def default_engine(settings: Settings) -> OcrEngine:
+def default_engine(settings: Settings, calls_at_once: int = 1) -> OcrEngine:
     """The library when it loads with the thread limit, else the executable (the same
-    words, slower); the reason is logged once."""
+    words, slower); the reason is logged once. ``calls_at_once``: how many calls the
+    caller will make at once (the library has that many models loaded by then)."""
     if settings.tesseract_library:
         try:
-            return TesseractLibrary(settings)
+            return TesseractLibrary(settings, calls_at_once)
         except OSError as exc:
             _log_fallback(str(exc))
     return TesseractCommand(settings)
