@@ -28,7 +28,11 @@ def coldstart(module: str, path: str) -> dict[str, object]:
 
     result = extract(Path(path).read_bytes(), Path(path).name)
     done = time.perf_counter()
+    from medextract.ocr import default_engine
+    from medextract.settings import get_settings
+
     return {
+        "ocr_engine": type(default_engine(get_settings())).__name__,
         "interpreter_to_probe_s": t0 - STARTED,
         "handler_import_s": imported - t0,
         "heavy_modules_loaded_by_import": loaded,
