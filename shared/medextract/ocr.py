@@ -210,7 +210,8 @@ class _Pool:
     def __init__(self, api: ctypes.CDLL, datapath: str) -> None:
         self.api = api
         self._datapath = datapath
-        self._idle: queue.SimpleQueue[_Handle] = queue.SimpleQueue()
+        # None: a load in the background failed (the caller loads one and gets the error).
+        self._idle: queue.SimpleQueue[_Handle | None] = queue.SimpleQueue()
         self._all: list[_Handle] = []
         self._loading = 0  # handles warm() is loading
         self._unclaimed = 0  # of those, how many no caller is waiting for yet
@@ -222,11 +223,11 @@ class _Pool:
             wait = self._unclaimed > 0
             self._unclaimed -= wait
         try:
-            # One being loaded is nearly ready: cheaper to wait for it than to load
-            # another (a load that failed leaves the wait to time out, then fail here).
-            return self._idle.get(timeout=WARM_WAIT) if wait else self._idle.get_nowait()
+            # One being loaded is nearly ready: cheaper to wait for it than to load another.
+            handle = self._idle.get(timeout=WARM_WAIT) if wait else self._idle.get_nowait()
         except queue.Empty:
-            return self._new()
+            handle = None
+        return handle or self._new()
 
     def give_back(self, handle: _Handle) -> None:
         self._idle.put(handle)
@@ -241,10 +242,13 @@ class _Pool:
             threading.Thread(target=self._load, daemon=True).start()
 
     def _load(self) -> None:
-        handle = self._new()
+        try:
+            handle: _Handle | None = self._new()
+        except ConfigurationError:
+            handle = None
         with self._lock:
             self._loading -= 1
-        self.give_back(handle)
+        self._idle.put(handle)
 
     def _new(self) -> _Handle:
         handle = _Handle(self.api, self._datapath)

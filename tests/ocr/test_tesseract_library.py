@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 from medextract.documents import load
-from medextract.errors import InputError, Reason
+from medextract.errors import ConfigurationError, InputError, Reason
 from medextract.ocr import (
     LEPTONICA_SILENT,
     TesseractCommand,
@@ -139,3 +139,13 @@ def test_a_library_that_is_not_there_means_the_executable(caplog):
 
 def test_no_library_setting_means_the_executable():
     assert isinstance(default_engine(Settings(tesseract_library="")), TesseractCommand)
+
+
+def test_a_model_that_cannot_load_is_a_configuration_error_at_once(tmp_path, capfd):
+    # The first model loads in the background; its failure is the caller's error, raised
+    # by the caller's own attempt, not a thread's traceback or a wait.
+    engine = TesseractLibrary(Settings(tessdata_dir=tmp_path))  # no eng.traineddata
+    with pytest.raises(ConfigurationError) as caught:
+        engine.words(np.full((40, 40), 255, np.uint8))
+    assert caught.value.reason is Reason.OCR_ENGINE_MISSING
+    assert "Exception in thread" not in capfd.readouterr().err
