@@ -17,9 +17,9 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -325,8 +325,6 @@ def _main(argv: Sequence[str] | None) -> int:
         return exc.status
     if _in_workers(files, args.jobs):
         _workers()  # their server imports the core while this process imports the rest
-    from tqdm import tqdm
-
     from medextract.settings import get_settings
 
     single = len(files) == 1 and not args.files[0].is_dir()
@@ -341,12 +339,18 @@ def _main(argv: Sequence[str] | None) -> int:
     outcomes = read_all([f.path for f in files], doc_type, args.jobs)
     # A progress bar is for a person watching a terminal, not for a log file.
     quiet = single or not sys.stderr.isatty()
-    progress = tqdm(outcomes, total=len(files), unit="file", disable=quiet, file=sys.stderr)
+    progress: Iterable[Extraction | Failure] = outcomes
+    say = partial(print, file=sys.stderr)
+    if not quiet:
+        from tqdm import tqdm
+
+        progress = bar = tqdm(outcomes, total=len(files), unit="file", file=sys.stderr)
+        say = partial(bar.write, file=sys.stderr)
     status = 0
     try:
         for item, extraction in zip(files, progress, strict=True):
             if isinstance(extraction, Failure):
-                progress.write(f"medextract: {item.path}: {extraction.reason}", file=sys.stderr)
+                say(f"medextract: {item.path}: {extraction.reason}")
                 status = max(status, extraction.status)
                 continue
             result = extraction.result

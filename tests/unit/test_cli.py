@@ -143,6 +143,26 @@ def test_progress_is_shown_only_on_a_terminal(tmp_path, read_by_fake, capsys):
     assert len(captured.out.splitlines()) == 3
 
 
+def test_on_a_terminal_a_bar_counts_the_files_and_failures_print_above_it(
+    tmp_path, monkeypatch, capsys
+):
+    from medextract.errors import InputError, Reason
+
+    def extract_pages(data, name, doc_type=None, **_):
+        if name == "b.pdf":
+            raise InputError(Reason.CORRUPT_DOCUMENT, "damaged")
+        return _fake_extraction(data, name)
+
+    monkeypatch.setattr("medextract.extract.extract_pages", extract_pages)
+    _scans(tmp_path, "a.pdf", "b.pdf", "c.pdf")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["extract", str(tmp_path), "--jobs", "1"]) == 65
+    captured = capsys.readouterr()
+    assert f"medextract: {tmp_path / 'b.pdf'}: CORRUPT_DOCUMENT: damaged" in captured.err
+    assert "3/3" in captured.err  # the bar's last state
+    assert len(captured.out.splitlines()) == 2
+
+
 def test_ctrl_c_exits_130_without_a_traceback(monkeypatch, tmp_path, capsys):
     _scans(tmp_path, "a.pdf")
 
