@@ -277,8 +277,14 @@ def load_model(settings: Settings) -> None:
 
 
 def _pool_for(settings: Settings) -> _Pool:
-    return _pool(settings.tesseract_library, settings.tesseract_threads,
-                 str(settings.tessdata_dir or ""))  # fmt: skip
+    # One thread at a time: the library is loaded once, and its loading sets the
+    # process's environment for a moment.
+    with _LOADING:
+        return _pool(settings.tesseract_library, settings.tesseract_threads,
+                     str(settings.tessdata_dir or ""))  # fmt: skip
+
+
+_LOADING = threading.Lock()
 
 
 @cache
