@@ -6,7 +6,8 @@ Two engines give the same words (the same TSV, row for row; a test compares them
   library the ``tesseract`` executable is built on) called in this process through
   ``ctypes``. The model is loaded once per handle and a handle serves call after call,
   so a call costs its recognition only: about half of what a new process costs on a
-  page, and a fifth on the small crops the second readings send (``make bench``).
+  page, and a tenth on the small crops the second readings send (README, "Where we
+  left the chosen stack").
   A handle serves one call at a time; threads take idle ones from a pool.
 - ``TesseractCommand``: one ``tesseract`` subprocess per call (as OCRmyPDF's
   ``_exec/tesseract.py`` runs it). It is used when the library cannot be loaded, or
@@ -348,7 +349,10 @@ def _declare(api: ctypes.CDLL) -> None:
         "setMsgSeverity": ([i], i),  # leptonica's, reached through tesseract
     }
     for name, (argtypes, restype) in signatures.items():
-        function = getattr(api, name)
+        try:
+            function = getattr(api, name)
+        except AttributeError as exc:  # another tesseract than the one this was written for
+            raise OSError(f"the library has no {name}") from exc
         function.argtypes, function.restype = argtypes, restype
 
 
