@@ -254,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _read_back(session: Any, stack: Any, dropped: dict[str, str], out: Path) -> dict[str, Any]:
     from boto3.dynamodb.types import TypeDeserializer
+    from medextract.aws.storage import PAGES_PREFIX
 
     ddb, s3 = session.client("dynamodb"), session.client("s3")
     des = TypeDeserializer()
@@ -267,6 +268,8 @@ def _read_back(session: Any, stack: Any, dropped: dict[str, str], out: Path) -> 
     pages = 0
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=stack.output_bucket):
         for version in page.get("Versions", []):
+            if version["Key"].startswith(PAGES_PREFIX):  # the review page's images, not results
+                continue
             versions[version["Key"]] += 1
             if version["IsLatest"]:
                 body = json.loads(
