@@ -264,13 +264,7 @@ def _weakest_alone(
         ]
         confidence = min([alone.confidence, *others])
         if confidence >= threshold:
-            settled[crop.field] = fields[crop.field].model_copy(
-                update={
-                    "needs_review": False,
-                    "review_reasons": [],
-                    "confidence": round(confidence, 3),
-                }
-            )
+            settled[crop.field] = _settled(fields[crop.field], confidence)
     return settled
 
 
@@ -339,13 +333,7 @@ def _judge(
             thirds = min(r.confidence for r in third)
             confidence = agreeing_confidence([field.confidence, confidence, thirds])
         if confidence >= threshold:
-            return field.model_copy(
-                update={
-                    "needs_review": False,
-                    "review_reasons": [],
-                    "confidence": round(confidence, 3),
-                }
-            )
+            return _settled(field, confidence)
         return field
     reasons = [*field.review_reasons]
     if ReviewReason.VARIANTS_DISAGREE not in reasons:
@@ -360,11 +348,10 @@ def _judge(
         agreed = _agreed(field, norm, confidence, tie, min(r.confidence for r in third))
         if agreed is not None and agreed[1] >= threshold:
             value, combined = agreed
-            update = {"needs_review": False, "review_reasons": [], "confidence": round(combined, 3)}
-            if value.value != field.value:
-                update.update(value=value.value, text=text if value == norm else field.text)
-                update.update(iso=value.iso)
-            return field.model_copy(update=update)
+            if value.value == field.value:
+                return _settled(field, combined)
+            shown = text if value == norm else field.text
+            return _settled(field, combined, value=value.value, text=shown, iso=value.iso)
     if tie is not None and tie.ok and tie.value == field.value:
         return field.model_copy(update=update)
     if norm.ok and (
@@ -373,6 +360,12 @@ def _judge(
     ):
         update.update(value=norm.value, text=text, iso=norm.iso)
     return field.model_copy(update=update)
+
+
+def _settled(field: ExtractedField, confidence: float, **changes: object) -> ExtractedField:
+    """The field unflagged at ``confidence``: the readings that settle it agree."""
+    update = {"needs_review": False, "review_reasons": [], "confidence": round(confidence, 3)}
+    return field.model_copy(update={**update, **changes})
 
 
 def _mean_of(rereads: Sequence[Reread]) -> float:
