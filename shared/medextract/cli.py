@@ -119,7 +119,53 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the CPU count, %(default)s here; 1 reads one page at a time)",
     )
     commands.add_parser("schema", help="print the result JSON Schema")
+    _evaluate_parser(commands)
     return parser
+
+
+def _evaluate_parser(commands: argparse._SubParsersAction) -> None:
+    """``medextract evaluate``: labelled scans read as ``extract`` reads them, and scored
+    (docs/evaluate.md)."""
+    run = commands.add_parser(
+        "evaluate",
+        help="score the reading of labelled scans against their truth",
+        description="Read labelled scans as extract does and score every field against "
+        "its truth (docs/evaluate.md).",
+    )
+    run.add_argument(
+        "files", nargs="*", type=Path, metavar="SCANS", help="folders or files with a truth entry"
+    )
+    run.add_argument(
+        "--truth",
+        type=Path,
+        metavar="TRUTH.json",
+        help="the labelled set (default: NAME.truth.json beside each scan, as the generator "
+        "writes)",
+    )
+    run.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
+    run.add_argument(
+        "--report", type=Path, metavar="DIR", help="write DIR/index.html, readable offline"
+    )
+    run.add_argument(
+        "--fail-on-silent",
+        action="store_true",
+        help="exit 1 when any wrong value was not flagged",
+    )
+    run.add_argument(
+        "--jobs",
+        type=_positive,
+        default=len(os.sched_getaffinity(0)),
+        metavar="N",
+        help="pages read at once, as for extract (default: %(default)s)",
+    )
+    run.add_argument(
+        "--from-reviews",
+        metavar="TABLE",
+        help="instead: write the reviewed items of this results table as a labelled set "
+        "(truth.json and the scans) into --out",
+    )
+    run.add_argument("--out", type=Path, metavar="DIR", help="where --from-reviews writes")
+    run.add_argument("--endpoint-url", help="--from-reviews: the AWS endpoint (a local stack)")
 
 
 def _files(args: argparse.Namespace) -> list[Input]:
@@ -178,14 +224,18 @@ def _read(path: Path, doc_type: str | None, page_workers: int | None) -> Extract
         return Failure(f"{exc.reason.value}: {exc.message}", exc.exit_code)
 
 
-def _read_in_worker(path: Path, doc_type: str | None) -> Extraction | Failure:
+def _read_in_worker(
+    path: Path, doc_type: str | None, keep_pages: bool = False
+) -> Extraction | Failure:
     """One document of several read at once: its pages one after another (the other
-    workers use the other cores); the page images stay here (only --overlay, for a
-    single file, needs them)."""
+    workers use the other cores); the page images stay here unless ``keep_pages``
+    (--overlay reads a single file; evaluate's report crops wrong values' boxes)."""
     from medextract.extract import Extraction
 
     outcome = _read(path, doc_type, page_workers=1)
-    return Extraction(outcome.result, []) if isinstance(outcome, Extraction) else outcome
+    if keep_pages or not isinstance(outcome, Extraction):
+        return outcome
+    return Extraction(outcome.result, [])
 
 
 def _worker_start() -> None:
@@ -198,21 +248,22 @@ def _worker_start() -> None:
 
 
 def read_all(
-    files: list[Path], doc_type: str | None, jobs: int
+    files: list[Path], doc_type: str | None, jobs: int, keep_pages: bool = False
 ) -> Generator[Extraction | Failure, None, None]:
     """Each file's outcome, in the files' order, reading up to ``jobs`` pages at once
     (as ``make -j`` runs jobs). One file, or one job: in this process, up to ``jobs``
     of a document's pages at once. Several files: up to ``jobs`` documents at once,
-    each read page after page (``_read_here_and_in_workers``)."""
+    each read page after page (``_read_here_and_in_workers``). ``keep_pages``: every
+    outcome keeps its prepared pages (they cross from the workers)."""
     if _in_workers(files, jobs):
-        yield from _read_here_and_in_workers(files, doc_type, jobs)
+        yield from _read_here_and_in_workers(files, doc_type, jobs, keep_pages)
         return
     for path in files:
         yield _read(path, doc_type, page_workers=jobs)
 
 
 def _read_here_and_in_workers(
-    files: list[Path], doc_type: str | None, jobs: int
+    files: list[Path], doc_type: str | None, jobs: int, keep_pages: bool = False
 ) -> Generator[Extraction | Failure, None, None]:
     """Documents read in ``jobs - 1`` worker processes and in this one. This process
     starts on the first document at once (the workers' server takes about a second to
@@ -234,7 +285,7 @@ def _read_here_and_in_workers(
         with lock:
             while started.is_set() and waiting and busy() < workers:
                 index, path = waiting.popleft()
-                outcomes[index] = pool.submit(_read_in_worker, path, doc_type)
+                outcomes[index] = pool.submit(_read_in_worker, path, doc_type, keep_pages)
                 outcomes[index].add_done_callback(hand_out)
 
     def busy() -> int:
@@ -263,7 +314,7 @@ def _read_here_and_in_workers(
         for index in range(len(files)):
             while (mine := take(index)) is not None:
                 here: Future[Extraction | Failure] = Future()
-                here.set_result(_read_in_worker(mine[1], doc_type))
+                here.set_result(_read_in_worker(mine[1], doc_type, keep_pages))
                 with lock:
                     outcomes[mine[0]] = here
             with lock:
@@ -318,6 +369,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
         print(json.dumps(json_schema(), indent=2, sort_keys=True))
         return 0
+    if args.command == "evaluate":
+        return _evaluate(args)
     try:
         files = _files(args)
     except UsageError as exc:
@@ -369,6 +422,39 @@ def _main(argv: Sequence[str] | None) -> int:
     finally:  # stopped early (| head, Ctrl-C): end the workers now
         outcomes.close()
     return status
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    """The evaluate subcommand: its scans found as extract finds them, then
+    ``medextract.evaluate``."""
+    if args.from_reviews:
+        if args.files or not args.out:
+            print("medextract: --from-reviews takes --out DIR and no SCANS", file=sys.stderr)
+            return EX_USAGE
+        from medextract.evaluate.reviews import main as from_reviews
+
+        return from_reviews(args.from_reviews, args.out, args.endpoint_url)
+    try:
+        if not args.files:
+            raise UsageError("give the scans to evaluate (folders or files)")
+        if STDIN in args.files:
+            raise UsageError("evaluate reads files, not standard input")
+        scans = [(item.out_name.as_posix().removesuffix(".json"), item.path)
+                 for item in _inputs(args.files)]  # fmt: skip
+        if _in_workers(scans, args.jobs):
+            _workers()
+        from medextract.settings import get_settings
+
+        get_settings()
+    except UsageError as exc:
+        print(f"medextract: {exc}", file=sys.stderr)
+        return exc.status
+    except MedextractError as exc:
+        print(f"medextract: {exc.reason.value}: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    from medextract.evaluate.run import main as evaluate
+
+    return evaluate(args, scans)
 
 
 if __name__ == "__main__":
