@@ -25,7 +25,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import medextract.extract as pipeline
-from bench_core import normalised
+from bench_core import truth_entry
+from medextract.evaluate import score_document
 from medextract.ocr import TesseractCommand
 from medextract.settings import get_settings
 from medextract.synth import generate_document
@@ -87,18 +88,12 @@ def without(recovery: str) -> Iterator[None]:
         pipeline.read_regions, pipeline.WHOLE_PAGE_MODES = saved
 
 
-def score(result: Any, truth: Any) -> tuple[set[str], set[str], int]:
-    """Fields right, fields wrong and not flagged, fields flagged."""
-    right, unflagged, flagged = set(), set(), 0
-    for name, want in truth.fields.items():
-        field = result.fields.get(name)
-        got = field.value if field else None
-        if normalised(got) == normalised(want):
-            right.add(name)
-        elif field is not None and not field.needs_review:
-            unflagged.add(name)
-        flagged += bool(field and field.needs_review)
-    return right, unflagged, flagged
+def score(result: Any, doc: Any) -> tuple[set[str], set[str], int]:
+    """Fields right, fields wrong and not flagged, fields flagged (evaluate's scorer)."""
+    scored = score_document(doc.filename, truth_entry(doc), result).fields
+    right = {f.name for f in scored if f.right}
+    unflagged = {f.name for f in scored if f.wrong and not f.flagged}
+    return right, unflagged, sum(f.flagged for f in scored if f.is_value)
 
 
 def main() -> int:
@@ -122,7 +117,7 @@ def main() -> int:
             for which, seconds in engine.seconds.items():
                 calls[which].extend(seconds)
             pages += result.source.page_count
-            right, unflagged, _ = score(result, doc.truth)
+            right, unflagged, _ = score(result, doc)
             fields += len(doc.truth.fields)
             right_all += len(right)
             unflagged_all += len(unflagged)
@@ -138,7 +133,7 @@ def main() -> int:
                 seconds_saved[recovery] += sum(map(sum, engine.seconds.values())) - sum(
                     map(sum, alone.seconds.values())
                 )
-                right_without, unflagged_without_pass, _ = score(other, doc.truth)
+                right_without, unflagged_without_pass, _ = score(other, doc)
                 won[recovery] += len(right - right_without)
                 lost[recovery] += len(right_without - right)
                 unflagged_without[recovery] += len(unflagged_without_pass)

@@ -382,3 +382,11 @@ def test_a_wrong_value_that_was_not_found_shows_its_whole_page_small():
     assert crops[("a.pdf", "refills")].whole
     html = render_html(Evaluation([scored]), crops)
     assert '<img class="page"' in html and "not found: page 1" in html
+
+
+def test_a_worker_keeps_the_pages_only_when_asked(labelled):
+    from medextract.cli import _read_in_worker
+
+    scan = labelled / "a.pdf"
+    assert _read_in_worker(scan, None).pages == []
+    assert len(_read_in_worker(scan, None, keep_pages=True).pages) == 1
