@@ -79,3 +79,22 @@ def test_a_scan_gone_from_the_bucket_is_left_out_and_counted_by_id(reviewed):
     labelled = labelled_set(table, env.s3)
     assert labelled.truth == {}
     assert labelled.missing == [item["document_id"]]
+
+
+def test_the_subcommand_writes_the_set_and_names_no_key_or_value(reviewed, tmp_path, capsys):
+    from medextract.cli import main
+
+    env, _, _ = reviewed
+    folder = tmp_path / "set"
+    assert main(["evaluate", "--from-reviews", env.stack.results_table, "--out", str(folder)]) == 0
+    assert (folder / "clinic" / "scan-0.pdf").read_bytes() == b"REVIEW 0"
+    err = capsys.readouterr().err
+    assert "1 reviewed documents written" in err
+    assert "Maria Lopez" not in err and "scan-0" not in err
+
+
+def test_from_reviews_takes_no_scans(capsys):
+    from medextract.cli import main
+
+    assert main(["evaluate", "scans/", "--from-reviews", "T", "--out", "x"]) == 64
+    assert "no SCANS" in capsys.readouterr().err
