@@ -82,7 +82,7 @@ def page_load(env: Any, loads: int) -> list[float]:
     from medextract.review.local import Server, local_app, local_service
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.test_review_page import CHROMIUM, CHROMIUM_ARGS, LAPTOP
+    from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, LAPTOP
     from tests.functional.review_support import seed
 
     ids = seed(env, loads)

@@ -9,95 +9,26 @@ record. Screenshots go to ``out/review/``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from medextract.review.local import (
-    DEV_REVIEWER,
-    Server,
-    local_app,
-    local_environment,
-    local_service,
-)
-from medextract.review.service import ReviewService
-from medextract.review.settings import get_review_settings
+from medextract.review.local import DEV_REVIEWER
 
-from tests.functional.conftest import PipelineEnv, embedded_aws
+from tests.browser.support import LARGE, Site, review_site, shot
 from tests.functional.review_support import FIELDS, FLAGGED, seed
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path(__file__).resolve().parents[2] / "out" / "review"
-LAPTOP = {"width": 1366, "height": 768}
 
 pytestmark = pytest.mark.browser  # `make test` installs chromium (make browser-deps)
 
 
-class Site:
-    def __init__(
-        self, env: PipelineEnv, service: ReviewService, server: Server, ids: dict[str, Any]
-    ):
-        self.env, self.service, self.server, self.ids = env, service, server, ids
-
-
 @pytest.fixture(scope="module")
 def site() -> Iterator[Site]:
-    with (
-        pytest.MonkeyPatch.context() as monkeypatch,
-        embedded_aws(monkeypatch, "medextract-ui") as env,
-    ):
-        ids = seed(env, 2, failed=1)
-        failed = [i["document_id"] for i in env.items() if i["status"] == "FAILED"]
-        flagged = [i for i in ids if i not in failed]
-        for name, value in local_environment(env.stack, "http://127.0.0.1").items():
-            monkeypatch.setenv(name, value)
-        get_review_settings.cache_clear()
-        service = local_service(env.session, env.stack)
-        server = Server(local_app(service), port=0).start()
-        try:
-            yield Site(env, service, server, {"flagged": flagged, "failed": failed[0]})
-        finally:
-            server.stop()
-            get_review_settings.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=LAPTOP)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    with review_site(lambda env: seed(env, 2, failed=1)) as site:
+        site.ids = site.by_status("NEEDS_REVIEW")
+        yield site
 
 
 def open_first_document(page: Any, site: Site) -> None:
-    page.goto(f"{site.server.url}/")
+    page.goto(f"{site.url}/")
     page.wait_for_selector("#queue tbody tr")
     page.locator("#queue tbody tr").first.get_by_role("link", name="open").click()
     page.wait_for_function(
@@ -125,15 +56,13 @@ def boxes_in_place(page: Any) -> list[tuple[str, float]]:
 
 
 def test_queue_lists_the_flagged_documents(page: Any, site: Site):
-    page.goto(f"{site.server.url}/")
+    page.goto(f"{site.url}/")
     page.wait_for_selector("#queue tbody tr")
     shot(page, "1-queue")
 
     rows = page.locator("#queue tbody tr")
-    assert rows.count() == len(site.ids["flagged"])
-    assert [rows.nth(i).get_attribute("data-id") for i in range(rows.count())] == site.ids[
-        "flagged"
-    ]
+    assert rows.count() == len(site.ids)
+    assert [rows.nth(i).get_attribute("data-id") for i in range(rows.count())] == site.ids
     assert page.locator("#who").text_content() == f"signed in as {DEV_REVIEWER.name}"
 
 
@@ -154,6 +83,7 @@ def test_each_drawn_box_sits_where_its_field_box_says(page: Any, site: Site):
 
 def test_clicking_a_box_highlights_its_field_and_focusing_a_field_its_box(page: Any, site: Site):
     open_first_document(page, site)
+    page.click("#zoom-reset")  # the whole page: it opens zoomed on the first flagged box
 
     page.click('.box[data-field="patient_name"]')
     focused = page.evaluate("() => document.activeElement.name")
@@ -195,16 +125,16 @@ def test_correct_a_flagged_field_with_the_keyboard_and_submit(page: Any, site: S
     page.keyboard.press("Control+A")
     page.keyboard.type("2")
     page.keyboard.press("Enter")
-    page.keyboard.press("Control+Enter")
+    page.keyboard.press("Control+Enter")  # submit and next
+    page.wait_for_function(f"() => !location.hash.endsWith('{document_id}')")
+    page.wait_for_selector('#doc-state[data-status="NEEDS_REVIEW"]')
+    saved = page.locator("#message").text_content()
+    next_id = page.evaluate("() => location.hash.split('/').pop()")
+    page.goto(f"{site.url}/#/doc/{document_id}")
     page.wait_for_selector('#doc-state[data-status="REVIEWED"]')
     page.wait_for_selector('#history li[data-action="REVIEWED"]')
     shot(page, "4-reviewed")
     machine = page.locator('.field[data-field="refills"] .machine').text_content()
-    page.locator("#next").focus()
-    page.keyboard.press("Alt+n")  # the next document in the queue
-    page.wait_for_function(f"() => !location.hash.endsWith('{document_id}')")
-    page.wait_for_selector('#doc-state[data-status="NEEDS_REVIEW"]')
-    next_id = page.evaluate("() => location.hash.split('/').pop()")
 
     assert refused.startswith("Check every flagged field first")
     assert error == "PATTERN_MISMATCH"
@@ -215,11 +145,12 @@ def test_correct_a_flagged_field_with_the_keyboard_and_submit(page: Any, site: S
     audit = [e for e in site.service.table.history(document_id) if e["action"] == "REVIEWED"]
     assert [c["field"] for c in audit[0]["changes"]] == ["refills"]
     assert machine == "read as: 25"
-    assert next_id in site.ids["flagged"] and next_id != document_id
+    assert saved.endswith("1 field corrected.")
+    assert next_id in site.ids and next_id != document_id
 
 
 def test_failed_document_shows_its_reason(page: Any, site: Site):
-    page.goto(f"{site.server.url}/#/doc/{site.ids['failed']}")
+    page.goto(f"{site.url}/#/doc/{site.by_status('FAILED')[0]}")
     page.wait_for_selector("#failure:not([hidden])")
     shot(page, "5-failed")
 
@@ -229,7 +160,7 @@ def test_failed_document_shows_its_reason(page: Any, site: Site):
 
 
 def test_page_fits_a_large_monitor(browser: Any, site: Site):
-    context = browser.new_context(viewport={"width": 2560, "height": 1440})
+    context = browser.new_context(viewport=LARGE)
     page = context.new_page()
     try:
         open_first_document(page, site)

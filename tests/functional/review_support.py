@@ -48,6 +48,21 @@ FIELDS: dict[str, tuple[Any, str, float, tuple[float, float, float, float], list
     "refills": (25, "25 times", 0.48, (0.20, 0.80, 0.12, 0.03), ["LOW_OCR_CONFIDENCE"]),
 }
 FLAGGED = ["directions", "refills"]
+# A patient record sent without its page 2 (the reader's ``missing_pages``): page 1's
+# fields read, page 2's null, confident and unflagged, as ``checks.settle`` leaves them.
+RECORD_PAGE_1: dict[str, tuple[Any, float, tuple[float, float, float, float], list[str]]] = {
+    "patient_name": ("Sarah McDonald", 0.96, (0.10, 0.20, 0.30, 0.03), []),
+    "phone_number": ("(307) 346-4962", 0.95, (0.10, 0.25, 0.25, 0.03), []),
+    "weight": (105, 0.41, (0.60, 0.40, 0.08, 0.03), ["LOW_OCR_CONFIDENCE"]),
+}
+RECORD_PAGE_2 = [
+    "insurance_company",
+    "policy_number",
+    "insurance_expiry",
+    "has_medical_insurance",
+    "allergies",
+    "medication",
+]
 
 
 def page_image() -> bytes:
@@ -93,9 +108,43 @@ def flagged_result(data: bytes, name: str) -> Result:
     )
 
 
+def half_record_result(data: bytes, name: str) -> Result:
+    """A two-page patient record of which only page 1 was sent; its weight flagged."""
+    fields = {
+        field: ExtractedField(
+            value=value,
+            text=str(value),
+            confidence=confidence,
+            page=1,
+            box=BoundingBox(left=box[0], top=box[1], width=box[2], height=box[3]),
+            needs_review=bool(reasons),
+            review_reasons=[ReviewReason(r) for r in reasons],
+        )
+        for field, (value, confidence, box, reasons) in RECORD_PAGE_1.items()
+    }
+    for field in RECORD_PAGE_2:
+        fields[field] = ExtractedField(value=None, confidence=1.0, needs_review=False)
+    return Result(
+        source=Source(
+            name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            media_type="image/jpeg",
+            page_count=1,
+        ),
+        document_type=DocumentType.PATIENT_DETAILS,
+        document_type_confidence=0.95,
+        fields=fields,
+        needs_review=True,
+        pages=[],
+        missing_pages=[2],
+        timings=Timings(load_seconds=0, pages_seconds=0, parse_seconds=0, total_seconds=0),
+        engine="fake",
+    )
+
+
 class ReviewExtractor:
     """Every document is a flagged prescription with one page image (``BAD:<REASON>``:
-    that input error); counts calls."""
+    that input error; ``HALF``: a patient record without its page 2); counts calls."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -105,18 +154,27 @@ class ReviewExtractor:
         self.calls += 1
         if data.startswith(b"BAD:"):
             raise InputError(Reason(data[4:].decode()), "the fake says this document is bad")
+        if data.startswith(b"HALF"):
+            return Extracted(half_record_result(data, name), [self.image])
         return Extracted(flagged_result(data, name), [self.image])
 
 
 def seed(
-    env: PipelineEnv, count: int, extractor: ReviewExtractor | None = None, failed: int = 0
+    env: PipelineEnv,
+    count: int,
+    extractor: ReviewExtractor | None = None,
+    failed: int = 0,
+    half: int = 0,
+    failure: str = "ENCRYPTED_PDF",
 ) -> list[str]:
-    """``count`` flagged documents (and ``failed`` unreadable ones) through the pipeline;
-    their ids, oldest first."""
+    """``count`` flagged documents (then ``failed`` unreadable ones, then ``half`` records
+    without their page 2) through the pipeline; their ids, oldest first."""
     for index in range(count):
         env.put(f"clinic/scan-{index}.pdf", f"REVIEW {index}".encode())
     for index in range(failed):
-        env.put(f"clinic/locked-{index}.pdf", b"BAD:ENCRYPTED_PDF")
+        env.put(f"clinic/locked-{index}.pdf", f"BAD:{failure}".encode())
+    for index in range(half):
+        env.put(f"clinic/record-{index}.jpg", f"HALF {index}".encode())
     env.drain_with(env.pipeline(extractor or ReviewExtractor()))
     items = sorted(env.items(), key=lambda i: (i["received_at"], i["document_id"]))
     return [i["document_id"] for i in items]

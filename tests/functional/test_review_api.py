@@ -21,7 +21,14 @@ from medextract.review.settings import get_review_settings
 from medextract.review.store import plain
 
 from tests.functional.conftest import PipelineEnv
-from tests.functional.review_support import FLAGGED, ReviewExtractor, call, http_event, seed
+from tests.functional.review_support import (
+    FLAGGED,
+    RECORD_PAGE_2,
+    ReviewExtractor,
+    call,
+    http_event,
+    seed,
+)
 
 BOB = Reviewer(subject="sub-bob", name="bob", groups=["reviewer"])
 ALICE = Reviewer(subject="sub-alice", name="alice", groups=["reviewer"])
@@ -143,6 +150,20 @@ def test_document_has_fields_flagged_first_and_short_lived_page_urls(review_env:
     assert (
         "X-Amz-Expires=300" in page["url"] and "X-Amz-Signature=" in page["url"]
     )  # SigV4: SSE-KMS
+
+
+def test_record_without_its_second_page_names_the_page_and_its_unsent_fields(
+    review_env: PipelineEnv,
+):
+    (doc,) = seed(review_env, 0, half=1)
+
+    _, queue = call(http_event("GET", "/documents"))
+    _, view = call(http_event("GET", f"/documents/{doc}"))
+
+    assert queue["items"][0]["missing_pages"] == [2]
+    assert view["missing_pages"] == [2]
+    assert view["unsent_fields"] == RECORD_PAGE_2
+    assert view["flagged_fields"] == ["weight"]
 
 
 def test_unknown_document_is_404_and_a_malformed_id_422(review_env: PipelineEnv):

@@ -97,6 +97,7 @@ def to_item(record: PipelineRecord) -> dict[str, Any]:
         "schema_version": result.schema_version if result else None,
         "engine": result.engine if result else None,
         "page_images": record.page_images,
+        "missing_pages": result.missing_pages if result else [],
         "version": record.version,
         "reviewed_at": record.reviewed_at,
         "reviewed_by": record.reviewed_by,

@@ -143,9 +143,11 @@ def claim_document(document_id: DocumentId, who: Who, service: Service) -> Claim
 
 
 @router.post("/documents/<document_id>/release")
-def release_document(document_id: DocumentId, who: Who, service: Service) -> Response[None]:
+def release_document(document_id: DocumentId, who: Who, service: Service) -> Response[str]:
     service.release(who, document_id)
-    return Response(status_code=204)
+    # An empty str, not None (the validation middleware keeps None for Response[None]):
+    # the local server (HttpResolverLocal) writes the body as it is given.
+    return Response(status_code=204, body="")
 
 
 @router.post("/documents/<document_id>/review")

@@ -42,6 +42,9 @@ class QueueEntry(_Model):
     flagged_fields: list[str] = Field(default_factory=list)
     failure_reason: str | None = None
     page_count: int = 0
+    missing_pages: list[int] = Field(
+        default_factory=list, description="Pages of the form that were not sent (1-based)."
+    )
     claim: Claim | None = None
 
 
@@ -71,6 +74,13 @@ class DocumentView(_Model):
     flagged_fields: list[str]
     field_order: list[str] = Field(description="Flagged fields first, then the form's order.")
     pages: list[PageLink]
+    missing_pages: list[int] = Field(
+        default_factory=list, description="Pages of the form that were not sent (1-based)."
+    )
+    unsent_fields: list[str] = Field(
+        default_factory=list,
+        description="Fields printed on a page that was not sent: empty, and not a reading.",
+    )
     failure: Failure | None = None
     claim: Claim | None = None
     reviewed_at: str | None = None

@@ -117,14 +117,32 @@ def _claim(item: dict[str, Any], now: int) -> Claim | None:
     )
 
 
-def field_order(document_type: str | None, fields: dict[str, Any], flagged: list[str]) -> list[str]:
-    """Flagged fields first, each group in the form's order."""
+def form_pages(document_type: str | None) -> dict[str, int]:
+    """Each field of the form and the page it is printed on, in the form's order."""
     from medextract.forms import SPECS  # deferred: the reader's modules import OpenCV
 
     try:
-        form = [s.name for s in SPECS.get(DocumentType(document_type or "unknown"), ())]
+        specs = SPECS.get(DocumentType(document_type or "unknown"), ())
     except ValueError:
-        form = []
+        specs = ()
+    return {s.name: s.page or 1 for s in specs}
+
+
+def unsent_fields(
+    document_type: str | None, fields: dict[str, Any], missing_pages: list[int]
+) -> list[str]:
+    """The fields printed on a page that was not sent and found nowhere else (null)."""
+    pages = form_pages(document_type)
+    return [
+        name
+        for name, page in pages.items()
+        if page in missing_pages and name in fields and (fields[name] or {}).get("value") is None
+    ]
+
+
+def field_order(document_type: str | None, fields: dict[str, Any], flagged: list[str]) -> list[str]:
+    """Flagged fields first, each group in the form's order."""
+    form = list(form_pages(document_type))
     order = [n for n in form if n in fields] + sorted(n for n in fields if n not in form)
     return [n for n in order if n in flagged] + [n for n in order if n not in flagged]
 
@@ -222,6 +240,7 @@ class ReviewService:
                     flagged_fields=list(i.get("flagged_fields") or []),
                     failure_reason=i.get("failure_reason"),
                     page_count=int(i.get("page_count") or 0),
+                    missing_pages=[int(p) for p in i.get("missing_pages") or []],
                     claim=_claim(i, now),
                 )
                 for i in items
@@ -234,6 +253,7 @@ class ReviewService:
         _, now = self._now()
         fields = item.get("fields") or {}
         flagged = list(item.get("flagged_fields") or [])
+        missing = [int(p) for p in item.get("missing_pages") or []]
         failure = (
             Failure(reason=item["failure_reason"], message=item.get("failure_message") or "")
             if item.get("failure_reason")
@@ -253,6 +273,8 @@ class ReviewService:
                 PageLink(page=n, url=self.bucket.page_url(key, self.url_seconds))
                 for n, key in enumerate(item.get("page_images") or [], start=1)
             ],
+            missing_pages=missing,
+            unsent_fields=unsent_fields(item.get("document_type"), fields, missing),
             failure=failure,
             claim=_claim(item, now),
             reviewed_at=item.get("reviewed_at"),

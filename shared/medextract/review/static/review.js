@@ -16,7 +16,7 @@ const REASONS = {
   UNKNOWN_FIELD: "the form has no such field",
 };
 const $ = (sel) => document.querySelector(sel);
-const state = { status: "NEEDS_REVIEW", queue: [], next: null, doc: null, page: 1, zoom: 1, x: 0, y: 0 };
+const state = { status: "NEEDS_REVIEW", queue: [], next: null, doc: null, page: 1, zoom: 1, x: 0, y: 0, opening: 0, skipped: new Set() };
 
 // ------------------------------------------------------------------ the API
 function token() {
@@ -42,6 +42,13 @@ async function api(method, path, body) {
 function say(text, ok = false) {
   $("#message").textContent = text || "";
   $("#message").classList.toggle("ok", ok);
+}
+// A message for the next view (after submit-and-next, the next document says what was saved).
+function sayNext(text, ok = true) { state.flash = { text, ok }; }
+function sayFlash(otherwise = "") {
+  const flash = state.flash;
+  state.flash = null;
+  if (flash) say(flash.text, flash.ok); else say(otherwise);
 }
 
 // ------------------------------------------------------------------ routing
@@ -90,8 +97,9 @@ async function showQueue(more = false) {
   body.replaceChildren(...state.queue.map((item) => {
     const row = document.createElement("tr");
     row.dataset.id = item.document_id;
+    const missing = (item.missing_pages || []).length ? `page ${item.missing_pages.join(", ")} not sent` : "";
     const cells = [item.received_at.replace("T", " ").slice(0, 19), item.document_type || "—", item.page_count,
-      item.flagged_fields.join(", ") || "—", item.failure_reason || "—"];
+      item.flagged_fields.join(", ") || "—", [item.failure_reason, missing].filter(Boolean).join("; ") || "—"];
     for (const text of cells) { const td = document.createElement("td"); td.textContent = text; row.append(td); }
     const open = document.createElement("td");
     const link = Object.assign(document.createElement("a"), { href: `#/doc/${item.document_id}`, textContent: "open" });
@@ -99,7 +107,7 @@ async function showQueue(more = false) {
     return row;
   }));
   $("#more").hidden = !state.next;
-  say(state.queue.length ? "" : "Nothing here.");
+  sayFlash(state.queue.length ? "" : "Nothing here.");
 }
 $("#more").addEventListener("click", () => showQueue(true).catch(fail));
 
@@ -121,16 +129,33 @@ $("#upload").addEventListener("submit", async (event) => {
 });
 
 // ------------------------------------------------------------------ a document
+// Nothing of the previous document stays in view while this one loads (or if it fails).
+function clearDocument() {
+  state.doc = null;
+  state.active = null;
+  state.userZoom = false;
+  const img = $("#page");
+  img.onload = null;
+  img.removeAttribute("src");
+  delete img.dataset.src;
+  for (const sel of ["#boxes", "#page-buttons", "#fields", "#history", "#failure", "#doc-reasons"]) $(sel).replaceChildren();
+  $("#doc-title").textContent = $("#doc-state").textContent = "";
+  $("#viewer").classList.add("empty");
+}
+
 async function openDocument(id) {
+  const ticket = ++state.opening;  // a slower answer for an earlier document is dropped
   $("#queue-view").hidden = true;
   $("#document-view").hidden = false;
-  say("");
+  clearDocument();
+  sayFlash();
   let doc = await api("GET", `/documents/${id}`);
   const mine = doc.claim && doc.claim.holder === $("#who").dataset.name;
   if (doc.status === "NEEDS_REVIEW" && !mine) {
     try { await api("POST", `/documents/${id}/claim`); doc = await api("GET", `/documents/${id}`); }
     catch (err) { if (err.status === 409) say(`Read-only: ${err.message}`); else throw err; }
   }
+  if (ticket !== state.opening) return;
   state.doc = doc;
   state.touched = new Set();
   state.page = (doc.fields[doc.field_order[0]] || {}).page || 1;
@@ -162,6 +187,12 @@ function renderDocument() {
   const failure = $("#failure");
   failure.hidden = !d.failure;
   failure.textContent = d.failure ? `This document could not be read: ${d.failure.reason} — ${d.failure.message}` : "";
+  const incomplete = $("#doc-reasons");
+  incomplete.hidden = !d.missing_pages.length;
+  incomplete.textContent = d.missing_pages.length ?
+    `Incomplete record: page ${d.missing_pages.join(", ")} of ${Math.max(...d.missing_pages)} was not sent. ` +
+    "Its fields are empty because they were not on the pages sent, not because the form left them blank: " +
+    "ask the sender for the missing page." : "";
   renderPages();
   const form = $("#fields");
   const canEdit = editable();
@@ -174,8 +205,12 @@ function renderDocument() {
 
 function fieldRow(name, field, canEdit) {
   const flagged = field.needs_review;
+  const unsent = state.doc.unsent_fields.includes(name);
   const row = document.createElement("div");
-  row.className = `field ${confClass(field.confidence)}${flagged ? " flagged" : ""}`;
+  // A reviewed field was checked by a person: no machine confidence colour.
+  // A field of a page not sent was never read: it is not "confident", it is absent.
+  const kind = unsent ? "unsent" : field.review ? "reviewed" : confClass(field.confidence);
+  row.className = `field ${kind}${flagged ? " flagged" : ""}`;
   row.dataset.field = name;
   const multi = Array.isArray(field.value) || asText(field.value).includes("\n");
   const input = document.createElement(multi ? "textarea" : "input");
@@ -183,13 +218,15 @@ function fieldRow(name, field, canEdit) {
   input.name = name;
   input.value = asText(field.value);
   input.dataset.original = input.value;
-  input.readOnly = !canEdit;
+  input.readOnly = !canEdit || unsent;
+  if (unsent) input.placeholder = "not on the pages sent";
   if (multi) input.rows = Math.max(2, input.value.split("\n").length);
   const label = document.createElement("label");
   label.htmlFor = input.id;
   label.innerHTML = `<span></span><span class="conf"></span>`;
   label.firstChild.textContent = name.replaceAll("_", " ") + (flagged ? " ⚑" : "");
-  label.lastChild.textContent = `${Math.round(field.confidence * 100)} %`;
+  label.lastChild.textContent = unsent ? "not on the pages sent"
+    : field.review ? `checked by ${field.review.reviewed_by}` : `${Math.round(field.confidence * 100)} %`;
   row.append(label, input);
   if (field.review_reasons.length) {
     const why = document.createElement("p");
@@ -236,9 +273,11 @@ function updateSubmit() {
 
 function activate(name) {
   document.querySelectorAll(".field.active, .box.active").forEach((e) => e.classList.remove("active"));
+  state.active = name;
   const field = state.doc.fields[name];
-  if (field && field.page && field.page !== state.page) { state.page = field.page; renderPages(); }
   document.querySelector(`.field[data-field="${name}"]`)?.classList.add("active");
+  if (field && field.page && field.page !== state.page) { state.page = field.page; renderPages(); }  // focusView on load
+  else if ($("#page").complete && $("#page").naturalWidth) focusView();
   document.querySelector(`.box[data-field="${name}"]`)?.classList.add("active");
 }
 
@@ -254,8 +293,9 @@ function renderPages() {
   }));
   const link = d.pages.find((p) => p.page === state.page) || d.pages[0];
   const img = $("#page");
-  img.hidden = !link;
-  if (link && img.dataset.src !== link.url) { img.dataset.src = link.url; img.src = link.url; img.onload = fit; }
+  $("#viewer").classList.toggle("empty", !link);  // no image, no zoom: nothing to show
+  if (!link) { img.onload = null; img.removeAttribute("src"); delete img.dataset.src; }
+  else if (img.dataset.src !== link.url) { img.dataset.src = link.url; img.onload = focusView; img.src = link.url; }
   const boxes = $("#boxes");
   boxes.replaceChildren(...Object.entries(d.fields)
     .filter(([, f]) => f.box && (f.page || 1) === (link ? link.page : 1))
@@ -271,20 +311,63 @@ function renderPages() {
     }));
 }
 
+// The sheet is the page at the stage's width, scaled by state.zoom from its top-left
+// corner and moved by (state.x, state.y). Every zoom keeps one point still: the cursor
+// (wheel), else the active field's box, else the stage's centre.
 function place() { $("#sheet").style.transform = `translate(${state.x}px, ${state.y}px) scale(${state.zoom})`; }
-function fit() {
+function sheetSize() {
   const stage = $("#stage"), img = $("#page");
+  return { w: stage.clientWidth, h: stage.clientWidth * (img.naturalHeight / img.naturalWidth || 1.3) };
+}
+function fitZoom() { return Math.min(1, $("#stage").clientHeight / sheetSize().h) || 1; }
+function fit() {
+  const stage = $("#stage");
   $("#sheet").style.width = `${stage.clientWidth}px`;
-  const height = stage.clientWidth * (img.naturalHeight / img.naturalWidth || 1.3);
-  state.zoom = Math.min(1, stage.clientHeight / height) || 1;
+  state.zoom = fitZoom();
+  state.userZoom = false;
   state.x = (stage.clientWidth - stage.clientWidth * state.zoom) / 2; state.y = 0;
   place();
 }
-function zoomBy(factor) { state.zoom = Math.min(8, Math.max(0.2, state.zoom * factor)); place(); }
+function activeBox() {
+  const d = state.doc, name = state.active;
+  const f = d && name && d.fields[name];
+  return f && f.box && (f.page || 1) === state.page ? f.box : null;
+}
+// The active field's box centred, at a zoom that makes it readable (or the reviewer's own).
+function focusView() {
+  const stage = $("#stage");
+  $("#sheet").style.width = `${stage.clientWidth}px`;
+  const box = activeBox();
+  if (!box) { fit(); return; }
+  const { w, h } = sheetSize();
+  if (!state.userZoom) state.zoom = Math.min(3, Math.max(fitZoom(), (0.5 * stage.clientWidth) / Math.max(box.width * w, 1)));
+  state.x = stage.clientWidth / 2 - (box.left + box.width / 2) * w * state.zoom;
+  state.y = stage.clientHeight / 2 - (box.top + box.height / 2) * h * state.zoom;
+  place();
+}
+function zoomBy(factor, at) {
+  const stage = $("#stage");
+  let point = at;
+  if (!point) {
+    const box = activeBox(), { w, h } = sheetSize();
+    point = box ? { x: state.x + (box.left + box.width / 2) * w * state.zoom, y: state.y + (box.top + box.height / 2) * h * state.zoom }
+      : { x: stage.clientWidth / 2, y: stage.clientHeight / 2 };
+  }
+  const zoom = Math.min(8, Math.max(0.2, state.zoom * factor));
+  state.x = point.x - (point.x - state.x) * (zoom / state.zoom);
+  state.y = point.y - (point.y - state.y) * (zoom / state.zoom);
+  state.zoom = zoom;
+  state.userZoom = true;
+  place();
+}
 $("#zoom-in").addEventListener("click", () => zoomBy(1.25));
 $("#zoom-out").addEventListener("click", () => zoomBy(0.8));
 $("#zoom-reset").addEventListener("click", fit);
-$("#stage").addEventListener("wheel", (event) => { event.preventDefault(); zoomBy(event.deltaY < 0 ? 1.1 : 0.9); }, { passive: false });
+$("#stage").addEventListener("wheel", (event) => {
+  event.preventDefault();
+  const r = $("#stage").getBoundingClientRect();
+  zoomBy(event.deltaY < 0 ? 1.1 : 0.9, { x: event.clientX - r.left, y: event.clientY - r.top });
+}, { passive: false });
 $("#stage").addEventListener("pointerdown", (event) => {
   if (event.target.classList.contains("box")) return;
   const start = { x: event.clientX - state.x, y: event.clientY - state.y };
@@ -296,7 +379,7 @@ $("#stage").addEventListener("pointerdown", (event) => {
   stage.addEventListener("pointermove", move);
   stage.addEventListener("pointerup", up, { once: true });
 });
-window.addEventListener("resize", () => { if (!$("#document-view").hidden) fit(); });
+window.addEventListener("resize", () => { if (!$("#document-view").hidden && state.doc) focusView(); });
 
 // ------------------------------------------------------------------ submit, release, next
 async function submit() {
@@ -311,11 +394,12 @@ async function submit() {
   }
   document.querySelectorAll(".field .error").forEach((e) => e.remove());
   try {
-    state.doc = await api("POST", `/documents/${d.document_id}/review`, { version: d.version, values });
-    state.touched = new Set();
-    renderDocument();
-    await renderHistory();
-    say("Reviewed: the corrected record is saved.", true);
+    const reviewed = await api("POST", `/documents/${d.document_id}/review`, { version: d.version, values });
+    const changed = Object.values(reviewed.fields).filter((f) => f.review && f.review.changed).length;
+    sayNext(`Saved ${d.document_id.slice(0, 12)}…: ` + (changed ?
+      `${changed} field${changed > 1 ? "s" : ""} corrected.` : "every field confirmed as read, nothing changed."));
+    state.doc = reviewed;
+    await nextDocument();
   } catch (err) {
     if (err.status === 422 && err.data && err.data.fields) {
       for (const bad of err.data.fields) {
@@ -325,7 +409,8 @@ async function submit() {
         row?.append(p);
       }
       say("Some values were refused: see the fields marked.");
-    } else fail(err);
+    } else if (err.status === 409) offerReload(err.message);
+    else fail(err);
   }
 }
 
@@ -340,13 +425,38 @@ async function renderHistory() {
   }));
 }
 
+// Another document changed this one meanwhile (another tab, another reviewer): the
+// refusal says how, and the reload is one key away (the button has the focus).
+function offerReload(text) {
+  say(`Not saved: ${text}. It changed since you opened it.`);
+  const button = Object.assign(document.createElement("button"), { type: "button", id: "reload", textContent: "reload it (Enter)" });
+  const id = state.doc.document_id;
+  button.addEventListener("click", () => openDocument(id).catch(fail));
+  $("#message").append(" ", button);
+  button.focus();
+}
+
+// The next document nobody else holds, after this one; skipped ones come last. A claim
+// on the one left is released only when there is another to go to.
 async function nextDocument() {
-  if (state.doc && state.doc.claim && state.doc.status === "NEEDS_REVIEW" && editable()) {
-    await api("POST", `/documents/${state.doc.document_id}/release`).catch(() => {});
+  const current = state.doc;
+  const page = await api("GET", `/documents?status=NEEDS_REVIEW&limit=25`);
+  const mine = $("#who").dataset.name;
+  const free = page.items.filter((i) => (!current || i.document_id !== current.document_id) && (!i.claim || i.claim.holder === mine));
+  const next = free.find((i) => !state.skipped.has(i.document_id)) || free[0];
+  if (next) {
+    if (current && current.status === "NEEDS_REVIEW" && current.claim && editable()) {
+      await api("POST", `/documents/${current.document_id}/release`);
+      state.skipped.add(current.document_id);
+    }
+    location.hash = `#/doc/${next.document_id}`;
+    return;
   }
-  const page = await api("GET", `/documents?status=NEEDS_REVIEW&limit=5`);
-  const next = page.items.find((i) => !state.doc || i.document_id !== state.doc.document_id);
-  if (next) location.hash = `#/doc/${next.document_id}`; else { location.hash = "#/"; say("The queue is empty."); }
+  if (current && current.status === "NEEDS_REVIEW") { say("No other document waits for review: this is the last one."); return; }
+  const text = state.flash ? `${state.flash.text} ` : "";
+  sayNext(`${text}The queue is empty: nothing left to review.`);
+  state.status = "NEEDS_REVIEW";
+  if (location.hash === "#/?status=NEEDS_REVIEW") await showQueue(); else location.hash = "#/?status=NEEDS_REVIEW";
 }
 
 $("#submit").addEventListener("click", () => submit());
@@ -355,11 +465,15 @@ $("#release").addEventListener("click", async () => {
   location.hash = "#/";
 });
 $("#next").addEventListener("click", () => nextDocument().catch(fail));
+// Alt+= / Alt+- / Alt+0 zoom from anywhere, a field too (by key position: any layout).
+const ZOOM_KEYS = { Equal: () => zoomBy(1.25), NumpadAdd: () => zoomBy(1.25), Minus: () => zoomBy(0.8),
+  NumpadSubtract: () => zoomBy(0.8), Digit0: () => fit(), Numpad0: () => fit() };
 document.addEventListener("keydown", (event) => {
   if ($("#document-view").hidden) return;
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); submit(); }
   else if (event.altKey && (event.key === "n" || event.key === "N")) { event.preventDefault(); nextDocument().catch(fail); }
-  else if (!["INPUT", "TEXTAREA"].includes(document.activeElement.tagName)) {
+  else if (event.altKey && ZOOM_KEYS[event.code]) { event.preventDefault(); ZOOM_KEYS[event.code](); }  // never typed
+  else if (!["INPUT", "TEXTAREA"].includes(document.activeElement.tagName) && !event.ctrlKey && !event.metaKey) {
     if (event.key === "+" || event.key === "=") zoomBy(1.25);
     else if (event.key === "-") zoomBy(0.8);
     else if (event.key === "0") fit();
