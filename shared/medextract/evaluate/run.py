@@ -4,14 +4,19 @@ field against the truth, print the figures."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from medextract.evaluate.score import DocumentScore, Evaluation, FieldScore, score_document
 from medextract.evaluate.truth import TruthEntry, TruthError, read_truth, sidecar_truth
+
+if TYPE_CHECKING:
+    from medextract.preprocess import PreparedPage
 
 EX_SILENT = 1  # --fail-on-silent: a wrong value went unflagged
 
@@ -75,7 +80,7 @@ def evaluate(
     return scored
 
 
-def _crops(document: DocumentScore, pages: list) -> dict[tuple[str, str], Crop]:
+def _crops(document: DocumentScore, pages: list[PreparedPage]) -> dict[tuple[str, str], Crop]:
     """Each wrong value's box from its page; a value not found: its page, small."""
     out = {}
     for score in document.fields:
@@ -84,7 +89,7 @@ def _crops(document: DocumentScore, pages: list) -> dict[tuple[str, str], Crop]:
     return out
 
 
-def _crop(score: FieldScore, pages: list) -> Crop | None:
+def _crop(score: FieldScore, pages: list[PreparedPage]) -> Crop | None:
     from medextract.evaluate.report import crop_png, page_png
 
     if score.box is not None and score.page is not None and 0 < score.page <= len(pages):
@@ -95,7 +100,7 @@ def _crop(score: FieldScore, pages: list) -> Crop | None:
     return None
 
 
-def main(args, scans: list[tuple[str, Path]]) -> int:
+def main(args: argparse.Namespace, scans: list[tuple[str, Path]]) -> int:
     """The subcommand, given parsed arguments and the scans (key, path)."""
     try:
         paired, unmatched = pair(scans, args.truth)
