@@ -1,6 +1,7 @@
 """The evaluation report in a real browser (Debian's chromium through Playwright): it
 opens from disk with no request leaving the file, every figure it shows is the one
-``--json`` prints, and every wrong value's crop is drawn. The reading is a fake (no
+``--json`` prints, and every wrong value's crop is drawn (chromium: the tier's
+``browser`` fixture, tests/browser/conftest.py). The reading is a fake (no
 OCR here): fixed results over a page with the values written in their boxes."""
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from medextract.result import (
 )
 from PIL import Image, ImageDraw
 
-from tests.browser.test_review_page import CHROMIUM, CHROMIUM_ARGS, LAPTOP
+from tests.browser.support import LAPTOP
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "evaluate"
 WIDTH, HEIGHT = 1700, 2200
@@ -105,18 +106,6 @@ def evaluated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         with contextlib.redirect_stdout(io.StringIO()):
             assert main([*args, "--report", str(report)]) == 0
     yield report / "index.html", json.loads(out.getvalue())
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
