@@ -53,6 +53,7 @@ def test_only_reviewed_items_become_truth_with_their_reviewed_values(reviewed):
     assert truth.fields["refills"] == 2  # the correction, not the reading (25)
     assert truth.fields["patient_name"] == "Maria Lopez"  # confirmed as read
     assert truth.variant["reviewed_by"] == DEV_REVIEWER.name
+    assert truth.variant["queue"] == "review"  # it was flagged, not sampled for audit
     assert labelled.scans["clinic/scan-0.pdf"] == b"REVIEW 0"  # the version that was read
 
 

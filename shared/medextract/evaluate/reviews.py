@@ -53,7 +53,10 @@ def reviewed_items(table: Any) -> Iterator[dict[str, Any]]:
 def entry(item: dict[str, Any]) -> TruthEntry:
     """A reviewed item's truth: each field's reviewed value (null: reviewed empty)."""
     fields = {name: f.get("value") for name, f in (item.get("fields") or {}).items()}
-    variant = {"reviewed_by": str(item.get("reviewed_by") or "unknown")}
+    # A document reaches a person flagged (the review queue) or, delivered with nothing
+    # flagged, sampled for audit: the audited ones are the unbiased sample.
+    queue = "review" if item.get("flagged_fields") else "audit"
+    variant = {"queue": queue, "reviewed_by": str(item.get("reviewed_by") or "unknown")}
     if item.get("reviewed_at"):
         variant["reviewed_month"] = str(item["reviewed_at"])[:7]
     return TruthEntry.model_validate(
