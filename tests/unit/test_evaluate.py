@@ -13,6 +13,7 @@ from medextract.cli import main
 from medextract.evaluate import Evaluation, TruthEntry, TruthError, auroc, read_truth, same
 from medextract.evaluate.report import render_html
 from medextract.evaluate.score import reliability, score_document
+from medextract.evaluate.text import render
 from medextract.evaluate.truth import SCHEMA_PATH, json_schema, sidecar_truth
 from medextract.extract import Extraction
 from medextract.forms import SPECS
@@ -236,6 +237,9 @@ def test_variant_labels_give_each_option_its_own_row():
     )
     rows = {r["option"]: r for r in evaluation.groups()}
     assert rows["Cabin"]["right"] == 1 and rows["Hand"]["wrong_unflagged"] == 1
+    printed: list[str] = []
+    render(evaluation, printed.append)
+    assert any(re.match(r"font=Hand\s+1\s+1\s+0\.0 %\s+0\s+1\s+1$", line) for line in printed)
 
 
 # ---------------------------------------------------------------- the truth file

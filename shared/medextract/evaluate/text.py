@@ -66,6 +66,9 @@ def render(evaluation: Evaluation, say: Callable[[str], None] = print) -> None:
     say(f"WRONG AND UNFLAGGED: {fields['wrong_unflagged']}")
     say("")
     render_reliability(data["reliability"], say)
+    if data["groups"]:
+        say("")
+        render_groups(data["groups"], say)
     if data["failed"]:
         say("")
         for failed in data["failed"]:
@@ -95,6 +98,20 @@ def render_reliability(rows: list[dict[str, Any]], say: Callable[[str], None] = 
         say(
             f"{row['band']:12} {'yes' if row['flagged'] else 'no':>8} {row['values']:7} "
             f"{row['right']:6} {pct(row['right'], row['values']):>8}"
+        )
+
+
+def render_groups(rows: list[dict[str, Any]], say: Callable[[str], None] = print) -> None:
+    """One row per option of the truth's variant labels (a scan counts under each)."""
+    say(
+        f"{'variant=option':36} {'docs':>5} {'values':>6} {'right %':>8} {'flagged':>7} "
+        f"{'WRONG UNFL':>10} {'straight':>8}"
+    )
+    for row in rows:
+        say(
+            f"{row['variant'] + '=' + row['option']:36} {row['documents']:5} {row['values']:6} "
+            f"{pct(row['right'], row['values']):>8} {row['flagged']:7} "
+            f"{row['wrong_unflagged']:10} {row['straight_through']:8}"
         )
 
 
