@@ -7,7 +7,9 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils wamerican \
 	fonts-dejavu-core fonts-liberation fonts-open-sans \
 	fonts-comic-neue fonts-humor-sans fonts-dkg-handwriting \
-	fonts-roboto-unhinted fonts-crosextra-carlito fonts-cabin
+	fonts-roboto-unhinted fonts-crosextra-carlito fonts-cabin \
+	fonts-breip fonts-rufscript fonts-dancingscript \
+	fonts-sjfonts fonts-tlwg-purisa-ttf fonts-kaushanscript fonts-kristi
 
 .PHONY: deps system-deps browser-deps review demo test bench lint image-check clean template-check bench-pipeline bench-review bench-hostile tools
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import string
 import struct
 import zipfile
 from functools import cache
@@ -295,6 +296,7 @@ def test_a_jpeg_declares_its_resolution_or_a_phones_72_dpi_or_nothing() -> None:
 from medextract.synth import REAL, TABLES  # noqa: E402
 from medextract.synth import forms as synth_forms  # noqa: E402
 from medextract.synth.degrade import HEAVY_ONLY  # noqa: E402
+from medextract.synth.variants import REPORTED  # noqa: E402
 
 
 def _record(**asked: str) -> synth_forms.DrawnForm:
@@ -460,7 +462,7 @@ def test_the_truth_names_every_variant_row_and_the_capture() -> None:
     for index in range(6):
         truth = _doc(SEED, index).truth
         table = TABLES[truth.document_type]
-        assert set(truth.variant) == {*table, "ppi_band", "jpeg_quality"}
+        assert set(truth.variant) == {*table, *REPORTED}
         for name, option in truth.variant.items():
             if name in table:
                 assert option in [o for o, _ in table[name]], (name, option)
@@ -517,3 +519,233 @@ def test_record_values_are_plausible_together() -> None:
         bmi = fields["weight"] / (fields["height"] / 100) ** 2
         assert 16.5 <= bmi <= 35.5
         assert int(fields["birth_date"][-4:]) <= record_year - 12
+
+
+# --- handwriting, font sets and the layouts of the returned scans (issue 16) ----------
+
+from medextract.synth import fonts as synth_fonts  # noqa: E402
+from medextract.synth.generate import _pen  # noqa: E402
+from medextract.synth.hand import Pen  # noqa: E402
+
+# Every character a filled-in value can hold.
+VALUE_CHARACTERS = string.ascii_letters + string.digits + "()/-.,:'&_"
+
+
+def _writes(doc_type: str, **asked: str) -> GeneratedDocument:
+    variant = {"damage": "clean", **asked}
+    return generate_document(SEED, 5, doc_type=doc_type, fmt="png", variant=variant)
+
+
+def test_holdout_font_packages_are_apart_from_the_tuning_ones_and_installed_by_make() -> None:
+    holdout, tune = set(synth_fonts.HOLDOUT_PACKAGES), set(synth_fonts.TUNE_PACKAGES)
+    assert len(holdout) >= 2 and len(tune) >= 2 and not holdout & tune
+    assert {h.package for h in synth_fonts.HANDS.values()} == holdout | tune
+    makefile = (Path(__file__).parents[2] / "Makefile").read_text()
+    apt = re.search(r"APT_PACKAGES :=(.*?)\n\n", makefile, re.S)
+    assert apt is not None
+    installed = set(apt[1].replace("\\", " ").split())
+    assert holdout | tune <= installed
+
+
+@pytest.mark.parametrize("family", sorted(synth_fonts.HANDS))
+def test_every_handwriting_face_draws_every_character_a_value_holds(family: str) -> None:
+    face = synth_fonts.hand_face(family, 40)
+    missing = bytes(face.getmask("\u0378"))  # a code point no face draws: the .notdef box
+    assert [c for c in VALUE_CHARACTERS if bytes(face.getmask(c)) == missing] == []
+
+
+def test_the_default_draws_handwriting_only_from_the_tuning_faces() -> None:
+    import random
+
+    tune = set(synth_fonts.hands("tune"))
+    chosen = {"values": "handwriting", "ink": "blue"}
+    pens = [_pen(random.Random(i), "prescription", chosen, "tune", None) for i in range(200)]
+    families = {pen.family for pen in pens if pen is not None}
+    assert families == tune
+    drawn = {_doc(SEED, i).truth.variant["hand_font"] for i in range(12)}
+    assert "none" in drawn and drawn - {"none"} <= tune
+
+
+def test_a_holdout_corpus_writes_every_document_by_hand_in_holdout_faces(tmp_path: Path) -> None:
+    assert (
+        synth_main(["--seed", "4242", "--count", "3", "--fonts", "holdout", "--out", str(tmp_path)])
+        == 0
+    )
+    truths = [load_truth(p) for p in sorted(tmp_path.glob("*.truth.json"))]
+    assert len(truths) == 3
+    for truth in truths:
+        assert truth.variant["font_set"] == "holdout"
+        assert truth.variant["values"] in ("handwriting", "mixed") and truth.handwritten
+        assert truth.variant["hand_font_package"] in synth_fonts.HOLDOUT_PACKAGES
+    with pytest.raises(ValueError, match="font set"):
+        generate_document(SEED, 0, fonts="secret")
+
+
+def test_the_truth_names_the_pen_its_face_package_and_ink_and_what_it_wrote() -> None:
+    doc = _writes("prescription", values="handwriting", ink="blue", hand_font="Breip")
+    variant = doc.truth.variant
+    assert (variant["values"], variant["ink"], variant["hand_font"]) == (
+        "handwriting",
+        "blue",
+        "Breip",
+    )
+    assert variant["hand_font_package"] == "fonts-breip"
+    assert variant["value_font_package"] == synth_fonts.PACKAGE[variant["value_font"]]
+    assert set(doc.truth.handwritten) == set(synth_forms.PRESCRIPTION_VALUES)
+    typed = _writes("prescription", values="print").truth
+    assert (typed.variant["hand_font"], typed.variant["hand_font_package"]) == ("none", "none")
+    assert typed.handwritten == [] and typed.variant["ink"] in ("blue", "black")
+    assert typed.fields == doc.truth.fields  # the pen changes the writing, not the patient
+
+
+def test_mixed_values_write_some_fields_by_hand_and_type_the_rest() -> None:
+    import random
+
+    fields = synth_forms.RECORD_VALUES
+    pens = [Pen.draw(random.Random(i), "Rufscript", "black", "mixed", fields) for i in range(20)]
+    assert all(len(p.handwritten) > 0 for p in pens)
+    assert any(len(p.handwritten) < len(fields) for p in pens)
+    doc = _writes("patient_details", values="mixed")
+    assert 0 < len(doc.truth.handwritten) <= len(FIELD_TYPES["patient_details"])
+
+
+def test_asking_for_a_face_outside_the_font_set_or_without_handwriting_is_refused() -> None:
+    holdout = synth_fonts.hands("holdout")[0]
+    with pytest.raises(ValueError, match="not in the 'tune' set"):
+        _writes("prescription", values="handwriting", hand_font=holdout)
+    doc = generate_document(
+        SEED,
+        5,
+        doc_type="prescription",
+        fmt="png",
+        fonts="all",
+        variant={"damage": "clean", "values": "handwriting", "hand_font": holdout},
+    )
+    assert doc.truth.variant["hand_font"] == holdout
+    with pytest.raises(ValueError, match="needs values=handwriting"):
+        _writes("prescription", values="print", hand_font="Breip")
+
+
+def _ink_of(page: Image.Image, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The mean colour of the darkest pixels inside ``box``: the ink."""
+    pixels = np.asarray(page.convert("RGB").crop(box), dtype=np.float32).reshape(-1, 3)
+    dark = pixels[pixels.sum(axis=1) <= np.percentile(pixels.sum(axis=1), 5)]
+    return dark.mean(axis=0)
+
+
+@pytest.mark.parametrize("ink", ["blue", "black"])
+def test_handwritten_values_are_in_the_pens_ink_and_the_labels_stay_printed(ink: str) -> None:
+    import random
+
+    pen = Pen.draw(
+        random.Random(3), "DkgHandwriting", ink, "handwriting", synth_forms.PRESCRIPTION_VALUES
+    )
+    drawn = synth_forms.draw_prescription(random.Random("rx"), dict(REAL["prescription"]), pen)
+    name = _box(drawn.texts[0], drawn.fields["patient_name"])
+    red, _green, blue = _ink_of(drawn.pages[0], name)
+    assert (blue > red + 25) == (ink == "blue")
+    red, _green, blue = _ink_of(drawn.pages[0], _box(drawn.texts[0], "Name:"))
+    assert abs(blue - red) < 15  # the printed label is grey or black
+    assert all(box[2] <= synth_forms.PAGE_W for _, box in drawn.texts[0])
+
+
+def test_a_handwritten_line_wanders_off_one_baseline_and_leans() -> None:
+    import random
+
+    pen = Pen.draw(random.Random(1), "Breip", "black", "handwriting", ["x"])
+    pen.slant, pen.wander = 12.0, 0.14
+    page = Image.new("RGB", (2400, 400), "white")
+    face = pen.face(synth_fonts.face("Roboto", 44))
+    words = [pen.write(page, 40 + 300 * i, 250, "mmm", face) for i in range(6)]
+    bottoms = [box[3] for box in words]
+    assert max(bottoms) - min(bottoms) >= 2  # not one ruler-straight baseline
+    # A right-leaning slant: an upright bar written by the pen ends further right at its top.
+    bar = Image.new("RGB", (200, 300), "white")
+    pen.wander = 0.0
+    box = pen.write(bar, 60, 200, "l", face)
+    ink = np.asarray(bar.convert("L").crop(box)) < 128
+    rows = np.flatnonzero(ink.any(axis=1))
+    top_x = np.flatnonzero(ink[rows[0] + 2])[0]
+    bottom_x = np.flatnonzero(ink[rows[-1] - 2])[0]
+    assert top_x > bottom_x
+
+
+def test_roomy_answer_boxes_sit_further_under_their_label_with_more_padding() -> None:
+    def gap_and_pad(style: str) -> tuple[int, float]:
+        drawn = _record(box_style=style)
+        label = _box(drawn.texts[0], "Measles:")
+        _text, value = _after(drawn.texts[0], "Measles:")
+        page = np.asarray(drawn.pages[0].convert("L"))
+        row = page[(value[1] + value[3]) // 2, value[0] - 60 : value[0]]
+        return value[1] - label[3], float(np.sum((row >= 215) & (row <= 240)))
+
+    tight, roomy = gap_and_pad("tight"), gap_and_pad("roomy")
+    assert roomy[0] > tight[0] + 30 and roomy[1] > tight[1]
+
+
+def test_either_column_can_hold_the_measles_answer() -> None:
+    half = synth_forms.PAGE_W / 2
+    default = _record()
+    assert _box(default.texts[0], "Measles:")[0] > half
+    swapped = _record(history_columns="measles_left")
+    assert _box(swapped.texts[0], "Measles:")[0] < half
+    assert _box(swapped.texts[0], "Chicken Pox (Varicella):")[0] > half
+    assert _after(swapped.texts[0], "Measles:")[0] == swapped.fields["measles"]
+
+
+def test_the_insurance_question_sits_level_with_the_expiry_date_when_in_the_left_column() -> None:
+    question = "Do you have medical insurance?"
+    below = _record()
+    expiry = _after(below.texts[1], "Expiry Date:")[1]
+    assert _box(below.texts[1], question)[1] > expiry[3]
+    left = _record(insurance_question="left_column", box_style="roomy")
+    expiry = _after(left.texts[1], "Expiry Date:")[1]
+    asked = _box(left.texts[1], question)
+    assert asked[0] < synth_forms.PAGE_W / 2 and asked[1] < expiry[3]
+    text, answer = _after(left.texts[1], question)
+    assert text == ("Yes" if left.fields["has_medical_insurance"] else "No")
+    assert answer[1] > asked[3]  # its box under it
+
+
+def test_a_ruled_second_page_has_a_rule_above_the_insurers_name() -> None:
+    def ruled_share(drawn: synth_forms.DrawnForm) -> float:
+        """The share of the page's columns with ink above the first label."""
+        top = _box(drawn.texts[1], "Name of Insurance Company:")[1]
+        page = np.asarray(drawn.pages[1].convert("L"))[: top - 10]
+        return float((page < 160).any(axis=0).mean())
+
+    assert ruled_share(_record()) == 0
+    assert ruled_share(_record(top_rule="ruled")) > 0.6
+
+
+def _ink_share(drawn: synth_forms.DrawnForm, text: str) -> float:
+    box = _box(drawn.texts[0], text)
+    return float((np.asarray(drawn.pages[0].convert("L").crop(box)) < 128).mean())
+
+
+def test_bold_values_and_labels_are_drawn_heavier() -> None:
+    regular, bold = _record(), _record(value_weight="bold_first")
+    name = regular.fields["patient_name"]
+    assert _ink_share(bold, name) > _ink_share(regular, name) * 1.15
+    assert (
+        _ink_share(_prescription(label_weight="bold"), "Name:")
+        > _ink_share(_prescription(), "Name:") * 1.15
+    )
+
+
+@pytest.mark.parametrize("shape", ["arm", "phone_edge"])
+def test_an_arm_or_phone_shadow_makes_a_shadowed_photo_that_stays_legible(shape: str) -> None:
+    import random
+
+    from medextract.synth import degrade
+
+    for i in range(5):
+        capture = degrade.plan(random.Random(i), True, random.Random(-i), "moderate", shadow=shape)
+        assert capture.kind == "photo" and "shadow" in capture.chosen
+    clean = degrade.plan(random.Random(0), True, random.Random(0), "clean", shadow=shape)
+    assert not clean.chosen
+    draw = degrade._arm_shadow if shape == "arm" else degrade._edge_shadow
+    for i in range(10):
+        gain = draw(412, 318, random.Random(i))
+        shaded = float((gain < 0.9).mean())
+        assert gain.min() >= 0.45 and 0.03 < shaded < 0.8

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from medextract.synth.bad import bad_inputs
+from medextract.synth.fonts import FONT_SETS, HOLDOUT_PACKAGES
 from medextract.synth.generate import DOCUMENT_TYPES, FORMATS, generate_corpus
 from medextract.synth.variants import REAL
 
@@ -44,6 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         help="draw the real copies' own layout (needs --type); --variant options override it",
     )
     parser.add_argument(
+        "--fonts",
+        choices=FONT_SETS,
+        default="tune",
+        help="the handwriting faces to draw from: tune (default), holdout (packages "
+        f"{', '.join(HOLDOUT_PACKAGES)}: for reports only, never for tuning) or all",
+    )
+    parser.add_argument(
         "--bad-inputs", action="store_true", help="also write one file per bad-input case"
     )
     args = parser.parse_args(argv)
@@ -58,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     docs = generate_corpus(
         args.out, args.seed, args.count, doc_type=args.doc_type, fmt=args.fmt,
-        degrade=not args.clean, progress=progress, variant=asked or None,
+        degrade=not args.clean, progress=progress, variant=asked or None, fonts=args.fonts,
     )  # fmt: skip
     pages = sum(d.truth.pages for d in docs)
     elapsed = time.perf_counter() - started

@@ -69,6 +69,9 @@ EXTRA_P: dict[str, dict[str, float]] = {
     "photo": {"page_bend": 0.3, "glare": 0.15, "motion_blur": 0.12},
     "scan": {},
 }
+# The shapes of a shadow over a photo: the recipe's own (``_shadow``), an arm and hand
+# reaching in from an edge, or the phone's own hard-edged shadow.
+SHADOWS = ("recipe", "arm", "phone_edge")
 ROTATION_P = 0.165  # of degraded documents, so about 15% of a corpus
 # A moderately damaged copy is a scan or photo without these.
 HEAVY_ONLY = frozenset(
@@ -96,6 +99,7 @@ class Capture:
     applied: list[str] = field(default_factory=list)
     jpeg_quality: int | None = None  # of the artefacts pass, when there is one
     extra: random.Random = field(default_factory=lambda: random.Random(0))
+    shadow_shape: str = "recipe"  # or "arm", "phone_edge" (``SHADOWS``)
 
     def note(self, name: str) -> None:
         if name not in self.applied:
@@ -103,13 +107,21 @@ class Capture:
 
 
 def plan(
-    rng: random.Random, degrade: bool, extra: random.Random | None = None, tier: str = "heavy"
+    rng: random.Random,
+    degrade: bool,
+    extra: random.Random | None = None,
+    tier: str = "heavy",
+    shadow: str = "recipe",
 ) -> Capture:
     """How a document was captured. ``extra`` drives only the effects in ``EXTRA_P``.
 
     ``tier`` is the damage: ``clean`` (no effect, 150-330 ppi), ``moderate`` (a scan or
     photo without the effects in ``HEAVY_ONLY``) or ``heavy`` (the whole recipe).
+    ``shadow`` other than ``recipe`` (``SHADOWS``) makes a damaged copy a photo with that
+    shadow over it, as the returned scans show (an arm and hand, the phone's hard edge).
     """
+    if shadow not in SHADOWS:
+        raise ValueError(f"unknown shadow {shadow!r}; use one of {SHADOWS}")
     extra = extra or random.Random(0)
     if not degrade:
         return Capture(kind="clean", ppi=BASE_PPI, rotation=0, chosen=set())
@@ -119,6 +131,8 @@ def plan(
         raise ValueError(f"unknown damage tier {tier!r}")
     kinds, weights = zip(*KIND_WEIGHTS.items(), strict=True)
     kind = rng.choices(kinds, weights=weights)[0]
+    if shadow != "recipe":
+        kind = "photo"  # a hand or phone between the lamp and the page: a photo
     chosen = {name for name, p in DEGRADATION_P[kind].items() if rng.random() < p}
     rotation = rng.choice((90, 180, 270)) if rng.random() < ROTATION_P else 0
     cast = rng.choice(("yellow",) if kind == "scan" else tuple(CASTS))
@@ -126,7 +140,17 @@ def plan(
     chosen |= {name for name, p in EXTRA_P[kind].items() if extra.random() < p}
     if tier == "moderate":
         chosen -= HEAVY_ONLY
-    return Capture(kind=kind, ppi=ppi, rotation=rotation, chosen=chosen, cast=cast, extra=extra)
+    if shadow != "recipe":
+        chosen.add("shadow")
+    return Capture(
+        kind=kind,
+        ppi=ppi,
+        rotation=rotation,
+        chosen=chosen,
+        cast=cast,
+        extra=extra,
+        shadow_shape=shadow,
+    )
 
 
 def apply(
@@ -504,7 +528,12 @@ def _light(img: U8, capture: Capture, rng: random.Random, nprng: np.random.Gener
     gain = np.ones((sh, sw, 3), dtype=np.float32)
     offset = np.zeros(3, dtype=np.float32)
     if "shadow" in on:
-        gain *= _shadow(sh, sw, rng)[..., None]
+        if capture.shadow_shape == "arm":
+            gain *= _arm_shadow(sh, sw, rng)[..., None]
+        elif capture.shadow_shape == "phone_edge":
+            gain *= _edge_shadow(sh, sw, rng)[..., None]
+        else:
+            gain *= _shadow(sh, sw, rng)[..., None]
         capture.note("shadow")
     if "vignette" in on:
         yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
@@ -564,6 +593,44 @@ def _shadow(h: int, w: int, rng: random.Random) -> F32:
         start = rng.uniform(-0.1, 0.3)
         mask = np.clip((proj - start) / rng.uniform(0.15, 0.5), 0, 1)
     strength = rng.uniform(0.25, 0.55)
+    return (1.0 - strength * mask).astype(np.float32)
+
+
+def _arm_shadow(h: int, w: int, rng: random.Random) -> F32:
+    """An arm reaching in from an edge, ending in a hand: a soft band and a blob (0.55-1)."""
+    mask: F32 = np.zeros((h, w), dtype=np.float32)
+    edge = rng.choice("tblr")
+    # Where the hand is, somewhere over the middle of the page, and where the arm enters.
+    hand = np.array([rng.uniform(0.25, 0.75) * w, rng.uniform(0.3, 0.75) * h])
+    along = rng.uniform(0.15, 0.85)
+    enter = {
+        "t": (along * w, -0.1 * h),
+        "b": (along * w, 1.1 * h),
+        "l": (-0.1 * w, along * h),
+        "r": (1.1 * w, along * h),
+    }[edge]
+    arm = max(2, round(rng.uniform(0.12, 0.22) * w))
+    start = (round(enter[0]), round(enter[1]))
+    cv2.line(mask, start, (round(hand[0]), round(hand[1])), 1.0, arm)
+    axes = (round(rng.uniform(0.16, 0.26) * w), round(rng.uniform(0.08, 0.14) * h))
+    angle = rng.uniform(0, 180)
+    cv2.ellipse(mask, (round(hand[0]), round(hand[1])), axes, angle, 0, 360, 1.0, -1)
+    mask = cv2.GaussianBlur(mask, (0, 0), rng.uniform(0.015, 0.035) * w)
+    strength = rng.uniform(0.22, 0.42)
+    return (1.0 - strength * np.clip(mask, 0, 1)).astype(np.float32)
+
+
+def _edge_shadow(h: int, w: int, rng: random.Random) -> F32:
+    """The phone's own shadow: a dark region with a hard, straight edge (0.5-1)."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    theta = rng.uniform(0, 2 * math.pi)
+    proj = (xx / w - 0.5) * math.cos(theta) + (yy / h - 0.5) * math.sin(theta)
+    # A corner of the phone: two straight edges, the shadow beyond both.
+    theta2 = theta + rng.choice((-1, 1)) * math.pi / 2 + rng.uniform(-0.15, 0.15)
+    proj2 = (xx / w - 0.5) * math.cos(theta2) + (yy / h - 0.5) * math.sin(theta2)
+    inside = (proj > rng.uniform(-0.05, 0.25)) & (proj2 > rng.uniform(-0.4, 0.1))
+    mask = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), 0.6)
+    strength = rng.uniform(0.25, 0.5)
     return (1.0 - strength * mask).astype(np.float32)
 
 

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from medextract.synth import data
 from medextract.synth.fonts import SERIF_BOLD, STYLE, SYMBOL, face, font
+from medextract.synth.hand import Pen
 from medextract.synth.variants import REAL
 
 BASE_PPI = 300
@@ -40,12 +41,55 @@ Box = tuple[int, int, int, int]
 Written = list[tuple[str, Box]]  # each line of text a page shows, with its box
 
 
+# The values a person fills in, per form: a pen writes some or all of them. The record's
+# emergency-contact phones and the two addresses that are not fields are filled in too.
+PRESCRIPTION_VALUES = (
+    "patient_name",
+    "prescription_date",
+    "patient_address",
+    "medicines",
+    "directions",
+    "refills",
+)
+RECORD_VALUES = (
+    "patient_name",
+    "phone_number",
+    "patient_address",
+    "birth_date",
+    "weight",
+    "height",
+    "emergency_contact_name",
+    "chicken_pox",
+    "measles",
+    "hepatitis_b_vaccination",
+    "medical_problems",
+    "record_date",
+    "insurance_company",
+    "policy_number",
+    "insurance_expiry",
+    "has_medical_insurance",
+    "allergies",
+    "medication",
+    "contact_address",
+    "home_phone",
+    "work_phone",
+    "insurer_address",
+)
+VALUES = {"prescription": PRESCRIPTION_VALUES, "patient_details": RECORD_VALUES}
+
+
 @dataclass
 class DrawnForm:
     pages: list[Image.Image]
     fields: Fields
     fonts: list[str]
     texts: list[Written]  # per page, in the order written
+    value_ink: str = "black"  # "blue" or "black": the typed values' ink
+
+
+def _ink_name(ink: Ink) -> str:
+    """``blue`` for a blue ink, else ``black`` (dark greys included)."""
+    return "blue" if ink[2] > ink[0] + 30 else "black"
 
 
 def _paper(rng: random.Random) -> Image.Image:
@@ -147,7 +191,10 @@ def _rx_mark(
     return r_box[0], r_box[1], max(r_box[2], x_box[2]), max(r_box[3], x_box[3])
 
 
-def draw_prescription(rng: random.Random, variant: dict[str, str] | None = None) -> DrawnForm:
+def draw_prescription(
+    rng: random.Random, variant: dict[str, str] | None = None, pen: Pen | None = None
+) -> DrawnForm:
+    """The prescription; ``pen`` writes the values it holds by hand (``hand.Pen``)."""
     v = variant or REAL["prescription"]
     fields, header = _prescription_fields(rng, v)
     page = _paper(rng)
@@ -163,7 +210,11 @@ def draw_prescription(rng: random.Random, variant: dict[str, str] | None = None)
     size = rng.randint(*SIZES.get(value_face, (62, 70)))
     body = face(value_face, size)
     form_face = value_face if v["form_font"] == "same" else v["form_font"]
-    label = face(form_face, round(size * (1.0 if form_face == value_face else 0.9)))
+    bold_labels = v.get("label_weight") == "bold"
+    label = face(
+        form_face, round(size * (1.0 if form_face == value_face else 0.9)), bold=bold_labels
+    )
+    hand = pen.face(body) if pen else body
     handwritten = STYLE[value_face] == "handwriting-style"
     ink = rng.choice(((22, 24, 30), (30, 30, 36), (12, 12, 14)))
     value_ink = rng.choice(((18, 32, 96), (24, 40, 110), ink)) if handwritten else ink
@@ -173,6 +224,23 @@ def draw_prescription(rng: random.Random, variant: dict[str, str] | None = None)
 
     def tilt() -> float:
         return rng.uniform(-0.5, 0.5) if handwritten else 0.0
+
+    def by_hand(name: str) -> bool:
+        return pen is not None and pen.writes(name)
+
+    def fill(
+        name: str, x: float, y: float, text: str, f: ImageFont.FreeTypeFont | None = None
+    ) -> Box:
+        """Write a value of field ``name``: typed, or by the pen when it wrote that field."""
+        angle = tilt()  # drawn either way, so a pen moves nothing else on the page
+        if pen is not None and pen.writes(name):
+            box = pen.write(page, x, y, text, pen.fit(text, f or hand, PAGE_W - 90 - x))
+            written.append((text, box))
+            return box
+        return write(x, y, text, f or body, value_ink, angle)
+
+    def wide(name: str, text: str) -> int:
+        return pen.width(text, hand) if pen is not None and by_hand(name) else _width(body, text)
 
     left = rng.randint(200, 300)
     right = PAGE_W - rng.randint(220, 300)
@@ -195,11 +263,11 @@ def draw_prescription(rng: random.Random, variant: dict[str, str] | None = None)
     name_x = left + _width(label, "Name: ") + rng.randint(10, 50)
     under = y + round(size * 0.3)
     draw.line((name_x - rng.randint(0, 30), under, date_x - 40, under), fill=line_ink, width=3)
-    write(name_x, y - rng.randint(0, 8), fields["patient_name"], body, value_ink, tilt())
+    fill("patient_name", name_x, y - rng.randint(0, 8), fields["patient_name"])
     date_y = y + rng.randint(0, 30)  # the real copy's date sits a little lower
     write(date_x, date_y, "Date:", label, ink)
     date_value_x = date_x + _width(label, "Date: ") + rng.randint(0, 20)
-    date_end = date_value_x + _width(body, fields["prescription_date"])
+    date_end = date_value_x + wide("prescription_date", fields["prescription_date"])
     draw.line(
         (
             date_value_x - 5,
@@ -210,19 +278,26 @@ def draw_prescription(rng: random.Random, variant: dict[str, str] | None = None)
         fill=line_ink,
         width=3,
     )
-    write(date_value_x, date_y - 4, fields["prescription_date"], body, value_ink, tilt())
+    fill("prescription_date", date_value_x, date_y - 4, fields["prescription_date"])
     y = max(y, date_y) + round(size * leading * rng.uniform(1.3, 1.6))
 
     write(left, y, "Address:", label, ink)
     addr_x = left + _width(label, "Address: ") + rng.randint(5, 20)
     room = PAGE_W - 120 - addr_x
-    addr_font = body  # a long address is written smaller to fit the line
-    while _width(addr_font, fields["patient_address"]) > room:
-        addr_font = face(value_face, round(addr_font.size) - 4)
-    addr_end = addr_x + _width(addr_font, fields["patient_address"])
+    address = fields["patient_address"]
+    if pen is not None and by_hand("patient_address"):
+        addr_font = hand  # a long address is written smaller to fit the line
+        while pen.width(address, addr_font) > room:
+            addr_font = addr_font.font_variant(size=round(addr_font.size) - 4)
+        addr_end = addr_x + pen.width(address, addr_font)
+    else:
+        addr_font = body
+        while _width(addr_font, address) > room:
+            addr_font = face(value_face, round(addr_font.size) - 4)
+        addr_end = addr_x + _width(addr_font, address)
     under = y + round(size * 0.35)
     draw.line((addr_x, under, max(addr_end + 30, right - 80), under), fill=line_ink, width=3)
-    write(addr_x, y - rng.randint(0, 8), fields["patient_address"], addr_font, value_ink, tilt())
+    fill("patient_address", addr_x, y - rng.randint(0, 8), address, addr_font)
     y += round(size * rng.uniform(2.2, 3.2))
 
     # The Rx mark, then the medicine lines below (the real copy) or beside it.
@@ -235,7 +310,7 @@ def draw_prescription(rng: random.Random, variant: dict[str, str] | None = None)
         med_x = round(left + PAGE_W * rng.uniform(0.1, 0.14) + max(shift, 0))
         y_med = rx_box[3] + round(size * rng.uniform(0.9, 1.4))
     for line in fields["medicines"]:
-        write(med_x + rng.uniform(-8, 8), y_med, line, body, value_ink, tilt())
+        fill("medicines", med_x + rng.uniform(-8, 8), y_med, line)
         y_med += line_gap
     y = max(y_med, rx_box[3]) + rng.randint(120, 300)
 
@@ -249,7 +324,7 @@ def draw_prescription(rng: random.Random, variant: dict[str, str] | None = None)
         text_x = dir_x + rng.randint(20, 100)
         y += line_gap
     for line in lines:
-        write(text_x + rng.uniform(-6, 6), y, line, body, value_ink, tilt())
+        fill("directions", text_x + rng.uniform(-6, 6), y, line)
         y += line_gap
 
     # Bottom right: "Refill: _3_ times".
@@ -257,7 +332,13 @@ def draw_prescription(rng: random.Random, variant: dict[str, str] | None = None)
     n = str(fields["refills"])
     if v["refill_style"] == "underscores":
         text = f"Refill: _{n}_ times"
-        write(right - _width(body, text), refill_y, text, body, value_ink, tilt())
+        x0 = right - _width(body, text)
+        if by_hand("refills"):  # the form prints "Refill: __ times"; the pen writes the number
+            start = write(x0, refill_y, "Refill: _", body, ink)[2]
+            end = fill("refills", start + 6, refill_y, n)[2]
+            write(end + 6, refill_y, "_ times", body, ink)
+        else:
+            fill("refills", x0, refill_y, text)
     else:
         tail = " times"
         blank = _width(body, "____")
@@ -265,13 +346,19 @@ def draw_prescription(rng: random.Random, variant: dict[str, str] | None = None)
         write(x0, refill_y, "Refill:", label, ink)
         bx = x0 + _width(label, "Refill: ")
         draw.line((bx, refill_y + 12, bx + blank, refill_y + 12), fill=line_ink, width=3)
-        write(bx + blank / 2 - _width(body, n) / 2, refill_y - 4, n, body, value_ink, tilt())
+        fill("refills", bx + blank / 2 - wide("refills", n) / 2, refill_y - 4, n)
         write(bx + blank, refill_y, tail, label, ink)
 
     if v["signature"] == "signed":  # a squiggle over a line, bottom left
         draw.line((left, refill_y + 14, left + 620, refill_y + 14), fill=line_ink, width=3)
         _squiggle(draw, rng, left + 40, refill_y - 30, 520, value_ink)
-    return DrawnForm(pages=[page], fields=fields, fonts=[value_face, form_face], texts=[written])
+    return DrawnForm(
+        pages=[page],
+        fields=fields,
+        fonts=[value_face, form_face],
+        texts=[written],
+        value_ink=_ink_name(value_ink),
+    )
 
 
 def _squiggle(
@@ -333,15 +420,23 @@ def _record_fields(rng: random.Random, v: dict[str, str]) -> tuple[Fields, dict[
 class _Sheet:
     """A page of the typed record, with the document's fonts and variant."""
 
-    def __init__(self, rng: random.Random, v: dict[str, str], look: dict[str, Any]):
+    def __init__(
+        self, rng: random.Random, v: dict[str, str], look: dict[str, Any], pen: Pen | None = None
+    ):
         self.rng = rng
         self.v = v
         self.look = look
+        self.pen = pen
         self.page = _paper(rng)
         self.draw = ImageDraw.Draw(self.page)
         self.written: Written = []
         size = look["body"]
         self.value = face(v["value_font"], size)
+        self.hand = pen.face(self.value) if pen else self.value
+        # The patient's name, phone and birth date in bold (the returned and real scans).
+        bold = v.get("value_weight") == "bold_first"
+        self.bold_fields = {"patient_name", "phone_number", "birth_date"} if bold else set()
+        self.value_bold = face(v["value_font"], size, bold=True)
         self.label_font = face(v["form_font"], size, bold=True)
         self.question_font = face(v["form_font"], size, bold=True)
         self.heading = face(v["form_font"], look["heading"])
@@ -367,6 +462,27 @@ class _Sheet:
             self.written.append((s, (round(box[0]), round(box[1]), round(box[2]), round(box[3]))))
         return round(x + f.getlength(s))
 
+    def by_hand(self, field: str) -> bool:
+        return self.pen is not None and self.pen.writes(field)
+
+    def typed(self, field: str) -> ImageFont.FreeTypeFont:
+        return self.value_bold if field in self.bold_fields else self.value
+
+    def fill(self, x: float, y: float, s: str, field: str) -> int:
+        """Write the value ``s`` of ``field``: typed, or by the pen when it wrote that field."""
+        if self.pen is not None and self.pen.writes(field) and s:
+            room = (self.col2 - 40 if x < self.col2 - 40 else self.right) - x
+            box = self.pen.write(self.page, x, y, s, self.pen.fit(s, self.hand, room))
+            self.written.append((s, box))
+            return box[2]
+        return self.text(x, y, s, self.typed(field))
+
+    def width(self, s: str, field: str) -> int:
+        if self.pen is not None and self.by_hand(field):
+            room = self.right - self.left
+            return self.pen.width(s, self.pen.fit(s, self.hand, room))
+        return round(self.typed(field).getlength(s))
+
     def label(self, x: float, y: float, s: str, dark: bool = False) -> int:
         ink = self.look["question_ink"] if dark else self.look["label_ink"]
         return self.text(x, y, s, self.question_font if dark else self.label_font, ink)
@@ -381,29 +497,36 @@ class _Sheet:
             )
         return y + round(self.heading.size * 1.6)
 
-    def lines(self, x: int, y: int, values: list[str], box: bool = False) -> int:
-        """Value lines from baseline ``y``; returns the baseline after them."""
+    def lines(self, x: int, y: int, values: list[str], field: str, box: bool = False) -> int:
+        """Value lines of ``field`` from baseline ``y``; returns the baseline after them."""
         for value in values:
             if box:
-                self.boxed(x, y, value)
+                self.boxed(x, y, value, field)
                 y += round(self.line * 1.2)
             else:
-                self.text(x, y, value)
+                self.fill(x, y, value, field)
                 y += self.line
         return y
 
-    def boxed(self, x: int, y: int, word: str) -> int:
+    def roomy(self) -> bool:
+        return self.v.get("box_style") == "roomy"
+
+    def box_pad(self) -> int:
+        return round(self.value.size * (0.62 if self.roomy() else 0.5))
+
+    def boxed(self, x: int, y: int, word: str, field: str) -> int:
         """A value in a light grey box (the real form's answers); returns the box's right."""
         size = self.value.size
-        pad_x, pad_y = round(size * 0.5), round(size * 0.4)
-        width = round(self.value.getlength(word)) + 2 * pad_x + self.rng.randint(0, 40)
+        pad_x, pad_y = self.box_pad(), round(size * (0.58 if self.roomy() else 0.4))
+        slack = self.rng.randint(0, 40)
+        width = self.width(word, field) + 2 * pad_x + (0 if self.roomy() else slack)
         grey = self.look["box_grey"]
         top = y - round(size * 0.8) - pad_y
         self.draw.rectangle(
             (x - pad_x, top, x - pad_x + width, y + round(size * 0.25) + pad_y),
             fill=(grey, grey, grey),
         )
-        self.text(x, y, word)
+        self.fill(x, y, word, field)
         return x - pad_x + width
 
     def beside(self) -> bool:
@@ -417,33 +540,44 @@ class _Sheet:
         label: str,
         values: list[str],
         limit: int,
+        field: str,
         box: bool = False,
         dark: bool = False,
     ) -> int:
         """A label with its value(s) beside it or on the lines below; returns the next y."""
         end = self.label(x, y, label, dark)
-        widest = max((self.value.getlength(v) for v in values), default=0)
-        vx = end + self.look["gap"] + (round(self.value.size * 0.5) if box else 0)
+        widest = max((self.width(v, field) for v in values), default=0)
+        vx = end + self.look["gap"] + (self.box_pad() if box else 0)
         gap = self.look["pair_gap"]
         if values and self.beside() and vx + widest <= limit:
-            after = self.lines(vx, y, values, box)
+            after = self.lines(vx, y, values, field, box)
             return after + gap
-        y += round(self.line * (1.25 if box else 1.0))
+        if box and self.roomy():  # the returned scans: a clear gap between label and box
+            y += round(self.value.size * self.rng.uniform(2.7, 3.2))
+        else:
+            y += round(self.line * (1.25 if box else 1.0))
         if not values:
             return y + gap
-        indent = self.look["indent"] + (round(self.value.size * 0.5) if box else 0)
-        return self.lines(x + indent, y, values, box) + gap
+        indent = self.look["indent"] + (self.box_pad() if box else 0)
+        return self.lines(x + indent, y, values, field, box) + gap
 
-    def question(self, y: int, text: str, value: str, box: bool = False) -> int:
-        """A full-width question in the darker label ink, its answer beside or below."""
-        return self.pair(self.left, y, text, [value], self.right, box=box, dark=True)
+    def question(
+        self, y: int, text: str, value: str, field: str, box: bool = False, x: int | None = None
+    ) -> int:
+        """A question in the darker label ink, its answer beside or below; full width unless
+        ``x`` puts it in the left column."""
+        if x is None:
+            return self.pair(self.left, y, text, [value], self.right, field, box=box, dark=True)
+        return self.pair(x, y, text, [value], self.col2 - 40, field, box=box, dark=True)
 
-    def yes_no(self, y: int, text: str, answer: bool) -> int:
+    def yes_no(self, y: int, text: str, answer: bool, field: str, x: int | None = None) -> int:
         boxed = self.v["answer_boxes"] == "grey"
-        return self.question(y, text, "Yes" if answer else "No", box=boxed)
+        return self.question(y, text, "Yes" if answer else "No", field, box=boxed, x=x)
 
-    def answer(self, x: int, y: int, question: str, values: list[str], limit: int) -> int:
-        return self.pair(x, y, question, values, limit, box=self.v["answer_boxes"] == "grey")
+    def answer(
+        self, x: int, y: int, question: str, values: list[str], limit: int, field: str
+    ) -> int:
+        return self.pair(x, y, question, values, limit, field, box=self.v["answer_boxes"] == "grey")
 
     def footer(self, number: int) -> None:
         if self.v["page_numbers"] == "printed":
@@ -482,8 +616,12 @@ def _record_page1(
     # The record date alone at the top right, above the title.
     y = rng.randint(200, 260)
     date = fields["record_date"]
-    date = f"Date: {date}" if v["record_date_label"] == "printed" else date
-    s.text(s.right - s.value.getlength(date), y, date)
+    label = "Date: " if v["record_date_label"] == "printed" else ""
+    if s.by_hand("record_date"):  # the label printed, the date written by hand
+        start = s.text(s.right - s.value.getlength(label) - s.width(date, "record_date"), y, label)
+        s.fill(start, y, date, "record_date")
+    else:
+        s.text(s.right - s.value.getlength(label + date), y, label + date)
     y += round(s.title.size * rng.uniform(1.3, 1.7))
     s.text(s.left, y, "Patient Medical Record", s.title, s.look["heading_ink"])
     y += round(s.title.size * rng.uniform(0.9, 1.2))
@@ -493,40 +631,57 @@ def _record_page1(
     s.label(s.left + 10, y, "Patient Information")
     if v["info_labels"] == "printed":
         y_left = y + round(s.line * 1.2)
-        y_left = s.pair(s.left, y_left, "Name:", [fields["patient_name"]], mid)
-        y_left = s.pair(s.left, y_left, "Phone:", [fields["phone_number"]], mid)
-        y_left = s.pair(s.left, y_left, "Address:", extra["address_lines"], mid)
+        y_left = s.pair(s.left, y_left, "Name:", [fields["patient_name"]], mid, "patient_name")
+        y_left = s.pair(s.left, y_left, "Phone:", [fields["phone_number"]], mid, "phone_number")
+        y_left = s.pair(s.left, y_left, "Address:", extra["address_lines"], mid, "patient_address")
     else:
+        gap = s.look["pair_gap"] * 2
         y_left = y + s.line
-        y_left = s.lines(s.left + 10, y_left, [fields["patient_name"]]) + s.look["pair_gap"] * 2
-        y_left = s.lines(s.left + 10, y_left, [fields["phone_number"]]) + s.look["pair_gap"] * 2
-        y_left = s.lines(s.left, y_left, extra["address_lines"])
-    y_right = s.pair(s.col2, y + rng.randint(0, 20), "Birth Date", [fields["birth_date"]], s.right)
-    y_right = s.pair(s.col2, y_right, "Weight:", [str(fields["weight"])], s.right)
-    y_right = s.pair(s.col2, y_right, "Height:", [str(fields["height"])], s.right)
+        y_left = s.lines(s.left + 10, y_left, [fields["patient_name"]], "patient_name") + gap
+        y_left = s.lines(s.left + 10, y_left, [fields["phone_number"]], "phone_number") + gap
+        y_left = s.lines(s.left, y_left, extra["address_lines"], "patient_address")
+    y_right = s.pair(
+        s.col2, y + rng.randint(0, 20), "Birth Date", [fields["birth_date"]], s.right, "birth_date"
+    )
+    y_right = s.pair(s.col2, y_right, "Weight:", [str(fields["weight"])], s.right, "weight")
+    y_right = s.pair(s.col2, y_right, "Height:", [str(fields["height"])], s.right, "height")
     y = max(y_left, y_right)
 
     # In Case of Emergency: the first line of the left column is the contact's name.
     y = s.section(y, "In Case of Emergency")
     if v["contact_label"] == "printed":
-        y_left = s.pair(s.left, y, "Name:", [fields["emergency_contact_name"]], mid)
+        contact = [fields["emergency_contact_name"]]
+        y_left = s.pair(s.left, y, "Name:", contact, mid, "emergency_contact_name")
     else:
-        y_left = s.lines(s.left, y, [fields["emergency_contact_name"]]) + s.look["pair_gap"]
+        contact = [fields["emergency_contact_name"]]
+        y_left = s.lines(s.left, y, contact, "emergency_contact_name") + s.look["pair_gap"]
     home = [extra["home_phone"]] if extra["home_phone"] else []
-    y_left = s.pair(s.left, y_left, "Home phone", home, mid)
-    y_right = s.lines(s.col2, y, extra["contact_address"]) + s.look["pair_gap"]
+    y_left = s.pair(s.left, y_left, "Home phone", home, mid, "home_phone")
+    y_right = s.lines(s.col2, y, extra["contact_address"], "contact_address") + s.look["pair_gap"]
     work = [extra["work_phone"]] if extra["work_phone"] else []
-    y_right = s.pair(s.col2, y_right, "Work phone", work, s.right)
+    y_right = s.pair(s.col2, y_right, "Work phone", work, s.right, "work_phone")
     y = max(y_left, y_right)
 
     y = s.section(y, "General Medical History")
-    y_left = s.answer(s.left, y, "Chicken Pox (Varicella):", [fields["chicken_pox"]], mid)
-    y_right = s.answer(s.col2, y, "Measles:", [fields["measles"]], s.right)
+    pox = ("Chicken Pox (Varicella):", [fields["chicken_pox"]])
+    measles = ("Measles:", [fields["measles"]])
+    if v.get("history_columns") == "measles_left":
+        y_left = s.answer(s.left, y, *measles, mid, "measles")
+        y_right = s.answer(s.col2, y, *pox, s.right, "chicken_pox")
+    else:
+        y_left = s.answer(s.left, y, *pox, mid, "chicken_pox")
+        y_right = s.answer(s.col2, y, *measles, s.right, "measles")
     y = max(y_left, y_right) + round(s.line * 0.3)
-    y = s.yes_no(y, "Have you had the Hepatitis B vaccination?", fields["hepatitis_b_vaccination"])
+    hepatitis = fields["hepatitis_b_vaccination"]
+    y = s.yes_no(
+        y, "Have you had the Hepatitis B vaccination?", hepatitis, "hepatitis_b_vaccination"
+    )
     y += round(s.line * 0.3)
     s.question(
-        y, "List any Medical Problems (asthma, seizures, headaches):", fields["medical_problems"]
+        y,
+        "List any Medical Problems (asthma, seizures, headaches):",
+        fields["medical_problems"],
+        "medical_problems",
     )
     s.footer(1)
     return s
@@ -537,35 +692,53 @@ def _record_page2(
 ) -> _Sheet:
     mid = s.col2 - 40
     y = rng.randint(200, 280)
-    y_left = s.pair(s.left, y, "Name of Insurance Company:", [fields["insurance_company"]], mid)
-    y_left = s.pair(s.left, y_left, "Policy Number:", [fields["policy_number"]], mid)
+    if v.get("top_rule") == "ruled":  # a rule across the top of the page (the returned scans)
+        rule = y + rng.randint(-20, 20)
+        s.draw.line((s.left - 140, rule, s.right, rule - 10), fill=s.look["rule_ink"], width=3)
+        y = rule + rng.randint(120, 160)
+    company = [fields["insurance_company"]]
+    y_left = s.pair(s.left, y, "Name of Insurance Company:", company, mid, "insurance_company")
+    policy = [fields["policy_number"]]
+    y_left = s.pair(s.left, y_left, "Policy Number:", policy, mid, "policy_number")
     # The insurer's address in the right column, level with the first label.
-    y_right = s.lines(s.col2, y + round(s.line * 0.6), extra["insurer_address"])
+    y_right = s.lines(s.col2, y + round(s.line * 0.6), extra["insurer_address"], "insurer_address")
     expiry = ("Expiry Date:", [fields["insurance_expiry"]])
     if v["expiry_column"] == "right":
-        y_right = s.pair(s.col2, y_right + s.look["pair_gap"] * 2, *expiry, s.right)
+        gap = s.look["pair_gap"] * 2
+        y_right = s.pair(s.col2, y_right + gap, *expiry, s.right, "insurance_expiry")
     else:
-        y_left = s.pair(s.left, y_left, *expiry, mid)
-    y = max(y_left, y_right) + round(s.line * 0.3)
-    y = s.yes_no(y, "Do you have medical insurance?", fields["has_medical_insurance"])
+        y_left = s.pair(s.left, y_left, *expiry, mid, "insurance_expiry")
+    insured = ("Do you have medical insurance?", fields["has_medical_insurance"])
+    if v.get("insurance_question") == "left_column":
+        # In the left column, level with the right column's expiry date (the returned scans).
+        y_left += round(s.line * rng.uniform(0.5, 1.0))
+        y_left = s.yes_no(y_left, *insured, "has_medical_insurance", x=s.left)
+        y = max(y_left, y_right) + round(s.line * 0.3)
+    else:
+        y = max(y_left, y_right) + round(s.line * 0.3)
+        y = s.yes_no(y, *insured, "has_medical_insurance")
     y = s.section(y, "Medical Insurance Details", ruled=False)
-    y = s.question(y, "List any allergies:", fields["allergies"])
-    s.question(y, "List any medication taken regularly:", fields["medication"])
+    y = s.question(y, "List any allergies:", fields["allergies"], "allergies")
+    s.question(y, "List any medication taken regularly:", fields["medication"], "medication")
     s.footer(2)
     return s
 
 
-def draw_record(rng: random.Random, variant: dict[str, str] | None = None) -> DrawnForm:
+def draw_record(
+    rng: random.Random, variant: dict[str, str] | None = None, pen: Pen | None = None
+) -> DrawnForm:
+    """The two pages of the record; ``pen`` writes the values it holds by hand."""
     v = variant or REAL["patient_details"]
     fields, extra = _record_fields(rng, v)
     look = _record_look(rng, v)
-    one = _record_page1(_Sheet(rng, v, look), rng, v, fields, extra)
-    two = _record_page2(_Sheet(rng, v, look), rng, v, fields, extra)
+    one = _record_page1(_Sheet(rng, v, look, pen), rng, v, fields, extra)
+    two = _record_page2(_Sheet(rng, v, look, pen), rng, v, fields, extra)
     return DrawnForm(
         pages=[one.page, two.page],
         fields=fields,
         fonts=[v["value_font"], v["form_font"]],
         texts=[one.written, two.written],
+        value_ink=_ink_name(look["ink"]),
     )
 
 

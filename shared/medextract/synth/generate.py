@@ -23,6 +23,8 @@ from pydantic import BaseModel, ConfigDict
 from medextract.synth import forms, variants
 from medextract.synth.degrade import apply as capture_page
 from medextract.synth.degrade import plan as plan_capture
+from medextract.synth.fonts import FONT_SETS, HANDS, PACKAGE, hands
+from medextract.synth.hand import Pen
 
 DocumentType = Literal["prescription", "patient_details"]
 Format = Literal["pdf", "jpeg", "png", "tiff"]
@@ -84,7 +86,16 @@ class GroundTruth(BaseModel):
     ``variant`` names what this copy's drawing and capture chose, one option per row
     of ``variants.TABLES[document_type]`` (e.g. ``{"contact_label": "none",
     "value_font": "Comic Neue", "damage": "moderate", ...}``), plus ``ppi_band`` and
-    ``jpeg_quality``, which describe the capture.
+    ``jpeg_quality``, which describe the capture, and the fonts and ink of the values:
+    ``values`` (``print``, ``handwriting`` or ``mixed``), ``value_font`` and
+    ``value_font_package`` (the typed values' face and its Debian package),
+    ``hand_font`` and ``hand_font_package`` (the handwriting face, ``none`` when nothing
+    is handwritten), ``ink`` (``blue`` or ``black``: the pen's ink when anything is
+    handwritten, else the typed values' ink) and ``font_set`` (``tune``, ``holdout`` or
+    ``all``: the handwriting faces the document could draw from).
+
+    ``handwritten`` lists the fields written by hand (all the filled-in fields of the form
+    with ``values=handwriting``, some with ``mixed``, none with ``print``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -97,6 +108,7 @@ class GroundTruth(BaseModel):
     degradations: list[str]
     fields: dict[str, Any]
     variant: dict[str, str] = {}
+    handwritten: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -125,13 +137,23 @@ def generate_document(
     fmt: str | None = None,
     degrade: bool = True,
     variant: Mapping[str, str] | None = None,
+    fonts: str = "tune",
 ) -> GeneratedDocument:
     """Draw, degrade and encode document ``index`` of corpus ``seed``.
 
     ``variant`` asks for options of ``variants.TABLES`` (``{"rx_mark": "tall"}``, or
     ``variants.REAL[doc_type]`` for the real copies' own layout); the rest are drawn.
     ``degrade=False`` draws no damage whatever ``variant["damage"]`` says.
+
+    ``fonts`` is the set the handwriting face is drawn from: ``tune`` (the default, for
+    tests and tuning), ``holdout`` (faces never tuned on, for reports only; a document that
+    would be typed is handwritten instead, unless ``values`` is asked for) or ``all``.
+    ``variant={"hand_font": "Breip"}`` asks for one face of the set.
     """
+    if fonts not in FONT_SETS:
+        raise ValueError(f"unknown font set {fonts!r}; use one of {FONT_SETS}")
+    asked = dict(variant or {})
+    asked_hand = asked.pop("hand_font", None)
     rng = random.Random(f"{seed}:{index}")
     nprng = np.random.default_rng([seed & 0xFFFFFFFF, index & 0xFFFFFFFF, 0x5EED])
     # Type and format are drawn first, and only when not given: (seed, index, type,
@@ -139,13 +161,20 @@ def generate_document(
     # type) show the same patient.
     chosen_type, chosen_fmt = _choose(rng, doc_type, fmt)
     # The variant's own stream: asking for one option changes nothing else.
-    chosen = variants.choose(random.Random(f"{seed}:{index}:variant"), chosen_type, variant)
+    chosen = variants.choose(random.Random(f"{seed}:{index}:variant"), chosen_type, asked)
     if not degrade:
         chosen["damage"] = "clean"
+    if fonts == "holdout" and chosen["values"] == "print" and "values" not in asked:
+        chosen["values"] = "handwriting"
+    pen = _pen(random.Random(f"{seed}:{index}:hand"), chosen_type, chosen, fonts, asked_hand)
     draw = forms.draw_prescription if chosen_type == "prescription" else forms.draw_record
-    drawn = draw(rng, chosen)
+    drawn = draw(rng, chosen, pen)
     capture = plan_capture(
-        rng, degrade, extra=random.Random(f"{seed}:{index}:extra"), tier=chosen["damage"]
+        rng,
+        degrade,
+        extra=random.Random(f"{seed}:{index}:extra"),
+        tier=chosen["damage"],
+        shadow=chosen["shadow"],
     )
 
     pages = drawn.pages
@@ -164,6 +193,11 @@ def generate_document(
     qualities = [q for q in (capture.jpeg_quality, file_quality) if q is not None]
     chosen["ppi_band"] = variants.ppi_band(capture.ppi)
     chosen["jpeg_quality"] = variants.jpeg_band(min(qualities) if qualities else None)
+    chosen["font_set"] = fonts
+    chosen["value_font_package"] = PACKAGE[chosen["value_font"]]
+    chosen["hand_font"] = pen.family if pen else "none"
+    chosen["hand_font_package"] = HANDS[pen.family].package if pen else "none"
+    chosen["ink"] = pen.ink_name if pen else drawn.value_ink
     truth = GroundTruth(
         document_type=chosen_type,
         format=chosen_fmt,
@@ -173,9 +207,33 @@ def generate_document(
         degradations=sorted(capture.applied),
         fields=fields,
         variant=chosen,
+        handwritten=sorted(f for f in fields if pen and pen.writes(f)),
     )
     filename = f"doc_{seed}_{index:04d}.{EXTENSIONS[chosen_fmt]}"
     return GeneratedDocument(data=data, filename=filename, truth=truth)
+
+
+def _pen(
+    rng: random.Random,
+    doc_type: str,
+    chosen: Mapping[str, str],
+    fonts: str,
+    asked: str | None,
+) -> Pen | None:
+    """The pen that writes this document's handwritten values, or None when all are typed.
+
+    The face is drawn from ``fonts``'s set even when one is asked for, so asking for a face
+    changes nothing else.
+    """
+    pool = hands(fonts)
+    if asked is not None and asked not in pool:
+        raise ValueError(f"hand_font {asked!r} is not in the {fonts!r} set; use one of {pool}")
+    family = rng.choice(pool)
+    if chosen["values"] == "print":
+        if asked is not None:
+            raise ValueError("hand_font needs values=handwriting or values=mixed")
+        return None
+    return Pen.draw(rng, asked or family, chosen["ink"], chosen["values"], forms.VALUES[doc_type])
 
 
 def encode(
@@ -245,6 +303,7 @@ def generate_corpus(
     degrade: bool = True,
     progress: Callable[[int, int], None] | None = None,
     variant: Mapping[str, str] | None = None,
+    fonts: str = "tune",
 ) -> list[GeneratedDocument]:
     """Write ``count`` documents, each with ``<filename>.truth.json``, and ``manifest.jsonl``."""
     out_dir = Path(out_dir)
@@ -253,7 +312,13 @@ def generate_corpus(
     with (out_dir / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
         for index in range(count):
             doc = generate_document(
-                seed, index, doc_type=doc_type, fmt=fmt, degrade=degrade, variant=variant
+                seed,
+                index,
+                doc_type=doc_type,
+                fmt=fmt,
+                degrade=degrade,
+                variant=variant,
+                fonts=fonts,
             )
             (out_dir / doc.filename).write_bytes(doc.data)
             truth = doc.truth.model_dump()

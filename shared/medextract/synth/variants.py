@@ -5,8 +5,8 @@ stream, so asking for one option (``generate_document(..., variant={"rx_mark": "
 changes that choice only: the patient, the other choices and the damage stay the same.
 The first option of each row is what the real copies (the README's "Measuring")
 show; ``REAL`` collects them. The chosen options are written to the ground truth's
-``variant`` mapping, with two rows that describe the capture and cannot be asked for
-(``ppi_band`` and ``jpeg_quality``).
+``variant`` mapping, with the entries of ``REPORTED``, which cannot be asked for (except
+``hand_font``, the handwriting face, which ``generate_document`` takes from its font set).
 """
 
 from __future__ import annotations
@@ -101,9 +101,44 @@ PRESCRIPTION: dict[str, Options] = {
     "signature": (("none", 0.6), ("signed", 0.4)),
 }
 
+# Rows added for issue 16. They are drawn after every older row, so a seed's older choices
+# stay what they were; their first options draw what the generator drew before them.
+WRITING: dict[str, Options] = {
+    # Whose pen: the pen's ink when values are written by hand (``hand.py``); typed values
+    # stay in the form's ink. The face is drawn from the font set asked for (``fonts.hands``).
+    "ink": (("black", 0.5), ("blue", 0.5)),
+    # A hand or phone shadow over the page, as on returned scans: the damage recipe's own
+    # (a soft blob or gradient, when it draws one), an arm and hand reaching in from an edge,
+    # or the hard edge of the phone itself. Not ``recipe``: a photo with that shadow
+    # (unless the damage is ``clean``).
+    "shadow": (("recipe", 0.8), ("arm", 0.12), ("phone_edge", 0.08)),
+}
+PRESCRIPTION_WRITING: dict[str, Options] = {
+    # The filled-in values typed (the real copy), written by hand, or each field either way.
+    "values": (("print", 0.55), ("handwriting", 0.35), ("mixed", 0.1)),
+    # "Name:", "Date:", "Address:", "Directions:", "Refill:" in the form's face or bold.
+    "label_weight": (("regular", 0.7), ("bold", 0.3)),
+}
+RECORD_WRITING: dict[str, Options] = {
+    "values": (("print", 0.7), ("handwriting", 0.2), ("mixed", 0.1)),
+    # Answer boxes as drawn before (tight, under the label) or as the returned scans show
+    # them: more padding, a clear gap under their label.
+    "box_style": (("tight", 0.6), ("roomy", 0.4)),
+    # Which column holds which answer of "General Medical History".
+    "history_columns": (("chicken_pox_left", 0.7), ("measles_left", 0.3)),
+    # Page 2's "Do you have medical insurance?": under both columns, or in the left column
+    # level with the right column's expiry date (the returned scans).
+    "insurance_question": (("below", 0.6), ("left_column", 0.4)),
+    # A rule across the top of page 2 (the returned scans).
+    "top_rule": (("none", 0.6), ("ruled", 0.4)),
+    # The patient's name, phone and birth date in the values' bold face (the returned and
+    # real scans) or regular.
+    "value_weight": (("regular", 0.6), ("bold_first", 0.4)),
+}
+
 TABLES: dict[str, dict[str, Options]] = {
-    "prescription": {**COMMON, **PRESCRIPTION},
-    "patient_details": {**COMMON, **RECORD},
+    "prescription": {**COMMON, **PRESCRIPTION, **WRITING, **PRESCRIPTION_WRITING},
+    "patient_details": {**COMMON, **RECORD, **WRITING, **RECORD_WRITING},
 }
 
 # The real copies' own choices, per form.
@@ -112,8 +147,27 @@ REAL: dict[str, dict[str, str]] = {
     for doc_type, table in TABLES.items()
 }
 
-# Rows the truth reports that describe the capture rather than the drawing.
-REPORTED = ("ppi_band", "jpeg_quality")
+# What the generator drew before the rows added for issue 16 (typed values, the answer boxes
+# and page 2 as before, the recipe's shadows): ask for it to keep a layout the reader was
+# tuned on. ``REAL`` includes it.
+BEFORE_ISSUE_16: dict[str, dict[str, str]] = {
+    doc_type: {name: options[0][0] for name, options in rows.items()}
+    for doc_type, rows in (
+        ("prescription", {**WRITING, **PRESCRIPTION_WRITING}),
+        ("patient_details", {**WRITING, **RECORD_WRITING}),
+    )
+}
+
+# Rows the truth reports that describe the capture rather than the drawing, and the fonts
+# and ink the values were written in (``generate.generate_document``).
+REPORTED = (
+    "ppi_band",
+    "jpeg_quality",
+    "font_set",
+    "value_font_package",
+    "hand_font",
+    "hand_font_package",
+)
 
 
 def choose(
