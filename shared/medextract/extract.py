@@ -31,6 +31,7 @@ from medextract.documents import open_document
 from medextract.errors import InputError, Reason
 from medextract.fields import FieldSpec, FormEngine, PageText
 from medextract.forms import EXTRA_LABELS, SPECS
+from medextract.fuse import LineReader, fuse_all, second_opinions
 from medextract.ocr import OcrEngine, Word, default_engine
 from medextract.points import restore_points
 from medextract.preprocess import PreparedPage, ink_fraction, prepare
@@ -42,6 +43,7 @@ from medextract.result import (
     Source,
     Timings,
 )
+from medextract.second_reader import RapidReader
 from medextract.settings import Settings, get_settings
 from medextract.verify import TIE_SCALE, MosaicReader, ReadAgain, cross_check, read_regions
 
@@ -181,6 +183,7 @@ def parse(
     settings: Settings,
     read_again: ReadAgain | None = None,
     tie_break: ReadAgain | None = None,
+    second: LineReader | None = None,
 ) -> dict[str, ExtractedField]:
     """Fields of ``doc_type`` from the pages' words; ``read_again`` gives the second
     opinion on every value and ``tie_break`` the third on a disagreement (default:
@@ -224,9 +227,23 @@ def parse(
                 readings[spec.name] = reading
     read_again = read_again or MosaicReader(engine)
     tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
-    return cross_check(
+    fields = cross_check(
         form.specs, readings, pages, read_again, settings.review_threshold, tie_break
     )
+    if second is None:
+        return fields
+    opinions = second_opinions(form.specs, readings, pages, second)
+    return fuse_all(fields, opinions, settings.review_threshold)
+
+
+def second_reader(settings: Settings) -> RapidReader | None:
+    """The second reader, its model loading in the background while the pages are read;
+    None when the settings turn it off."""
+    if not settings.second_reader:
+        return None
+    reader = RapidReader(settings)
+    reader.preload()
+    return reader
 
 
 @dataclass(frozen=True)
@@ -276,6 +293,7 @@ def extract_pages(
     loaded = time.perf_counter()
     workers = pages_at_once(page_workers, document.page_count)
     engine = engine or default_engine(settings, calls_at_once=workers)
+    second = second_reader(settings)
 
     # One page decoded at a time per worker: a document's memory is a few page images'.
     reads = read_pages(document.page, document.page_count, engine, workers)
@@ -290,7 +308,7 @@ def extract_pages(
     final_type = forced or detected
     if forced is not None:
         type_confidence = 1.0
-    fields = parse(final_type, reads, engine, settings)
+    fields = parse(final_type, reads, engine, settings, second=second)
     fields, unsent = settle(
         SPECS.get(final_type, ()),
         fields,

@@ -41,6 +41,11 @@ LINE_GAP = 3.0
 REGION_WIDTH = 0.35
 
 
+# A value under its label lies within this many line heights of it: an answer in a grey
+# box sits lower than one printed bare (the box's padding), about 2.6 heights down.
+BELOW_GAP = 3.5
+
+
 class Locate(StrEnum):
     RIGHT_OR_BELOW = "right_or_below"  # after the label on its row, else the line under it
     LINES_AFTER = "lines_after"  # every line after the label until a stop label
@@ -428,7 +433,7 @@ class FormEngine:
         for other in segs[seg.index + 1 :]:
             if not below(other, previous):
                 continue
-            if gap_below(previous, other) > 2.5 * max(seg.height, other.height):
+            if gap_below(previous, other) > BELOW_GAP * max(seg.height, other.height):
                 break
             if other.right < seg.left or other.left > seg.right + 0.1 * seg.page_width:
                 continue  # another column

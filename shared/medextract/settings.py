@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     # Tesseract's OpenMP threads per call (OMP_THREAD_LIMIT, set by the OCR adapter for
     # every call): more than one makes each call 2-4x slower on a machine with few cores.
     tesseract_threads: int = Field(default=1, ge=1)
+    # The second reader (PP-OCRv6 through rapidocr): every value read by it too. Off, a
+    # value rests on tesseract's readings alone (the README says what that costs).
+    second_reader: bool = True
+    # onnxruntime's threads per call of the second reader (set by the code, as above).
+    second_reader_threads: int = Field(default=1, ge=1)
     # Each poppler call (page sizes, image list, one page's rendering); a normal page
     # takes well under a second, a hostile page tree or image is refused at this bound.
     render_timeout_seconds: float = Field(default=15.0, gt=0)

@@ -1,0 +1,192 @@
+"""Two engines' readings of every value, fused: agreement between *different* engines
+is what lets a value stand.
+
+Tesseract's readings of a value (page, enlarged crop, crop at its own size; see
+``verify``) are one model's view of the same strokes: they can agree on a misreading
+(``13`` for a handwritten ``93``). So every line a value was read from is cut from the
+page's grey image and read once more by the second reader (``second_reader``, another
+model trained on other data). One rule per outcome:
+
+- **agree** (the second reading types to the value, with the field's shape): the doubts
+  of the two engines multiply (``agreeing_confidence``); a field flagged only because
+  tesseract was unsure or its own readings differed stands when that combined confidence
+  reaches the review threshold;
+- **disagree**: the field is flagged ``VARIANTS_DISAGREE`` and its confidence halved;
+  its value is the better-supported reading (``_better``) and the other reading is its
+  ``suggestion``;
+- **tesseract read nothing of the field's shape** (handwriting): the second reading is
+  the value when it has the field's shape, and stands only when the second reader is
+  sure of it (``ALONE``); the domain checks (``checks.settle``) run after this and flag
+  it when it fails one.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from medextract.fields import FieldSpec, Normalised, Reading, typed
+from medextract.ocr import Word
+from medextract.preprocess import PreparedPage
+from medextract.result import ExtractedField, ReviewReason
+from medextract.second_reader import LineRead
+from medextract.verify import DISPUTED, agreeing_confidence
+
+# A line crop's margin around its words, in line heights (the recogniser was trained on
+# detector boxes, which leave room around the strokes).
+MARGIN = 0.35
+# The second reader alone (tesseract read nothing of the field's shape) is trusted at
+# this score or above, before the domain checks.
+ALONE = 0.95
+# Flags the agreement of two engines can clear: tesseract's doubt and its own readings'
+# dispute. A value out of its shape or failing a check is never cleared here.
+_CLEARABLE = {ReviewReason.LOW_OCR_CONFIDENCE, ReviewReason.VARIANTS_DISAGREE}
+
+
+class LineReader(Protocol):
+    def lines(self, crops: Sequence[np.ndarray]) -> list[LineRead]: ...
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """The second reader's typed reading of one field."""
+
+    value: Normalised
+    text: str
+    confidence: float  # the weakest line's score
+
+
+def line_crop(page: PreparedPage, words: Sequence[Word]) -> np.ndarray:
+    """The line's words cut from the page's grey image, with a margin. Its height is the
+    words' median extent: tesseract gives a handwritten word a box that can reach into
+    the lines above and below, and two lines in one crop read as neither."""
+    left, right = min(w.left for w in words), max(w.right for w in words)
+    top = int(statistics.median(w.top for w in words))
+    bottom = int(statistics.median(w.bottom for w in words))
+    margin = int(MARGIN * (bottom - top)) + 4
+    h, w = page.grey.shape
+    rows = slice(max(0, top - margin), min(h, bottom + margin))
+    # Wider on the right, where tesseract can drop a word's last letters ("m" of "mg");
+    # narrow on the left, where the label ends ("Date:").
+    return page.grey[rows, max(0, left - margin // 2) : min(w, right + 2 * margin)]
+
+
+def second_opinions(
+    specs: Sequence[FieldSpec],
+    readings: dict[str, Reading],
+    pages: Sequence[PreparedPage],
+    reader: LineReader,
+) -> dict[str, Opinion]:
+    """Every field with lines, read by the second reader, in one batch of line crops."""
+    owners: list[str] = []
+    crops: list[np.ndarray] = []
+    for name, reading in readings.items():
+        for page, words in reading.lines:
+            owners.append(name)
+            crops.append(line_crop(pages[page - 1], words))
+    read = reader.lines(crops)
+    by_name = {spec.name: spec for spec in specs}
+    grouped: dict[str, list[LineRead]] = {}
+    for name, line in zip(owners, read, strict=True):
+        grouped.setdefault(name, []).append(line)
+    opinions = {}
+    for name, lines in grouped.items():
+        value, text = typed(by_name[name], [line.text.strip() for line in lines])
+        opinions[name] = Opinion(value, text, min(line.confidence for line in lines))
+    return opinions
+
+
+def fuse(
+    field: ExtractedField, opinion: Opinion | None, threshold: float
+) -> ExtractedField:
+    """One field's value from tesseract's settled reading and the second reader's."""
+    if opinion is None or (field.value is None and not opinion.value.ok):
+        return field
+    if opinion.value.ok and opinion.value.value == field.value:
+        return _agree(field, opinion, threshold)
+    if _shapeless(field):
+        return _alone(field, opinion)
+    return _disagree(field, opinion)
+
+
+def _agree(field: ExtractedField, opinion: Opinion, threshold: float) -> ExtractedField:
+    confidence = round(agreeing_confidence([field.confidence, opinion.confidence]), 3)
+    if not field.needs_review:
+        return field.model_copy(update={"confidence": max(confidence, field.confidence)})
+    if set(field.review_reasons) <= _CLEARABLE and confidence >= threshold:
+        return field.model_copy(
+            update={"needs_review": False, "review_reasons": [], "confidence": confidence}
+        )
+    return field
+
+
+def _shapeless(field: ExtractedField) -> bool:
+    """Tesseract read nothing of the field's shape."""
+    return field.value is None or ReviewReason.PATTERN_MISMATCH in field.review_reasons
+
+
+def _alone(field: ExtractedField, opinion: Opinion) -> ExtractedField:
+    """The second reading where tesseract's has no shape: it stands when the second
+    reader is sure; otherwise it is the value, flagged, with tesseract's text beside."""
+    value = opinion.value
+    update: dict[str, object] = {"value": value.value, "text": opinion.text, "iso": value.iso}
+    if opinion.confidence >= ALONE:
+        update.update(needs_review=False, review_reasons=[], confidence=opinion.confidence)
+    else:
+        update.update(
+            needs_review=True,
+            review_reasons=[ReviewReason.LOW_OCR_CONFIDENCE],
+            confidence=round(opinion.confidence * DISPUTED, 3),
+            suggestion=field.text or None,
+        )
+    return field.model_copy(update=update)
+
+
+def _disagree(field: ExtractedField, opinion: Opinion) -> ExtractedField:
+    reasons = [*field.review_reasons]
+    if ReviewReason.VARIANTS_DISAGREE not in reasons:
+        reasons.append(ReviewReason.VARIANTS_DISAGREE)
+    update: dict[str, object] = {
+        "needs_review": True,
+        "review_reasons": reasons,
+        "confidence": round(min(field.confidence, opinion.confidence) * DISPUTED, 3),
+    }
+    if _better(field, opinion):
+        update.update(
+            value=opinion.value.value,
+            text=opinion.text,
+            iso=opinion.value.iso,
+            suggestion=_shown(field.value),
+        )
+    else:
+        update["suggestion"] = _shown(opinion.value.value) if opinion.value.ok else opinion.text
+    return field.model_copy(update=update)
+
+
+def _better(field: ExtractedField, opinion: Opinion) -> bool:
+    """Whether the second reading is the better-supported value: it has the field's
+    shape, and tesseract's readings were not settled among themselves or the second
+    reader is surer than tesseract's weakest word."""
+    if not opinion.value.ok:
+        return False
+    return field.needs_review or opinion.confidence > field.confidence
+
+
+def _shown(value: object) -> str | list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def fuse_all(
+    fields: dict[str, ExtractedField], opinions: dict[str, Opinion], threshold: float
+) -> dict[str, ExtractedField]:
+    return {name: fuse(field, opinions.get(name), threshold) for name, field in fields.items()}
