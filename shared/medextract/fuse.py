@@ -11,6 +11,9 @@ model trained on other data). One rule per outcome:
   of the two engines multiply (``agreeing_confidence``); a field flagged only because
   tesseract was unsure or its own readings differed stands when that combined confidence
   reaches the review threshold;
+- **no opinion**: a second reading without the field's shape neither confirms nor
+  disputes (as in ``verify``), nor does one that differs only by case or by glyphs
+  that context tells apart (``D.0`` for ``D.O``, ``I`` for ``1``);
 - **disagree**: the field is flagged ``VARIANTS_DISAGREE`` and its confidence halved;
   its value is the better-supported reading (``_better``) and the other reading is its
   ``suggestion``;
@@ -39,6 +42,8 @@ from medextract.verify import DISPUTED, agreeing_confidence
 # A line crop's margin around its words, in line heights (the recogniser was trained on
 # detector boxes, which leave room around the strokes).
 MARGIN = 0.35
+# ... and at each end, in line heights.
+SIDE = 1.5
 # The second reader alone (tesseract read nothing of the field's shape) is trusted at
 # this score or above, before the domain checks.
 ALONE = 0.95
@@ -70,9 +75,12 @@ def line_crop(page: PreparedPage, words: Sequence[Word]) -> np.ndarray:
     margin = int(MARGIN * (bottom - top)) + 4
     h, w = page.grey.shape
     rows = slice(max(0, top - margin), min(h, bottom + margin))
-    # Wider on the right, where tesseract can drop a word's last letters ("m" of "mg");
-    # narrow on the left, where the label ends ("Date:").
-    return page.grey[rows, max(0, left - margin // 2) : min(w, right + 2 * margin)]
+    # Wide at both ends: tesseract can drop a word's first or last characters (the "1"
+    # of "16/06/2021", the "m" of "mg"), and a crop of its words only would hide them
+    # from the second reader too. The end of a label caught this way is cut from the
+    # reading (``_without_label``).
+    side = int(SIDE * (bottom - top))
+    return page.grey[rows, max(0, left - side) : min(w, right + side)]
 
 
 def second_opinions(
@@ -95,18 +103,32 @@ def second_opinions(
         grouped.setdefault(name, []).append(line)
     opinions = {}
     for name, lines in grouped.items():
-        value, text = typed(by_name[name], [line.text.strip() for line in lines])
+        spec = by_name[name]
+        texts = [_without_label(line.text, spec.sublabel or spec.label) for line in lines]
+        value, text = typed(spec, texts)
         opinions[name] = Opinion(value, text, min(line.confidence for line in lines))
     return opinions
 
 
-def fuse(
-    field: ExtractedField, opinion: Opinion | None, threshold: float
-) -> ExtractedField:
+def _without_label(text: str, label: str | None) -> str:
+    """The line's text without the end of its label that a wide crop catches
+    (``e:12/02/2019`` of ``Date:``, ``ll: 3`` of ``Refill:``): up to the label's colon,
+    when no digit stands before it."""
+    text = text.strip()
+    if label and label.endswith(":") and ":" in text[: len(label) + 1]:
+        before, _, after = text.partition(":")
+        if not any(c.isdigit() for c in before):  # not a time ("8:00")
+            return after.strip()
+    return text
+
+
+def fuse(field: ExtractedField, opinion: Opinion | None, threshold: float) -> ExtractedField:
     """One field's value from tesseract's settled reading and the second reader's."""
-    if opinion is None or (field.value is None and not opinion.value.ok):
-        return field
-    if opinion.value.ok and opinion.value.value == field.value:
+    if opinion is None or not opinion.value.ok:
+        return field  # a reading without the field's shape is no opinion
+    if opinion.value.value != field.value and _same_glyphs(opinion.value.value, field.value):
+        return field  # "D.0" for "D.O": the second reader's glyph classes are no opinion
+    if opinion.value.value == field.value:
         return _agree(field, opinion, threshold)
     if _shapeless(field):
         return _alone(field, opinion)
@@ -122,6 +144,18 @@ def _agree(field: ExtractedField, opinion: Opinion, threshold: float) -> Extract
             update={"needs_review": False, "review_reasons": [], "confidence": confidence}
         )
     return field
+
+
+# Characters the second reader confuses on their own, where context decides: case,
+# O and 0, I l | and 1.
+_GLYPH_CLASS = str.maketrans({"O": "0", "I": "1", "L": "1", "|": "1"})
+
+
+def _same_glyphs(a: object, b: object) -> bool:
+    """Whether two values differ only by case or glyphs of one class."""
+    if a is None or b is None:
+        return False
+    return str(a).upper().translate(_GLYPH_CLASS) == str(b).upper().translate(_GLYPH_CLASS)
 
 
 def _shapeless(field: ExtractedField) -> bool:
@@ -163,16 +197,14 @@ def _disagree(field: ExtractedField, opinion: Opinion) -> ExtractedField:
             suggestion=_shown(field.value),
         )
     else:
-        update["suggestion"] = _shown(opinion.value.value) if opinion.value.ok else opinion.text
+        update["suggestion"] = _shown(opinion.value.value)
     return field.model_copy(update=update)
 
 
 def _better(field: ExtractedField, opinion: Opinion) -> bool:
-    """Whether the second reading is the better-supported value: it has the field's
-    shape, and tesseract's readings were not settled among themselves or the second
-    reader is surer than tesseract's weakest word."""
-    if not opinion.value.ok:
-        return False
+    """Whether the second reading is the better-supported value: tesseract's readings
+    were not settled among themselves, or the second reader is surer than tesseract's
+    weakest word."""
     return field.needs_review or opinion.confidence > field.confidence
 
 

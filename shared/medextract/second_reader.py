@@ -106,9 +106,7 @@ class RapidReader:
             batch = [_bgr(c) for c in crops[start : start + BATCH]]
             with self._calls:
                 done = engine.recognize_txt(batch)
-            out += [
-                LineRead(str(t), float(s)) for t, s in zip(done.txts, done.scores, strict=True)
-            ]
+            out += [LineRead(str(t), float(s)) for t, s in zip(done.txts, done.scores, strict=True)]
         return out
 
     def words(self, image: np.ndarray, psm: int = 3) -> list[Word]:
@@ -145,9 +143,7 @@ def _split_line(box: np.ndarray, text: str, score: float, line: int) -> list[Wor
     words, x = [], float(left)
     for token in tokens:
         width = len(token) * per_char
-        words.append(
-            Word(token, score, int(x), top, max(1, int(width)), bottom - top, 1, 1, line)
-        )
+        words.append(Word(token, score, int(x), top, max(1, int(width)), bottom - top, 1, 1, line))
         x += width + per_char
     return words
 

@@ -1,0 +1,121 @@
+"""How the second reader's reading of a value settles it with tesseract's (no model)."""
+
+from medextract.extract import parse
+from medextract.fields import Normalised
+from medextract.fuse import ALONE, Opinion, _without_label, fuse
+from medextract.result import DocumentType, ExtractedField, ReviewReason
+from medextract.second_reader import LineRead
+
+from tests.fakes import ReplayEngine
+from tests.unit.test_fields import prescription_words, read_of, settings
+from tests.unit.test_verify import UnsureReader
+
+
+class SecondReader:
+    """Reads every line crop as ``texts`` says, in order, at ``confidence``."""
+
+    def __init__(self, texts: dict[int, str], confidence: float) -> None:
+        self.texts = texts
+        self.confidence = confidence
+        self.crops = 0
+
+    def lines(self, crops):
+        self.crops += len(crops)
+        return [LineRead(self.texts.get(i, "?"), self.confidence) for i in range(len(crops))]
+
+
+def _field(value, confidence=0.95, reasons=()):
+    return ExtractedField(
+        value=value,
+        text=str(value),
+        confidence=confidence,
+        needs_review=bool(reasons),
+        review_reasons=list(reasons),
+    )
+
+
+def _opinion(value, confidence=0.97, ok=True):
+    return Opinion(Normalised(value, ok=ok), str(value), confidence)
+
+
+def test_two_engines_that_agree_clear_tesseracts_doubt():
+    field = _field("Mary O'Neil", 0.6, [ReviewReason.LOW_OCR_CONFIDENCE])
+    fused = fuse(field, _opinion("Mary O'Neil", 0.9), threshold=0.8)
+    assert not fused.needs_review
+    assert fused.confidence == 0.96  # doubts 0.4 * 0.1
+
+
+def test_agreement_never_clears_a_value_out_of_its_shape():
+    field = _field("Mary O'Neil", 0.6, [ReviewReason.PATTERN_MISMATCH])
+    assert fuse(field, _opinion("Mary O'Neil", 0.99), threshold=0.8).needs_review
+
+
+def test_engines_that_disagree_flag_the_field_with_the_other_reading_suggested():
+    fused = fuse(_field("93", 0.97), _opinion("13", 0.9), threshold=0.8)
+    assert fused.needs_review
+    assert ReviewReason.VARIANTS_DISAGREE in fused.review_reasons
+    assert fused.value == "93"  # tesseract settled and surer: its value, the other beside
+    assert fused.suggestion == "13"
+    assert fused.confidence < 0.5
+
+
+def test_a_disputed_value_takes_the_surer_reading_when_tesseract_was_unsettled():
+    field = _field("Olivia Gaccia", 0.4, [ReviewReason.LOW_OCR_CONFIDENCE])
+    fused = fuse(field, _opinion("Olivia Garcia", 0.99), threshold=0.8)
+    assert fused.value == "Olivia Garcia"
+    assert fused.suggestion == "Olivia Gaccia"
+    assert fused.needs_review
+
+
+def test_a_second_reading_without_the_fields_shape_is_no_opinion():
+    field = _field("93", 0.97)
+    assert fuse(field, _opinion("9?", 0.99, ok=False), threshold=0.8) == field
+
+
+def test_glyphs_that_context_tells_apart_are_no_opinion():
+    field = _field("Dr Robert Allen, D.O", 0.9)
+    assert fuse(field, _opinion("Dr Robert Allen, D.0", 0.99), threshold=0.8) == field
+
+
+def test_the_second_reading_stands_alone_only_when_sure():
+    shapeless = _field("0livia", 0.3, [ReviewReason.PATTERN_MISMATCH])
+    sure = fuse(shapeless, _opinion("Olivia Garcia", ALONE), threshold=0.8)
+    assert sure.value == "Olivia Garcia" and not sure.needs_review
+    unsure = fuse(shapeless, _opinion("Olivia Garcia", ALONE - 0.1), threshold=0.8)
+    assert unsure.value == "Olivia Garcia" and unsure.needs_review
+    assert unsure.suggestion == "0livia"
+
+
+def test_the_end_of_a_label_caught_by_a_wide_crop_is_cut():
+    assert _without_label("e:12/02/2019", "Date:") == "12/02/2019"
+    assert _without_label("II: 3 times", "Refill:") == "3 times"
+    assert _without_label("take at 8:00 daily", "Directions:") == "take at 8:00 daily"
+
+
+def test_every_line_of_every_value_is_read_by_the_second_reader_in_one_batch():
+    words = prescription_words(name_conf=0.4)
+    second = SecondReader({}, 0.99)
+    fields = parse(
+        DocumentType.PRESCRIPTION,
+        [read_of(words)],
+        ReplayEngine(words),
+        settings(),
+        UnsureReader(0.5),
+        UnsureReader(0.5),
+        second=second,
+    )
+    lines = sum(
+        len(f.value) if isinstance(f.value, list) else 1
+        for f in fields.values()
+        if f.value is not None
+    )
+    assert second.crops >= lines - 1  # directions' lines are joined into one value
+    # "?" has no field's shape: no opinion, so nothing changed from tesseract's readings.
+    assert fields == parse(
+        DocumentType.PRESCRIPTION,
+        [read_of(words)],
+        ReplayEngine(words),
+        settings(),
+        UnsureReader(0.5),
+        UnsureReader(0.5),
+    )
