@@ -16,13 +16,16 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from medextract.observability import get_tracer, logger
-from medextract.review.api import build
+from medextract.review.api import build, publish_quality
 
 app = build(APIGatewayHttpResolver(enable_validation=True))
+PUBLISH_QUALITY = "publish-quality"  # template.yaml: the PublishQuality schedule's input
 
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if event.get("medextract") == PUBLISH_QUALITY:
+        return publish_quality()
     return _traced()(event, context)
 
 

@@ -130,12 +130,15 @@ class PipelineEnv:
 
 @contextmanager
 def embedded_aws(
-    monkeypatch: pytest.MonkeyPatch, prefix: str = "medextract-test"
+    monkeypatch: pytest.MonkeyPatch,
+    prefix: str = "medextract-test",
+    parameters: dict[str, Any] | None = None,
 ) -> Iterator[PipelineEnv]:
+    """The template's stack on moto; ``parameters`` override its defaults."""
     aws_environment(monkeypatch)
     with mock_aws():
         session = boto3.session.Session(region_name=REGION)
-        stack = local.create_stack(session, prefix=prefix)
+        stack = local.create_stack(session, prefix=prefix, parameters=parameters)
         for name, value in stack.environment().items():
             monkeypatch.setenv(name, value)
         get_pipeline_settings.cache_clear()

@@ -42,7 +42,9 @@ def test_visibility_timeout_is_at_least_six_function_timeouts():
 
 def test_review_queue_index_is_status_then_received_at():
     table = RESOURCES["ResultsTable"]["Properties"]
-    (index,) = table["GlobalSecondaryIndexes"]
+    (index,) = [
+        i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == "status-received_at"
+    ]
     assert [k["AttributeName"] for k in index["KeySchema"]] == ["status", "received_at"]
     assert table["StreamSpecification"]["StreamViewType"]
     assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
@@ -152,3 +154,48 @@ def test_sam_build_sees_the_parameters_too():
     overrides = config["default"]["global"]["parameters"]["parameter_overrides"]
     assert 'Architecture="x86_64"' in overrides and 'MaxReceiveCount="5"' in overrides
     assert "parameter_overrides" not in config["default"]["deploy"]["parameters"]
+
+
+# ---------------------------------------------------------------- audit sampling, quality
+def test_audit_rate_defaults_to_2_percent_and_reaches_the_pipeline_with_its_key():
+    from medextract.aws.config import PipelineSettings
+
+    rate = TEMPLATE_DATA["Parameters"]["AuditRate"]
+    assert (rate["Default"], rate["MinValue"], rate["MaxValue"]) == (0.02, 0, 1)
+    variables = FUNCTION["Environment"]["Variables"]
+    assert variables["MEDEXTRACT_AUDIT_RATE"] == {"Ref": "AuditRate"}
+    assert variables["MEDEXTRACT_AUDIT_KEY_SECRET"] == {"Ref": "AuditKeySecret"}
+    assert {"audit_rate", "audit_key_secret"} <= set(PipelineSettings.model_fields)
+    secret = RESOURCES["AuditKeySecret"]["Properties"]
+    assert secret["KmsKeyId"] == {"Ref": "DataKey"}
+    assert secret["GenerateSecretString"]["PasswordLength"] >= 32
+    readers = [s for s in _role_statements() if "secretsmanager:GetSecretValue" in str(s["Action"])]
+    assert [s["Resource"] for s in readers] == [{"Ref": "AuditKeySecret"}]
+
+
+def test_audit_queue_index_is_the_code_s_sparse_attribute_then_received_at():
+    from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_INDEX
+
+    table = RESOURCES["ResultsTable"]["Properties"]
+    (index,) = [i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == AUDIT_INDEX]
+    assert [k["AttributeName"] for k in index["KeySchema"]] == [AUDIT_ATTRIBUTE, "received_at"]
+    projected = set(index["Projection"]["NonKeyAttributes"])
+    assert {"status", "claim_holder", "claim_expires_at"} <= projected
+
+
+def test_silent_error_alarm_watches_the_metric_the_quality_publication_emits():
+    from medextract.observability import NAMESPACE, SERVICE
+
+    alarm = RESOURCES["SilentErrorRateAlarm"]["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == (NAMESPACE, "SilentErrorRateUpperBoundMax")
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
+    assert alarm["Threshold"] == {"Ref": "SilentErrorAlarmThreshold"}
+    assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    review = RESOURCES["ReviewFunction"]["Properties"]
+    (schedule,) = [e for e in review["Events"].values() if e["Type"] == "Schedule"]
+    from functions.review.app import PUBLISH_QUALITY
+
+    assert f'"{PUBLISH_QUALITY}"' in schedule["Properties"]["Input"]
+    quality = review["Events"]["Quality"]["Properties"]
+    assert (quality["Path"], quality["Method"]) == ("/quality", "GET")
+    assert quality["Auth"]["AuthorizationScopes"] == ["medextract/review"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from medextract.errors import ConfigurationError, Reason
@@ -31,6 +31,17 @@ class PipelineSettings(BaseSettings):
     output_prefix: str = "results/"
     # No document starts in an invocation with less time left than this (seconds).
     document_seconds: float = Field(default=DOCUMENT_SECONDS, gt=0)
+    # The share of straight-through documents also sent to a person (medextract.aws.audit),
+    # and the Secrets Manager secret (ARN or name) holding the key of its hash.
+    audit_rate: float = Field(default=0.0, ge=0, le=1)
+    audit_key_secret: str = Field(default="", validate_default=True)
+
+    @field_validator("audit_key_secret")
+    @classmethod
+    def _audit_needs_a_key(cls, value: str, info: ValidationInfo) -> str:
+        if 0 < info.data.get("audit_rate", 0) < 1 and not value:
+            raise ValueError("an audit rate needs the key's secret")
+        return value
 
 
 @lru_cache(maxsize=1)

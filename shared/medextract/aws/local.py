@@ -13,6 +13,7 @@ redrive policy moves a message to the dead-letter queue after ``maxReceiveCount`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -69,6 +70,7 @@ class LocalStack:
     template: dict[str, Any]
     physical: dict[str, str] = field(default_factory=dict)  # logical id -> name / URL
     arns: dict[str, str] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)  # overrides of the defaults
 
     @property
     def function(self) -> dict[str, Any]:
@@ -76,6 +78,8 @@ class LocalStack:
         return props
 
     def parameter(self, name: str) -> Any:
+        if name in self.parameters:
+            return self.parameters[name]
         return self.template["Parameters"][name]["Default"]
 
     def resolve(self, value: Any) -> Any:
@@ -141,13 +145,25 @@ class LocalStack:
 
 
 def create_stack(
-    session: Any, *, prefix: str = "medextract-local", template_path: Path = TEMPLATE
+    session: Any,
+    *,
+    prefix: str = "medextract-local",
+    template_path: Path = TEMPLATE,
+    parameters: dict[str, Any] | None = None,
 ) -> LocalStack:
-    """Create the template's keys, queues, tables and buckets in (moto's) AWS."""
+    """Create the template's keys, secrets, queues, tables and buckets in (moto's) AWS;
+    ``parameters`` override the template's defaults (``{"AuditRate": 1.0}``)."""
     template = load_template(template_path)
+    unknown = set(parameters or {}) - set(template.get("Parameters", {}))
+    if unknown:
+        raise KeyError(f"template.yaml has no parameter {', '.join(sorted(unknown))}")
     account = session.client("sts").get_caller_identity()["Account"]
     stack = LocalStack(
-        prefix=prefix, region=session.region_name, account=account, template=template
+        prefix=prefix,
+        region=session.region_name,
+        account=account,
+        template=template,
+        parameters=dict(parameters or {}),
     )
     kms, sqs, ddb, s3 = (session.client(s) for s in ("kms", "sqs", "dynamodb", "s3"))
 
@@ -155,6 +171,14 @@ def create_stack(
         key = kms.create_key(Description=resource["Properties"].get("Description", logical))
         stack.physical[logical] = key["KeyMetadata"]["KeyId"]
         stack.arns[logical] = key["KeyMetadata"]["Arn"]
+
+    secrets = session.client("secretsmanager")
+    for logical in resources_of_type(template, "AWS::SecretsManager::Secret"):
+        # A generated secret's value, made from the stack's name here: the same local
+        # stack samples the same documents in every run (tests can rely on it).
+        value = hashlib.sha256(f"{prefix}/{logical}".encode()).hexdigest()
+        arn = secrets.create_secret(Name=f"{prefix}-{logical}", SecretString=value)["ARN"]
+        stack.physical[logical] = stack.arns[logical] = arn
 
     # Queues: dead-letter targets first, so redrive policies can name them.
     queues = resources_of_type(template, "AWS::SQS::Queue")

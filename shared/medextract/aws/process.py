@@ -4,7 +4,9 @@
 the table and bucket writers, the clock), so tests hand in fakes or moto-backed ones.
 Outcomes:
 
-- the document was read and extracted -> ``EXTRACTED`` or ``NEEDS_REVIEW``;
+- the document was read and extracted -> ``EXTRACTED`` or ``NEEDS_REVIEW``; an
+  ``EXTRACTED`` one chosen for audit (``medextract.aws.audit``) is delivered the same and
+  also lands in the audit queue;
 - the document is bad (``InputError``, including a key that no longer exists) ->
   ``FAILED`` with the reason; returns normally, so the message is acknowledged;
 - anything else (``TransientError``, ``ConfigurationError``, a bug) propagates, so the
@@ -22,6 +24,7 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
 from medextract.aws.objects import ObjectRef
 from medextract.aws.records import Failure, PipelineRecord, SourceRef, Status, to_item
 from medextract.aws.storage import AlreadyReviewed, SourceObject
@@ -40,6 +43,11 @@ class Extracted:
 
 Extractor = Callable[[bytes, str, DocumentType | None], Result | Extracted]
 Clock = Callable[[], datetime]
+Auditor = Callable[[str], bool]  # document id -> audit it? (medextract.aws.audit)
+
+
+def no_audit(document_id: str) -> bool:
+    return False
 
 
 class Source(Protocol):
@@ -99,10 +107,11 @@ def process_object(
     output: JsonWriter,
     max_bytes: int,
     clock: Clock = utc_now,
+    audit: Auditor = no_audit,
 ) -> dict[str, Any]:
     """Extract one object version and record the outcome. Returns a small summary."""
     with logger.append_context_keys(document_id=ref.document_id):
-        return _process_object(ref, source, extractor, table, output, max_bytes, clock)
+        return _process_object(ref, source, extractor, table, output, max_bytes, clock, audit)
 
 
 def _process_object(
@@ -113,6 +122,7 @@ def _process_object(
     output: JsonWriter,
     max_bytes: int,
     clock: Clock,
+    audit: Auditor,
 ) -> dict[str, Any]:
     document_id = ref.document_id
     started = time.perf_counter()
@@ -163,8 +173,12 @@ def _process_object(
     )
     # JSON first, item second: an item (and its stream record) always points at a JSON.
     json_version = output.put_json(document_id, record.model_dump(mode="json"))
+    item = to_item(record)
+    audited = status is Status.EXTRACTED and audit(document_id)
+    if audited:  # delivered as EXTRACTED all the same; a person checks it as well
+        item[AUDIT_ATTRIBUTE] = AUDIT_QUEUE
     try:
-        table.put(to_item(record))
+        table.put(item)
     except AlreadyReviewed:  # reviewed while this extraction ran: the review stands
         output.withdraw_json(document_id, json_version)
         return _kept_review(table.get(document_id) or {"document_id": document_id})
@@ -175,6 +189,8 @@ def _process_object(
     )
     if result is not None:
         metrics.add_metric(name="Pages", unit=MetricUnit.Count, value=record.page_count)
+    if audited:
+        metrics.add_metric(name="DocumentsAuditSampled", unit=MetricUnit.Count, value=1)
     if failure is not None:
         count_reason("DocumentsFailedByReason", failure.reason)
     logger.info(
@@ -185,6 +201,7 @@ def _process_object(
             "document_type": record.document_type,
             "pages": record.page_count,
             "flagged_fields": len(record.flagged_fields),
+            "audit_sampled": audited,
             "seconds": round(seconds, 3),
         },
     )
@@ -193,6 +210,7 @@ def _process_object(
         "status": status.value,
         "reason": failure.reason if failure else None,
         "pages": record.page_count,
+        "audit": audited,
     }
 
 

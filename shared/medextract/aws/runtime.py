@@ -19,15 +19,18 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
+from medextract.aws.audit import AuditSampler, secret_key
 from medextract.aws.config import DOCUMENT_SECONDS, PipelineSettings, get_pipeline_settings
 from medextract.aws.objects import ObjectRef
 from medextract.aws.process import (
+    Auditor,
     Clock,
     Extracted,
     Extractor,
     ItemWriter,
     JsonWriter,
     Source,
+    no_audit,
     process_object,
     utc_now,
 )
@@ -67,6 +70,7 @@ class Pipeline:
         idempotency_expiry_seconds: int = 7 * 24 * 3600,
         document_seconds: float = DOCUMENT_SECONDS,
         clock: Clock = utc_now,
+        audit: Auditor = no_audit,
     ) -> None:
         self.document_seconds = document_seconds
         self.config = IdempotencyConfig(
@@ -85,6 +89,7 @@ class Pipeline:
                 output=output,
                 max_bytes=max_bytes,
                 clock=clock,
+                audit=audit,
             )
 
         work: Callable[..., dict[str, Any]] = process
@@ -128,8 +133,10 @@ class Pipeline:
         extractor: Extractor | None = None,
         s3: Any | None = None,
         dynamodb: Any | None = None,
+        secrets: Any | None = None,
     ) -> Pipeline:
-        """The real adapters; ``s3``/``dynamodb`` clients may be handed in (tests)."""
+        """The real adapters; ``s3``/``dynamodb``/``secrets`` clients may be handed in
+        (tests)."""
         if s3 is None or dynamodb is None:
             if session is None:
                 import boto3
@@ -137,6 +144,13 @@ class Pipeline:
                 session = boto3.session.Session()
             s3 = s3 or session.client("s3")
             dynamodb = dynamodb or session.client("dynamodb")
+
+        def audit_key() -> bytes:  # read at the first straight-through document, if ever
+            import boto3
+
+            client = secrets or (session or boto3.session.Session()).client("secretsmanager")
+            return secret_key(pipeline.audit_key_secret, client)()
+
         return cls(
             source=S3Source(s3),
             extractor=extractor or core_extractor(core),
@@ -148,6 +162,7 @@ class Pipeline:
             ),
             idempotency_expiry_seconds=pipeline.idempotency_expiry_seconds,
             document_seconds=pipeline.document_seconds,
+            audit=AuditSampler(pipeline.audit_rate, audit_key),
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib.resources import files
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Router
@@ -32,6 +32,7 @@ from medextract.review.models import (
     Submission,
     UploadRequest,
 )
+from medextract.review.quality import QualityReport
 from medextract.review.service import ReviewError, ReviewService
 
 REVIEWER_GROUP = "reviewer"
@@ -95,11 +96,31 @@ def get_service() -> ReviewService:
     settings = get_review_settings()
     session = boto3.session.Session()
     return ReviewService(
-        ReviewTable(settings.results_table, settings.audit_table, session.client("dynamodb")),
+        ReviewTable(
+            settings.results_table,
+            settings.audit_table,
+            session.client("dynamodb"),
+            quality_table=settings.quality_table,
+        ),
         ReviewBucket(settings.output_bucket, settings.input_bucket, s3_client(session)),
         lease_seconds=settings.lease_seconds,
         max_upload_bytes=settings.max_file_bytes,
     )
+
+
+def publish_quality() -> dict[str, Any]:
+    """The hourly schedule's task: the quality figures as CloudWatch metrics."""
+    from medextract.review.quality import publish
+    from medextract.review.settings import get_review_settings
+
+    settings = get_review_settings()
+    report = get_service().quality(settings.quality_weeks)
+    highest = publish(report, settings.quality_min_values)
+    logger.info(
+        "quality published",
+        extra={"documents_audited": report.documents_audited, "highest_upper_bound": highest},
+    )
+    return {"documents_audited": report.documents_audited, "highest_upper_bound": highest}
 
 
 Who = Annotated[Reviewer, Depends(current_reviewer)]
@@ -125,7 +146,7 @@ def config() -> dict[str, Any]:
 def list_documents(
     who: Who,
     service: Service,
-    status: Annotated[Status, Query()] = Status.NEEDS_REVIEW,
+    status: Annotated[Status | Literal["AUDIT"], Query()] = Status.NEEDS_REVIEW,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     next: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> QueuePage:
@@ -160,6 +181,14 @@ def review_document(
 @router.get("/documents/<document_id>/history")
 def document_history(document_id: DocumentId, who: Who, service: Service) -> History:
     return service.history(document_id)
+
+
+@router.get("/quality")
+def get_quality(
+    who: Who, service: Service, weeks: Annotated[int, Query(ge=1, le=52)] = 4
+) -> QualityReport:
+    """Counts and rates only: field names, reason codes, numbers (no health data)."""
+    return service.quality(weeks)
 
 
 @router.post("/uploads")

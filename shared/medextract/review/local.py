@@ -44,6 +44,7 @@ def local_service(session: Any, stack: Any, **kwargs: Any) -> ReviewService:
             env["MEDEXTRACT_RESULTS_TABLE"],
             env["MEDEXTRACT_AUDIT_TABLE"],
             session.client("dynamodb"),
+            quality_table=env["MEDEXTRACT_QUALITY_TABLE"],
         ),
         LocalBucket(
             env["MEDEXTRACT_OUTPUT_BUCKET"], env["MEDEXTRACT_INPUT_BUCKET"], s3_client(session)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from medextract.result import ExtractedField, FieldValue
+from medextract.result import BoundingBox, ExtractedField, FieldValue
 
 
 class _Model(BaseModel):
@@ -27,6 +27,7 @@ class Action(StrEnum):
     CLAIMED = "CLAIMED"
     RELEASED = "RELEASED"
     REVIEWED = "REVIEWED"
+    AUDITED = "AUDITED"  # an audit's review: every field of a delivered document checked
 
 
 class Claim(_Model):
@@ -63,6 +64,16 @@ class Failure(_Model):
     message: str
 
 
+class AuditField(_Model):
+    """A field as an auditor sees it: the value and where it was read, nothing that
+    could sway the check (no confidence, no review reason, no suggestion, no OCR text)."""
+
+    value: FieldValue
+    iso: str | None = None
+    page: int | None = None
+    box: BoundingBox | None = None
+
+
 class DocumentView(_Model):
     document_id: str
     status: str
@@ -70,7 +81,10 @@ class DocumentView(_Model):
     received_at: str
     document_type: str | None
     needs_review: bool
-    fields: dict[str, ExtractedField]
+    audit: bool = Field(
+        default=False, description="Sampled for audit: check every field (AuditField)."
+    )
+    fields: dict[str, ExtractedField | AuditField]
     flagged_fields: list[str]
     field_order: list[str] = Field(description="Flagged fields first, then the form's order.")
     pages: list[PageLink]

@@ -1,7 +1,10 @@
 """The review's domain logic. ``ReviewService`` takes its table, bucket and clock as
 arguments; the API turns its errors into responses in one place (``api``).
 
-A document is reviewed once: ``NEEDS_REVIEW`` -> ``REVIEWED``. A claim is a lease
+A document is reviewed once: ``NEEDS_REVIEW`` -> ``REVIEWED``; one sampled for audit
+(``EXTRACTED`` and in the audit queue, ``medextract.aws.audit``) likewise, every field
+checked and none of the machine's doubts shown. Each review adds its counts to the
+quality figures (``medextract.review.quality``) in the same transaction. A claim is a lease
 (``lease_seconds``); a review needs the version the reviewer saw and a claim that is
 free or the reviewer's own. The reviewed record is written as a new version of the
 result JSON (only over the version read) and then, in one transaction, to the item
@@ -15,13 +18,15 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
 from medextract.aws.process import iso, utc_now
 from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status
 from medextract.result import DocumentType, ExtractedField, FieldReview
-from medextract.review import store
+from medextract.review import quality, store
 from medextract.review.models import (
     Action,
     AuditEntry,
+    AuditField,
     Change,
     Claim,
     DocumentView,
@@ -93,8 +98,10 @@ class Table(Protocol):
         now: int,
         changes: dict[str, Any],
         audit: dict[str, Any],
+        counts: tuple[str, str, dict[str, int]] | None = None,
     ) -> None: ...
     def history(self, document_id: str) -> list[dict[str, Any]]: ...
+    def quality_rows(self, weeks: list[str]) -> list[dict[str, Any]]: ...
 
 
 class Bucket(Protocol):
@@ -105,6 +112,29 @@ class Bucket(Protocol):
     def upload_ticket(
         self, key: str, content_type: str, size: int, metadata: dict[str, str], expires: int
     ) -> dict[str, Any]: ...
+
+
+def in_audit(item: dict[str, Any]) -> bool:
+    """Delivered, and sampled for a person to audit (not yet done)."""
+    return item.get("status") == Status.EXTRACTED and item.get(AUDIT_ATTRIBUTE) == AUDIT_QUEUE
+
+
+def awaiting(item: dict[str, Any]) -> bool:
+    """Awaiting a person: flagged, or sampled for audit."""
+    return item.get("status") == Status.NEEDS_REVIEW or in_audit(item)
+
+
+def blind(view: DocumentView) -> DocumentView:
+    """An audit's view: every field as an ``AuditField`` (no confidence, reason,
+    suggestion or OCR text), in the form's order, nothing flagged."""
+    fields = {
+        name: AuditField(value=f.value, iso=f.iso, page=f.page, box=f.box)
+        for name, f in view.fields.items()
+    }
+    order = field_order(view.document_type, fields, [])
+    return view.model_copy(
+        update={"audit": True, "fields": fields, "flagged_fields": [], "field_order": order}
+    )
 
 
 def _claim(item: dict[str, Any], now: int) -> Claim | None:
@@ -206,7 +236,7 @@ class ReviewService:
                 f"the document is at version {version}, not {seen}",
                 version=version,
             )
-        if item.get("status") != Status.NEEDS_REVIEW:
+        if not awaiting(item):
             return Conflict(
                 "NOT_AWAITING_REVIEW",
                 f"the document is {item.get('status')}",
@@ -223,13 +253,16 @@ class ReviewService:
         return Conflict("CONFLICT", "the document changed meanwhile; reload it")
 
     # ------------------------------------------------------------------ reads
-    def queue(self, who: Reviewer, status: Status, limit: int, cursor: str | None) -> QueuePage:
+    def queue(
+        self, who: Reviewer, status: Status | str, limit: int, cursor: str | None
+    ) -> QueuePage:
+        """A status's documents, or (``AUDIT``) the audit queue."""
         try:
             start = store.decode_cursor(cursor)
         except ValueError as exc:
             raise ReviewError("next is not a cursor this API gave") from exc
         _, now = self._now()
-        items, last = self.table.queue(status.value, limit=limit, start=start, me=who.name, now=now)
+        items, last = self.table.queue(str(status), limit=limit, start=start, me=who.name, now=now)
         return QueuePage(
             items=[
                 QueueEntry(
@@ -259,7 +292,7 @@ class ReviewService:
             if item.get("failure_reason")
             else None
         )
-        return DocumentView(
+        view = DocumentView(
             document_id=document_id,
             status=item["status"],
             version=int(item.get("version") or 1),
@@ -280,6 +313,13 @@ class ReviewService:
             reviewed_at=item.get("reviewed_at"),
             reviewed_by=item.get("reviewed_by"),
         )
+        return blind(view) if in_audit(item) else view
+
+    def quality(self, weeks: int) -> quality.QualityReport:
+        """The quality figures over the last ``weeks`` ISO weeks of receipt."""
+        moment, _ = self._now()
+        window = quality.window(moment, weeks)
+        return quality.report(self.table.quality_rows(window), window)
 
     def history(self, document_id: str) -> History:
         self._item(document_id)
@@ -325,8 +365,9 @@ class ReviewService:
         item = self._item(document_id)
         seen = submission.version
         moment, now = self._now()
+        audited = in_audit(item)
         if (
-            item.get("status") != Status.NEEDS_REVIEW
+            not awaiting(item)
             or int(item.get("version") or 1) != seen
             or ((c := _claim(item, now)) and c.holder != who.name)
         ):
@@ -334,12 +375,16 @@ class ReviewService:
         fields = {
             k: ExtractedField.model_validate(v) for k, v in (item.get("fields") or {}).items()
         }
-        unchecked = [n for n in item.get("flagged_fields") or [] if n not in submission.values]
+        # An audit checks every field; a review, every flagged one.
+        to_check = list(fields) if audited else list(item.get("flagged_fields") or [])
+        unchecked = [n for n in to_check if n not in submission.values]
         try:
             if unchecked:
                 raise ValuesRejected(
                     [
-                        Rejected(
+                        Rejected(n, "AUDITED_FIELD_UNCHECKED", "an audit checks every field")
+                        if audited
+                        else Rejected(
                             n,
                             "FLAGGED_FIELD_UNCHECKED",
                             "a flagged field needs the reviewer's value",
@@ -395,10 +440,33 @@ class ReviewService:
             version_id = self.bucket.write_record(item["result_key"], record, etag)
         except store.Conflict:
             raise self._why_refused(document_id, who, seen) from None
-        audit = self._audit(who, document_id, Action.REVIEWED, seen + 1, at, changes)
+        action = Action.AUDITED if audited else Action.REVIEWED
+        audit = self._audit(who, document_id, action, seen + 1, at, changes)
+        changed = {c.field for c in changes}
+        flagged = set(item.get("flagged_fields") or [])
+        outcomes = [
+            quality.Outcome(
+                field=name,
+                flagged=name in flagged,
+                reasons=tuple(str(r) for r in before.review_reasons),
+                changed=name in changed,
+            )
+            for name, before in fields.items()
+        ]
+        counts = (
+            quality.iso_week(item["received_at"]),
+            str(item.get("document_type") or "unknown"),
+            quality.count("AUDIT" if audited else "REVIEW", outcomes),
+        )
         try:
             self.table.review(
-                document_id, seen=seen, me=who.name, now=now, changes=updates, audit=audit
+                document_id,
+                seen=seen,
+                me=who.name,
+                now=now,
+                changes=updates,
+                audit=audit,
+                counts=counts,
             )
         except store.Conflict:
             self.bucket.drop_version(item["result_key"], version_id)

@@ -15,6 +15,11 @@ class ReviewSettings(BaseSettings):
 
     results_table: str = Field(min_length=3)
     audit_table: str = Field(min_length=3, description="The review audit trail.")
+    quality_table: str = Field(min_length=3, description="Counts of audits and reviews.")
+    quality_weeks: int = Field(default=4, ge=1, le=26, description="Weeks published.")
+    quality_min_values: int = Field(
+        default=100, ge=1, description="Audited values a field needs to count for the alarm."
+    )
     output_bucket: str = Field(min_length=3, description="Result JSON and page images.")
     input_bucket: str = Field(min_length=3, description="Where browser uploads go.")
     review_origin: str = Field(default="http://127.0.0.1:8000", description="The page's origin.")

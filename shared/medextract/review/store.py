@@ -17,12 +17,16 @@ from decimal import Decimal
 from typing import Any
 
 from medextract.aws import clienterrors
+from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_INDEX, AUDIT_QUEUE
 from medextract.aws.storage import _client, to_dynamodb
 
 AUDIT_SORT_KEY = "entry"
 REVIEW_QUEUE_INDEX = "status-received_at"
 # A claim lapses at claim_expires_at (epoch seconds); a lapsed claim is anyone's.
 FREE = "(attribute_not_exists(claim_holder) OR claim_holder = :me OR claim_expires_at < :now)"
+# Awaiting a person: flagged, or delivered and sampled for audit (medextract.aws.audit).
+AWAITING = f"(#status = :needs OR (#status = :extracted AND {AUDIT_ATTRIBUTE} = :audit))"
+AWAITING_VALUES = {":needs": "NEEDS_REVIEW", ":extracted": "EXTRACTED", ":audit": AUDIT_QUEUE}
 
 
 class Conflict(Exception):
@@ -63,11 +67,18 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
 class ReviewTable:
     """The results table (items written by the pipeline) and the audit table."""
 
-    def __init__(self, results_table: str, audit_table: str, client: Any | None = None) -> None:
+    def __init__(
+        self,
+        results_table: str,
+        audit_table: str,
+        client: Any | None = None,
+        quality_table: str | None = None,
+    ) -> None:
         from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
         self.results_table = results_table
         self.audit_table = audit_table
+        self.quality_table = quality_table
         self._ddb = _client("dynamodb", client)
         self._to = TypeSerializer().serialize
         self._from = TypeDeserializer().deserialize
@@ -99,15 +110,19 @@ class ReviewTable:
     def queue(
         self, status: str, *, limit: int, start: dict[str, Any] | None, me: str, now: int
     ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        """Oldest first, without documents someone else holds; at most ``limit``."""
+        """Oldest first, without documents someone else holds; at most ``limit``.
+        ``status`` ``AUDIT``: the audit queue (its own sparse index)."""
+        index, attribute = REVIEW_QUEUE_INDEX, "status"
+        if status == AUDIT_QUEUE:
+            index, attribute = AUDIT_INDEX, AUDIT_ATTRIBUTE
         items: list[dict[str, Any]] = []
         while len(items) < limit:
             kwargs: dict[str, Any] = {
                 "TableName": self.results_table,
-                "IndexName": REVIEW_QUEUE_INDEX,
+                "IndexName": index,
                 "KeyConditionExpression": "#status = :status",
                 "FilterExpression": FREE,
-                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeNames": {"#status": attribute},
                 "ExpressionAttributeValues": self._wire(
                     {":status": status, ":me": me, ":now": now}
                 ),
@@ -152,12 +167,13 @@ class ReviewTable:
     def claim(
         self, document_id: str, *, me: str, until: int, now: int, audit: dict[str, Any]
     ) -> None:
-        """Raises ``Conflict`` unless the document awaits review and is free or mine."""
+        """Raises ``Conflict`` unless the document awaits review (or audit) and is free
+        or mine."""
         update = self._update(
             document_id,
             "SET claim_holder = :me, claim_expires_at = :until",
-            f"#status = :needs AND {FREE}",
-            {":me": me, ":until": until, ":now": now, ":needs": "NEEDS_REVIEW"},
+            f"{AWAITING} AND {FREE}",
+            {":me": me, ":until": until, ":now": now, **AWAITING_VALUES},
         )
         self._call("transact_write_items", TransactItems=[update, self._audit_put(audit)])
 
@@ -181,30 +197,71 @@ class ReviewTable:
         now: int,
         changes: dict[str, Any],
         audit: dict[str, Any],
+        counts: tuple[str, str, dict[str, int]] | None = None,
     ) -> None:
-        """One transaction: the reviewed item (version bumped, claim dropped) and its
-        audit record. Raises ``Conflict`` on a stale version, a claim held by someone
-        else, or a document no longer awaiting review."""
+        """One transaction: the reviewed item (version bumped, claim dropped, out of the
+        audit queue), its audit record and, given ``counts`` (week, form, counters), the
+        quality table's counts. Raises ``Conflict`` on a stale version, a claim held by
+        someone else, or a document no longer awaiting review."""
         names = {f"#{i}": k for i, k in enumerate(changes)}
         sets = ", ".join(f"#{i} = :{i}" for i in range(len(changes)))
         values = {f":{i}": v for i, v in enumerate(changes.values())}
         update = self._update(
             document_id,
-            f"SET {sets}, version = :next REMOVE claim_holder, claim_expires_at",
-            f"#status = :needs AND (version = :seen OR "
+            f"SET {sets}, version = :next REMOVE claim_holder, claim_expires_at, {AUDIT_ATTRIBUTE}",
+            f"{AWAITING} AND (version = :seen OR "
             f"(attribute_not_exists(version) AND :seen = :one)) AND {FREE}",
             {
                 **values,
                 ":next": seen + 1,
                 ":seen": seen,
                 ":one": 1,
-                ":needs": "NEEDS_REVIEW",
+                **AWAITING_VALUES,
                 ":me": me,
                 ":now": now,
             },
         )
         update["Update"]["ExpressionAttributeNames"].update(names)
-        self._call("transact_write_items", TransactItems=[update, self._audit_put(audit)])
+        items = [update, self._audit_put(audit)]
+        if counts is not None and self.quality_table:
+            items.append(self._count(*counts))
+        self._call("transact_write_items", TransactItems=items)
+
+    def _count(self, week: str, form: str, counters: dict[str, int]) -> dict[str, Any]:
+        """Adds ``counters`` to the (week, form) item of the quality table."""
+        names = {f"#c{i}": name for i, name in enumerate(counters)}
+        adds = ", ".join(f"#c{i} :c{i}" for i in range(len(counters)))
+        return {
+            "Update": {
+                "TableName": self.quality_table,
+                "Key": {"week": {"S": week}, "form": {"S": form}},
+                "UpdateExpression": f"ADD {adds}",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": self._wire(
+                    {f":c{i}": value for i, value in enumerate(counters.values())}
+                ),
+            }
+        }
+
+    def quality_rows(self, weeks: list[str]) -> list[dict[str, Any]]:
+        """The quality table's items of these ISO weeks (one per form counted)."""
+        if not self.quality_table:
+            return []
+        rows: list[dict[str, Any]] = []
+        for week in weeks:
+            kwargs: dict[str, Any] = {
+                "TableName": self.quality_table,
+                "KeyConditionExpression": "#week = :week",
+                "ExpressionAttributeNames": {"#week": "week"},
+                "ExpressionAttributeValues": {":week": {"S": week}},
+            }
+            while True:
+                response = self._call("query", **kwargs)
+                rows += [self._item(raw) for raw in response.get("Items", [])]
+                if "LastEvaluatedKey" not in response:
+                    break
+                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return rows
 
     def history(self, document_id: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
