@@ -95,7 +95,8 @@ _SHARE = Path("/usr/share/fonts")
 # punctuation the forms use, in mixed case. Not used: Humor Sans, Tomson Talks and the six
 # "Because We Had To" faces (fonts-bwht) draw lower case as capitals, so the page would not
 # show the value's own letters; Femke Klaver is an outline face; Ecolier's capitals are
-# ornaments a clinic would not read.
+# ornaments a clinic would not read; Delphine (fonts-sjfonts) draws "1" as "A" and "IL" as
+# "K" at a form's size.
 HANDS: dict[str, Hand] = {
     hand.family: hand
     for hand in (
@@ -111,7 +112,6 @@ HANDS: dict[str, Hand] = {
         Hand("Comic Neue", "fonts-comic-neue", _COMIC / "ComicNeue-Regular.otf"),
         # HOLDOUT: reported on, never tuned on.
         Hand("Steve Hand", "fonts-sjfonts", _SHARE / "truetype/sjfonts/SteveHand.ttf"),
-        Hand("Delphine", "fonts-sjfonts", _SHARE / "truetype/sjfonts/Delphine.ttf"),
         Hand("Purisa", "fonts-tlwg-purisa-ttf", _SHARE / "truetype/tlwg/Purisa.ttf"),
         Hand(
             "Kaushan Script",

@@ -222,13 +222,15 @@ def _pen(
 ) -> Pen | None:
     """The pen that writes this document's handwritten values, or None when all are typed.
 
-    The face is drawn from ``fonts``'s set even when one is asked for, so asking for a face
-    changes nothing else.
+    A package of ``fonts``'s set, then one of its faces (so a package of two faces is not
+    drawn twice as often); drawn even when a face is asked for, so asking for a face changes
+    nothing else.
     """
     pool = hands(fonts)
     if asked is not None and asked not in pool:
         raise ValueError(f"hand_font {asked!r} is not in the {fonts!r} set; use one of {pool}")
-    family = rng.choice(pool)
+    package = rng.choice(sorted({HANDS[name].package for name in pool}))
+    family = rng.choice([name for name in pool if HANDS[name].package == package])
     if chosen["values"] == "print":
         if asked is not None:
             raise ValueError("hand_font needs values=handwriting or values=mixed")
