@@ -749,3 +749,12 @@ def test_an_arm_or_phone_shadow_makes_a_shadowed_photo_that_stays_legible(shape:
         gain = draw(412, 318, random.Random(i))
         shaded = float((gain < 0.9).mean())
         assert gain.min() >= 0.45 and 0.03 < shaded < 0.8
+
+
+def test_a_handwritten_document_is_the_same_bytes_for_the_same_seed() -> None:
+    asked = {"values": "handwriting", "damage": "moderate", "shadow": "arm"}
+    first = generate_document(SEED, 7, doc_type="prescription", fmt="png", variant=asked)
+    again = generate_document(SEED, 7, doc_type="prescription", fmt="png", variant=asked)
+    assert first.data == again.data and first.truth == again.truth
+    assert "shadow" in first.truth.degradations  # the asked shadow reached the capture
+    assert 150 <= first.truth.ppi <= 330
