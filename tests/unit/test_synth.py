@@ -758,3 +758,18 @@ def test_a_handwritten_document_is_the_same_bytes_for_the_same_seed() -> None:
     assert first.data == again.data and first.truth == again.truth
     assert "shadow" in first.truth.degradations  # the asked shadow reached the capture
     assert 150 <= first.truth.ppi <= 330
+
+
+def test_the_cli_refuses_a_held_out_face_unless_the_holdout_set_is_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    face = f"hand_font={synth_fonts.hands('holdout')[0]}"
+    with pytest.raises(SystemExit) as refused:
+        synth_main(["--count", "1", "--variant", face, "--out", str(tmp_path)])
+    assert refused.value.code == 2 and "not in the 'tune' set" in capsys.readouterr().err
+    assert (
+        synth_main(
+            ["--count", "1", "--fonts", "holdout", "--variant", face, "--out", str(tmp_path)]
+        )
+        == 0
+    )

@@ -64,10 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r{done}/{total} documents", end="", file=sys.stderr, flush=True)
 
-    docs = generate_corpus(
-        args.out, args.seed, args.count, doc_type=args.doc_type, fmt=args.fmt,
-        degrade=not args.clean, progress=progress, variant=asked or None, fonts=args.fonts,
-    )  # fmt: skip
+    try:
+        docs = generate_corpus(
+            args.out, args.seed, args.count, doc_type=args.doc_type, fmt=args.fmt,
+            degrade=not args.clean, progress=progress, variant=asked or None, fonts=args.fonts,
+        )  # fmt: skip
+    except ValueError as exc:  # a variant, option or face that does not exist: a usage error
+        parser.error(str(exc))
     pages = sum(d.truth.pages for d in docs)
     elapsed = time.perf_counter() - started
     print(
