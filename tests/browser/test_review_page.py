@@ -95,13 +95,26 @@ def test_clicking_a_box_highlights_its_field_and_focusing_a_field_its_box(page: 
     assert "active" in page.locator('.field[data-field="refills"]').get_attribute("class")
 
 
-def test_flagged_fields_come_first_with_their_reasons_in_words(page: Any, site: Site):
+def test_fields_in_the_forms_sections_start_at_the_first_flagged_with_reasons_in_words(
+    page: Any, site: Site
+):
     open_first_document(page, site)
 
     order = page.eval_on_selector_all(".field", "rows => rows.map(r => r.dataset.field)")
+    headings = page.eval_on_selector_all("#fields h3", "hs => hs.map(h => h.textContent)")
+    focused = page.evaluate("() => document.activeElement.name")
+    flagged = page.eval_on_selector_all(".field.flagged", "rows => rows.map(r => r.dataset.field)")
     reasons = page.locator('.field[data-field="refills"] .reasons').text_content()
 
-    assert order[: len(FLAGGED)] == FLAGGED
+    assert headings == ["Patient", "Rx"]  # the fake prescription has no prescriber
+    assert order == [
+        "patient_name",
+        "prescription_date",
+        "patient_address",
+        "directions",
+        "refills",
+    ]
+    assert focused == FLAGGED[0] and flagged == FLAGGED
     assert reasons == "the OCR was unsure of a word"
     assert "conf-low" in page.locator('.field[data-field="refills"]').get_attribute("class")
 
@@ -132,7 +145,7 @@ def test_correct_a_flagged_field_with_the_keyboard_and_submit(page: Any, site: S
     next_id = page.evaluate("() => location.hash.split('/').pop()")
     page.goto(f"{site.url}/#/doc/{document_id}")
     page.wait_for_selector('#doc-state[data-status="REVIEWED"]')
-    page.wait_for_selector('#history li[data-action="REVIEWED"]')
+    page.wait_for_selector('#history li[data-action="REVIEWED"]', state="attached")
     shot(page, "4-reviewed")
     machine = page.locator('.field[data-field="refills"] .machine').text_content()
 

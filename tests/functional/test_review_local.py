@@ -97,6 +97,7 @@ def test_local_server_reports_a_bad_value_as_422(pipeline_env: PipelineEnv, serv
         {
             "field": "refills",
             "reason": "PATTERN_MISMATCH",
-            "message": "the value does not have the field's shape",
+            "message": "expected a number of refills, e.g. 2",
+            "expected": "a number of refills, e.g. 2",
         }
     ]

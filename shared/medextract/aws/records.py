@@ -98,6 +98,10 @@ def to_item(record: PipelineRecord) -> dict[str, Any]:
         "engine": result.engine if result else None,
         "page_images": record.page_images,
         "missing_pages": result.missing_pages if result else [],
+        # Why the flagged fields were flagged, for the review queue's filter.
+        "review_reasons": sorted(
+            {r.value for f in record.fields.values() if f.needs_review for r in f.review_reasons}
+        ),
         "version": record.version,
         "reviewed_at": record.reviewed_at,
         "reviewed_by": record.reviewed_by,

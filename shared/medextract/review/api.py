@@ -28,12 +28,14 @@ from medextract.review.models import (
     DocumentView,
     History,
     QueuePage,
+    QueueSummary,
+    Reopen,
     Reviewer,
     Submission,
     UploadRequest,
 )
 from medextract.review.quality import QualityReport
-from medextract.review.service import ReviewError, ReviewService
+from medextract.review.service import QueueFilter, ReviewError, ReviewService
 
 REVIEWER_GROUP = "reviewer"
 DOCUMENT_ID = r"^[a-z]{1,8}_[0-9a-f]{16,64}$"  # medextract.aws.objects.document_id
@@ -142,6 +144,12 @@ def config() -> dict[str, Any]:
     return {"login_url": settings.login_url, "uploads": settings.browser_uploads}
 
 
+@router.get("/queues")
+def queues(who: Who, service: Service) -> QueueSummary:
+    """Each tab's count and the age of its oldest document."""
+    return service.summary(who)
+
+
 @router.get("/documents")
 def list_documents(
     who: Who,
@@ -149,8 +157,19 @@ def list_documents(
     status: Annotated[Status | Literal["AUDIT"], Query()] = Status.NEEDS_REVIEW,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     next: Annotated[str | None, Query(max_length=2048)] = None,
+    form: Annotated[str | None, Query(pattern=r"^[a-z_]{1,40}$")] = None,
+    reason: Annotated[str | None, Query(pattern=r"^[A-Z_]{1,40}$")] = None,
+    source: Annotated[str | None, Query(min_length=1, max_length=1024)] = None,
+    id: Annotated[str | None, Query(pattern=r"^[a-z0-9_]{1,72}$")] = None,
+    free: Annotated[bool, Query()] = True,
+    handled: Annotated[bool, Query()] = False,
 ) -> QueuePage:
-    return service.queue(who, status, limit, next)
+    """A tab of the queue, oldest first. ``free=false`` lists documents others hold
+    too (with who and since when); ``handled=true`` failed ones already dealt with."""
+    chosen = QueueFilter(
+        form=form, reason=reason, source=source, id_prefix=id, free=free, handled=handled
+    )
+    return service.queue(who, status, limit, next, chosen)
 
 
 @router.get("/documents/<document_id>")
@@ -176,6 +195,18 @@ def review_document(
     document_id: DocumentId, submission: Submission, who: Who, service: Service
 ) -> DocumentView:
     return service.review(who, document_id, submission)
+
+
+@router.post("/documents/<document_id>/reopen")
+def reopen_document(
+    document_id: DocumentId, request: Reopen, who: Who, service: Service
+) -> DocumentView:
+    return service.reopen(who, document_id, request)
+
+
+@router.post("/documents/<document_id>/handled")
+def mark_handled(document_id: DocumentId, who: Who, service: Service) -> DocumentView:
+    return service.handled(who, document_id)
 
 
 @router.get("/documents/<document_id>/history")

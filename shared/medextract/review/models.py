@@ -28,11 +28,14 @@ class Action(StrEnum):
     RELEASED = "RELEASED"
     REVIEWED = "REVIEWED"
     AUDITED = "AUDITED"  # an audit's review: every field of a delivered document checked
+    REOPENED = "REOPENED"  # a reviewed (or extracted) document back to review, a new version
+    HANDLED = "HANDLED"  # a failed document dealt with (re-uploaded, or told to the sender)
 
 
 class Claim(_Model):
     holder: str
     expires_at: str = Field(description="ISO 8601 UTC; after it the claim lapses.")
+    since: str | None = Field(default=None, description="ISO 8601 UTC: when it was taken.")
 
 
 class QueueEntry(_Model):
@@ -47,11 +50,37 @@ class QueueEntry(_Model):
         default_factory=list, description="Pages of the form that were not sent (1-based)."
     )
     claim: Claim | None = None
+    source_key: str | None = Field(default=None, description="The object key as uploaded.")
+    review_reasons: list[str] = Field(default_factory=list)
+    reviewed_at: str | None = None
+    reviewed_by: str | None = None
+    handled_at: str | None = None
+    handled_by: str | None = None
 
 
 class QueuePage(_Model):
     items: list[QueueEntry]
     next: str | None = Field(default=None, description="Pass as ?next= for the next page.")
+
+
+class QueueCount(_Model):
+    status: str
+    count: int = Field(description="Documents in the queue, up to the cap.")
+    capped: bool = Field(description="True when there are more than ``count``.")
+    oldest_received_at: str | None = Field(
+        default=None, description="The oldest document's arrival: the deadline runs from it."
+    )
+
+
+class QueueSummary(_Model):
+    queues: list[QueueCount] = Field(description="The page's tabs, in order.")
+    deadline_hours: int = Field(description="A flagged document is reviewed within this.")
+
+
+class Section(_Model):
+    title: str = Field(description="As the form prints it.")
+    page: int
+    fields: list[str]
 
 
 class PageLink(_Model):
@@ -95,10 +124,19 @@ class DocumentView(_Model):
         default_factory=list,
         description="Fields printed on a page that was not sent: empty, and not a reading.",
     )
+    sections: list[Section] = Field(
+        default_factory=list, description="The fields grouped as the form prints them."
+    )
+    formats: dict[str, str] = Field(
+        default_factory=dict, description="What a value of the field looks like, in words."
+    )
+    source_key: str | None = None
     failure: Failure | None = None
     claim: Claim | None = None
     reviewed_at: str | None = None
     reviewed_by: str | None = None
+    handled_at: str | None = None
+    handled_by: str | None = None
 
 
 class Submission(_Model):
@@ -107,6 +145,10 @@ class Submission(_Model):
 
     version: int = Field(ge=1, description="The version the reviewer saw.")
     values: dict[str, FieldValue]
+
+
+class Reopen(_Model):
+    version: int = Field(ge=1, description="The version the reviewer saw.")
 
 
 class Change(_Model):

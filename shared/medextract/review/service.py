@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -23,6 +24,7 @@ from medextract.aws.process import iso, utc_now
 from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status
 from medextract.result import DocumentType, ExtractedField, FieldReview
 from medextract.review import quality, store
+from medextract.review.formats import FORMATS
 from medextract.review.models import (
     Action,
     AuditEntry,
@@ -33,9 +35,13 @@ from medextract.review.models import (
     Failure,
     History,
     PageLink,
+    QueueCount,
     QueueEntry,
     QueuePage,
+    QueueSummary,
+    Reopen,
     Reviewer,
+    Section,
     Submission,
     UploadRequest,
     UploadTicket,
@@ -43,6 +49,57 @@ from medextract.review.models import (
 
 LEASE_SECONDS = 15 * 60
 URL_SECONDS = 5 * 60
+# The page's tabs, in order: each a status of the results table's queue index.
+QUEUES: tuple[Status, ...] = (Status.NEEDS_REVIEW, Status.FAILED, Status.REVIEWED, Status.EXTRACTED)
+COUNT_CAP = 1000  # a tab's count stops here ("1000+"): counting is a read of the index
+DEADLINE_HOURS = 24  # a flagged document is reviewed within this of its arrival
+# Where a document may go back to review from (reopened, or sent back).
+REOPENABLE = (Status.REVIEWED, Status.EXTRACTED)
+# The fields as each form prints them: (section title, page, fields); a field of the
+# form not named here goes to a last section of its page.
+SECTIONS: dict[str, tuple[tuple[str, int, tuple[str, ...]], ...]] = {
+    "prescription": (
+        ("Prescriber", 1, ("prescriber",)),
+        ("Patient", 1, ("patient_name", "prescription_date", "patient_address")),
+        ("Rx", 1, ("medicines", "directions", "refills")),
+    ),
+    "patient_details": (
+        (
+            "Patient Information",
+            1,
+            ("record_date", "patient_name", "phone_number", "patient_address"),
+        ),
+        ("", 1, ("birth_date", "weight", "height")),
+        ("In Case of Emergency", 1, ("emergency_contact_name",)),
+        (
+            "General Medical History",
+            1,
+            ("chicken_pox", "measles", "hepatitis_b_vaccination", "medical_problems"),
+        ),
+        (
+            "Medical Insurance Details",
+            2,
+            ("has_medical_insurance", "insurance_company", "policy_number", "insurance_expiry"),
+        ),
+        ("Allergies and medication", 2, ("allergies", "medication")),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a queue shows: a form, a reason (a review reason, a failure reason, or
+    ``PAGES_MISSING``), a source key prefix, a document id prefix; ``free``: only what
+    the caller may claim; ``handled``: failed documents already dealt with too."""
+
+    form: str | None = None
+    reason: str | None = None
+    source: str | None = None
+    id_prefix: str | None = None
+    free: bool = True
+    handled: bool = False
+
+
 UPLOAD_SUFFIX = {
     "application/pdf": ".pdf",
     "image/jpeg": ".jpg",
@@ -83,8 +140,27 @@ class Invalid(ReviewError):
 class Table(Protocol):
     def get(self, document_id: str) -> dict[str, Any] | None: ...
     def queue(
-        self, status: str, *, limit: int, start: dict[str, Any] | None, me: str, now: int
+        self,
+        status: str,
+        *,
+        limit: int,
+        start: dict[str, Any] | None,
+        me: str,
+        now: int,
+        where: store.Where | None = None,
     ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]: ...
+    def count(self, status: str, *, cap: int, where: store.Where | None = None) -> int: ...
+    def oldest(self, status: str, where: store.Where | None = None) -> str | None: ...
+    def reopen(
+        self,
+        document_id: str,
+        *,
+        seen: int,
+        now: int,
+        changes: dict[str, Any],
+        audit: dict[str, Any],
+    ) -> None: ...
+    def handled(self, document_id: str, *, me: str, at: str, audit: dict[str, Any]) -> None: ...
     def claim(
         self, document_id: str, *, me: str, until: int, now: int, audit: dict[str, Any]
     ) -> None: ...
@@ -137,14 +213,54 @@ def blind(view: DocumentView) -> DocumentView:
     )
 
 
-def _claim(item: dict[str, Any], now: int) -> Claim | None:
-    """The claim on an item, if it has not lapsed."""
+def _at(epoch: int) -> str:
+    return iso(datetime.fromtimestamp(epoch, tz=utc_now().tzinfo))
+
+
+def _claim(item: dict[str, Any], now: int, lease_seconds: int = LEASE_SECONDS) -> Claim | None:
+    """The claim on an item, if it has not lapsed (taken a lease before it expires)."""
     holder, until = item.get("claim_holder"), item.get("claim_expires_at")
     if not holder or until is None or int(until) < now:
         return None
-    return Claim(
-        holder=holder, expires_at=iso(datetime.fromtimestamp(int(until), tz=utc_now().tzinfo))
-    )
+    return Claim(holder=holder, expires_at=_at(int(until)), since=_at(int(until) - lease_seconds))
+
+
+def sections(document_type: str | None, fields: dict[str, Any]) -> list[Section]:
+    """The document's fields grouped as its form prints them, page by page."""
+    pages = form_pages(document_type)
+    out: list[Section] = []
+    placed: set[str] = set()
+    for title, page, names in SECTIONS.get(document_type or "", ()):
+        present = [n for n in names if n in fields]
+        placed.update(present)
+        if present:
+            out.append(Section(title=title, page=page, fields=present))
+    rest = [n for n in list(pages) + sorted(fields) if n in fields and n not in placed]
+    if rest:
+        out.append(Section(title="Other fields", page=1, fields=list(dict.fromkeys(rest))))
+    return out
+
+
+def _where(status: Status | str, chosen: QueueFilter, me: str, now: int) -> store.Where:
+    where = store.Where()
+    if chosen.free:
+        where.add(store.FREE, {":me": me, ":now": now})
+    if chosen.form:
+        where.add("document_type = :form", {":form": chosen.form})
+    if chosen.source:
+        where.add("begins_with(source_key, :source)", {":source": chosen.source})
+    if chosen.id_prefix:
+        where.add("begins_with(document_id, :id)", {":id": chosen.id_prefix})
+    if chosen.reason == "PAGES_MISSING":
+        where.add("size(missing_pages) > :none", {":none": 0})
+    elif chosen.reason:
+        where.add(
+            "(contains(review_reasons, :reason) OR failure_reason = :reason)",
+            {":reason": chosen.reason},
+        )
+    if status == Status.FAILED and not chosen.handled:
+        where.add("attribute_not_exists(handled_at)", {})
+    return where
 
 
 def form_pages(document_type: str | None) -> dict[str, int]:
@@ -254,15 +370,23 @@ class ReviewService:
 
     # ------------------------------------------------------------------ reads
     def queue(
-        self, who: Reviewer, status: Status | str, limit: int, cursor: str | None
+        self,
+        who: Reviewer,
+        status: Status | str,
+        limit: int,
+        cursor: str | None,
+        chosen: QueueFilter | None = None,
     ) -> QueuePage:
-        """A status's documents, or (``AUDIT``) the audit queue."""
+        """A status's documents, or (``AUDIT``) the audit queue, filtered by ``chosen``."""
         try:
             start = store.decode_cursor(cursor)
         except ValueError as exc:
             raise ReviewError("next is not a cursor this API gave") from exc
         _, now = self._now()
-        items, last = self.table.queue(str(status), limit=limit, start=start, me=who.name, now=now)
+        where = _where(status, chosen or QueueFilter(), who.name, now)
+        items, last = self.table.queue(
+            str(status), limit=limit, start=start, me=who.name, now=now, where=where
+        )
         return QueuePage(
             items=[
                 QueueEntry(
@@ -274,12 +398,36 @@ class ReviewService:
                     failure_reason=i.get("failure_reason"),
                     page_count=int(i.get("page_count") or 0),
                     missing_pages=[int(p) for p in i.get("missing_pages") or []],
-                    claim=_claim(i, now),
+                    claim=_claim(i, now, self.lease_seconds),
+                    source_key=i.get("source_key"),
+                    review_reasons=list(i.get("review_reasons") or []),
+                    reviewed_at=i.get("reviewed_at"),
+                    reviewed_by=i.get("reviewed_by"),
+                    handled_at=i.get("handled_at"),
+                    handled_by=i.get("handled_by"),
                 )
                 for i in items
             ],
             next=store.encode_cursor(last),
         )
+
+    def summary(self, who: Reviewer) -> QueueSummary:
+        """Each tab's count (up to ``COUNT_CAP``) and its oldest document's arrival."""
+        _, now = self._now()
+        counts = []
+        for status in QUEUES:
+            where = _where(status, QueueFilter(free=False), who.name, now)
+            count = self.table.count(status.value, cap=COUNT_CAP + 1, where=where)
+            oldest = self.table.oldest(status.value, where) if count else None
+            counts.append(
+                QueueCount(
+                    status=status.value,
+                    count=min(count, COUNT_CAP),
+                    capped=count > COUNT_CAP,
+                    oldest_received_at=oldest,
+                )
+            )
+        return QueueSummary(queues=counts, deadline_hours=DEADLINE_HOURS)
 
     def document(self, document_id: str) -> DocumentView:
         item = self._item(document_id)
@@ -308,10 +456,15 @@ class ReviewService:
             ],
             missing_pages=missing,
             unsent_fields=unsent_fields(item.get("document_type"), fields, missing),
+            sections=sections(item.get("document_type"), fields),
+            formats={n: f for n, f in FORMATS.items() if n in fields},
+            source_key=item.get("source_key"),
             failure=failure,
-            claim=_claim(item, now),
+            claim=_claim(item, now, self.lease_seconds),
             reviewed_at=item.get("reviewed_at"),
             reviewed_by=item.get("reviewed_by"),
+            handled_at=item.get("handled_at"),
+            handled_by=item.get("handled_by"),
         )
         return blind(view) if in_audit(item) else view
 
@@ -344,7 +497,9 @@ class ReviewService:
         except store.Conflict:
             raise self._why_refused(document_id, who, None) from None
         return Claim(
-            holder=who.name, expires_at=iso(moment + timedelta(seconds=self.lease_seconds))
+            holder=who.name,
+            expires_at=iso(moment + timedelta(seconds=self.lease_seconds)),
+            since=iso(moment),
         )
 
     def release(self, who: Reviewer, document_id: str) -> None:
@@ -397,7 +552,12 @@ class ReviewService:
             raise Invalid(
                 "some values were refused",
                 fields=[
-                    {"field": r.field, "reason": r.reason, "message": r.message}
+                    {
+                        "field": r.field,
+                        "reason": r.reason,
+                        "message": r.message,
+                        **({"expected": r.expected} if r.expected else {}),
+                    }
                     for r in exc.rejected
                 ],
             ) from None
@@ -471,6 +631,64 @@ class ReviewService:
         except store.Conflict:
             self.bucket.drop_version(item["result_key"], version_id)
             raise self._why_refused(document_id, who, seen) from None
+        return self.document(document_id)
+
+    def reopen(self, who: Reviewer, document_id: str, request: Reopen) -> DocumentView:
+        """A reviewed document reopened, or an extracted one sent back: ``NEEDS_REVIEW``
+        again at a new version, its values as they stand, the record JSON and the audit
+        trail saying so. The reviewer's claim comes with it."""
+        item = self._item(document_id)
+        seen = request.version
+        if item.get("status") not in REOPENABLE or int(item.get("version") or 1) != seen:
+            version = int(item.get("version") or 1)
+            if version != seen:
+                raise Conflict(
+                    "STALE_VERSION",
+                    f"the document is at version {version}, not {seen}",
+                    version=version,
+                )
+            raise Conflict(
+                "NOT_REOPENABLE",
+                f"the document is {item.get('status')}",
+                status=item.get("status"),
+            )
+        moment, now = self._now()
+        updates = {
+            "status": Status.NEEDS_REVIEW.value,
+            "needs_review": True,
+            "record_version": RECORD_VERSION,
+        }
+        record, etag = self.bucket.read_record(item["result_key"])
+        record = PipelineRecord.model_validate(
+            {**record, **updates, "version": seen + 1}
+        ).model_dump(mode="json")
+        try:
+            version_id = self.bucket.write_record(item["result_key"], record, etag)
+        except store.Conflict:
+            raise Conflict("CONFLICT", "the document changed meanwhile; reload it") from None
+        audit = self._audit(who, document_id, Action.REOPENED, seen + 1, iso(moment))
+        claim = {"claim_holder": who.name, "claim_expires_at": now + self.lease_seconds}
+        try:
+            self.table.reopen(
+                document_id, seen=seen, now=now, changes={**updates, **claim}, audit=audit
+            )
+        except store.Conflict:
+            self.bucket.drop_version(item["result_key"], version_id)
+            raise Conflict("CONFLICT", "the document changed meanwhile; reload it") from None
+        return self.document(document_id)
+
+    def handled(self, who: Reviewer, document_id: str) -> DocumentView:
+        """A failed document marked dealt with: it leaves the Failed tab (audited)."""
+        item = self._item(document_id)
+        moment, _ = self._now()
+        at = iso(moment)
+        audit = self._audit(who, document_id, Action.HANDLED, int(item.get("version") or 1), at)
+        try:
+            self.table.handled(document_id, me=who.name, at=at, audit=audit)
+        except store.Conflict:
+            raise Conflict(
+                "NOT_FAILED", f"the document is {item.get('status')}", status=item.get("status")
+            ) from None
         return self.document(document_id)
 
     def upload(self, request: UploadRequest) -> UploadTicket:

@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import uuid
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +32,21 @@ AWAITING_VALUES = {":needs": "NEEDS_REVIEW", ":extracted": "EXTRACTED", ":audit"
 
 class Conflict(Exception):
     """A write's condition was refused (someone else got there first)."""
+
+
+@dataclass
+class Where:
+    """A queue's filter: conditions ANDed, with their values (``:name``)."""
+
+    conditions: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, condition: str, values: dict[str, Any]) -> None:
+        self.conditions.append(condition)
+        self.values.update(values)
+
+    def expression(self) -> str:
+        return " AND ".join(self.conditions)
 
 
 def plain(value: Any) -> Any:
@@ -107,28 +123,43 @@ class ReviewTable:
         )
         return self._item(response["Item"]) if "Item" in response else None
 
-    def queue(
-        self, status: str, *, limit: int, start: dict[str, Any] | None, me: str, now: int
-    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        """Oldest first, without documents someone else holds; at most ``limit``.
-        ``status`` ``AUDIT``: the audit queue (its own sparse index)."""
+    def _index_query(self, status: str, where: Where | None) -> dict[str, Any]:
+        """A queue's query: a status on the queue index, or ``AUDIT`` on its own sparse
+        index (its key attribute named ``#status`` here too)."""
         index, attribute = REVIEW_QUEUE_INDEX, "status"
         if status == AUDIT_QUEUE:
             index, attribute = AUDIT_INDEX, AUDIT_ATTRIBUTE
+        kwargs: dict[str, Any] = {
+            "TableName": self.results_table,
+            "IndexName": index,
+            "KeyConditionExpression": "#status = :status",
+            "ExpressionAttributeNames": {"#status": attribute},
+            "ExpressionAttributeValues": self._wire(
+                {":status": status, **(where.values if where else {})}
+            ),
+            "ScanIndexForward": True,
+        }
+        if where and where.conditions:
+            kwargs["FilterExpression"] = where.expression()
+        return kwargs
+
+    def queue(
+        self,
+        status: str,
+        *,
+        limit: int,
+        start: dict[str, Any] | None,
+        me: str,
+        now: int,
+        where: Where | None = None,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """Oldest first, filtered by ``where`` (by default: without documents someone
+        else holds); at most ``limit``. ``status`` ``AUDIT``: the audit queue."""
+        if where is None:
+            where = Where([FREE], {":me": me, ":now": now})
         items: list[dict[str, Any]] = []
         while len(items) < limit:
-            kwargs: dict[str, Any] = {
-                "TableName": self.results_table,
-                "IndexName": index,
-                "KeyConditionExpression": "#status = :status",
-                "FilterExpression": FREE,
-                "ExpressionAttributeNames": {"#status": attribute},
-                "ExpressionAttributeValues": self._wire(
-                    {":status": status, ":me": me, ":now": now}
-                ),
-                "ScanIndexForward": True,
-                "Limit": limit - len(items),
-            }
+            kwargs = {**self._index_query(status, where), "Limit": limit - len(items)}
             if start:
                 kwargs["ExclusiveStartKey"] = self._wire(start)
             response = self._call("query", **kwargs)
@@ -139,6 +170,30 @@ class ReviewTable:
             if start is None:
                 break
         return items, start
+
+    def count(self, status: str, *, cap: int, where: Where | None = None) -> int:
+        """How many documents the queue holds, counting no further than ``cap``."""
+        kwargs = {**self._index_query(status, where), "Select": "COUNT"}
+        total = 0
+        while total < cap:
+            response = self._call("query", **kwargs)
+            total += int(response.get("Count", 0))
+            if "LastEvaluatedKey" not in response:
+                break
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return total
+
+    def oldest(self, status: str, where: Where | None = None) -> str | None:
+        """The arrival of the queue's oldest document (filtered), if any."""
+        kwargs = self._index_query(status, where)
+        kwargs["ProjectionExpression"] = "received_at"
+        while True:
+            response = self._call("query", **kwargs)
+            for raw in response.get("Items", []):
+                return str(self._item(raw)["received_at"])
+            if "LastEvaluatedKey" not in response:
+                return None
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _audit_put(self, entry: dict[str, Any]) -> dict[str, Any]:
         entry = {**entry, AUDIT_SORT_KEY: f"{entry['at']}#{uuid.uuid4().hex[:8]}"}
@@ -262,6 +317,48 @@ class ReviewTable:
                     break
                 kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return rows
+
+    def reopen(
+        self,
+        document_id: str,
+        *,
+        seen: int,
+        now: int,
+        changes: dict[str, Any],
+        audit: dict[str, Any],
+    ) -> None:
+        """One transaction: a reviewed or extracted item back to review at the next
+        version, and its audit record. Raises ``Conflict`` on a stale version or a
+        document in another state."""
+        names = {f"#{i}": k for i, k in enumerate(changes)}
+        sets = ", ".join(f"#{i} = :{i}" for i in range(len(changes)))
+        values = {f":{i}": v for i, v in enumerate(changes.values())}
+        update = self._update(
+            document_id,
+            f"SET {sets}, version = :next",
+            "#status IN (:reviewed, :extracted) AND (version = :seen OR "
+            "(attribute_not_exists(version) AND :seen = :one))",
+            {
+                **values,
+                ":next": seen + 1,
+                ":seen": seen,
+                ":one": 1,
+                ":reviewed": "REVIEWED",
+                ":extracted": "EXTRACTED",
+            },
+        )
+        update["Update"]["ExpressionAttributeNames"].update(names)
+        self._call("transact_write_items", TransactItems=[update, self._audit_put(audit)])
+
+    def handled(self, document_id: str, *, me: str, at: str, audit: dict[str, Any]) -> None:
+        """A FAILED item marked handled, with its audit record; ``Conflict`` otherwise."""
+        update = self._update(
+            document_id,
+            "SET handled_by = :me, handled_at = :at",
+            "#status = :failed",
+            {":me": me, ":at": at, ":failed": "FAILED"},
+        )
+        self._call("transact_write_items", TransactItems=[update, self._audit_put(audit)])
 
     def history(self, document_id: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

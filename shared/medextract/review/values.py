@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from medextract.fields import FieldSpec, typed
 from medextract.forms import SPECS
 from medextract.result import DocumentType, FieldValue, ReviewReason
+from medextract.review.formats import FORMATS
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Rejected:
     field: str
     reason: str
     message: str
+    expected: str = ""
 
 
 class ValuesRejected(Exception):
@@ -75,7 +77,9 @@ def type_values(
             continue
         value, iso, reason = type_value(spec, raw)
         if reason:
-            rejected.append(Rejected(name, reason, "the value does not have the field's shape"))
+            expected = FORMATS.get(name, "")
+            message = f"expected {expected}" if expected else "the value does not have its shape"
+            rejected.append(Rejected(name, reason, message, expected))
         else:
             out[name] = (value, iso)
     if rejected:

@@ -1,5 +1,6 @@
 // The review page: the queue, then one document at a time (page left, fields right).
-// Plain JS, no build step. Talks only to the review API on this origin.
+// Plain JS, no build step. Talks only to the review API on this origin. Every action
+// has a key; the mouse is never needed (see the "keys" panel).
 "use strict";
 
 const REASONS = {
@@ -14,9 +15,29 @@ const REASONS = {
   DATES_INCONSISTENT: "the date contradicts another date",
   FLAGGED_FIELD_UNCHECKED: "a flagged field needs your value",
   UNKNOWN_FIELD: "the form has no such field",
+  PAGES_MISSING: "a page of the form was not sent",
 };
+// A failed document: what went wrong in words, and what the reviewer can do about it.
+const FAILURES = {
+  EMPTY_FILE: ["the file is empty", "Ask the sender for the scan again and upload it."],
+  UNSUPPORTED_FORMAT: ["the file is not a PDF, JPEG, PNG or TIFF", "Ask for a PDF or an image of the form and upload it."],
+  CORRUPT_DOCUMENT: ["the file is damaged and cannot be opened", "Ask the sender for the scan again and upload it."],
+  ENCRYPTED_PDF: ["the PDF is locked with a password", "Ask the sender for an unlocked copy and upload it."],
+  TOO_MANY_PAGES: ["the document has more pages than a form has", "Split it into one file per form and upload each, setting its form."],
+  PAGE_TOO_LARGE: ["a page is too large to read", "Ask for a scan at 300 dpi and upload it."],
+  BLANK_PAGE: ["no text on any page", "Check the sender scanned the printed side; upload the right scan, setting its form if you know it."],
+  FILE_TOO_LARGE: ["the file is over the size limit", "Ask for a smaller scan (300 dpi, one form per file) and upload it."],
+  SOURCE_NOT_FOUND: ["the upload had gone before it was read", "Upload it again."],
+  RENDER_TIMEOUT: ["a page took too long to render", "Ask for a plain scan (not a vector drawing) and upload it."],
+  OCR_TIMEOUT: ["a page took too long to read", "Upload a cleaner scan, setting its form type."],
+};
+const QUEUE_LABEL = { NEEDS_REVIEW: "To review", FAILED: "Failed", REVIEWED: "Reviewed", EXTRACTED: "Extracted" };
 const $ = (sel) => document.querySelector(sel);
-const state = { status: "NEEDS_REVIEW", queue: [], next: null, doc: null, page: 1, zoom: 1, x: 0, y: 0, opening: 0, skipped: new Set() };
+const state = {
+  status: "NEEDS_REVIEW", filters: {}, queue: [], next: null, summary: null,
+  doc: null, page: 1, zoom: 1, x: 0, y: 0, active: null, userZoom: false,
+  touched: new Set(), opening: 0, skipped: new Set(), flash: null,
+};
 
 // ------------------------------------------------------------------ the API
 function token() {
@@ -51,6 +72,18 @@ function sayFlash(otherwise = "") {
   if (flash) say(flash.text, flash.ok); else say(otherwise);
 }
 
+function fail(err) {
+  say(err.status === 401 ? "Sign in first (your session has no valid token)." : `Error: ${err.message}`);
+}
+
+function me() { return $("#who").dataset.name; }
+function when(iso) { return iso ? iso.replace("T", " ").slice(0, 16) : "—"; }
+function age(iso) {
+  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")}`;
+}
+function hoursOld(iso) { return (Date.now() - Date.parse(iso)) / 3600000; }
+
 // ------------------------------------------------------------------ routing
 function route() {
   const hash = location.hash || "#/";
@@ -76,40 +109,97 @@ async function start() {
     if (config.login_url) { location.assign(config.login_url); return; }
     throw err;
   }
+  const reasons = $("#filter-reason");
+  for (const [code, words] of Object.entries({ ...REASONS, ...Object.fromEntries(Object.entries(FAILURES).map(([k, v]) => [k, v[0]])) })) {
+    if (code === "FLAGGED_FIELD_UNCHECKED" || code === "UNKNOWN_FIELD") continue;
+    reasons.append(Object.assign(document.createElement("option"), { value: code, textContent: words }));
+  }
   await route();
 }
 
-function fail(err) {
-  say(err.status === 401 ? "Sign in first (your session has no valid token)." : `Error: ${err.message}`);
+// ------------------------------------------------------------------ counts and the deadline
+async function refreshSummary() {
+  const summary = await api("GET", "/queues");
+  state.summary = summary;
+  for (const q of summary.queues) {
+    const tab = document.querySelector(`#tabs a[data-status="${q.status}"] .count`);
+    if (tab) tab.textContent = `${q.count}${q.capped ? "+" : ""}`;
+  }
+  const waiting = summary.queues.find((q) => q.status === "NEEDS_REVIEW");
+  const deadline = $("#deadline");
+  if (waiting && waiting.oldest_received_at) {
+    const hours = hoursOld(waiting.oldest_received_at);
+    deadline.textContent = `oldest waiting ${age(waiting.oldest_received_at)} of ${summary.deadline_hours} h`;
+    deadline.classList.toggle("late", hours > summary.deadline_hours * 0.75);
+  } else {
+    deadline.textContent = waiting ? "nothing waiting" : "";
+    deadline.classList.remove("late");
+  }
 }
 
 // ------------------------------------------------------------------ the queue
+function queueQuery(status, extra = {}) {
+  const query = new URLSearchParams({ status, limit: "25", ...extra });
+  for (const [k, v] of Object.entries(state.filters)) if (v) query.set(k, v);
+  return query;
+}
+
 async function showQueue(more = false) {
   $("#document-view").hidden = true;
   $("#queue-view").hidden = false;
   document.querySelectorAll("#tabs a").forEach((a) => a.classList.toggle("current", a.dataset.status === state.status));
-  const query = new URLSearchParams({ status: state.status, limit: "25" });
+  $("#start").hidden = state.status !== "NEEDS_REVIEW";
+  const query = queueQuery(state.status, { free: "false" });
   if (more && state.next) query.set("next", state.next);
-  const page = await api("GET", `/documents?${query}`);
+  const [page] = await Promise.all([api("GET", `/documents?${query}`), refreshSummary()]);
   state.queue = more ? state.queue.concat(page.items) : page.items;
   state.next = page.next;
-  const body = $("#queue tbody");
-  body.replaceChildren(...state.queue.map((item) => {
-    const row = document.createElement("tr");
-    row.dataset.id = item.document_id;
-    const missing = (item.missing_pages || []).length ? `page ${item.missing_pages.join(", ")} not sent` : "";
-    const cells = [item.received_at.replace("T", " ").slice(0, 19), item.document_type || "—", item.page_count,
-      item.flagged_fields.join(", ") || "—", [item.failure_reason, missing].filter(Boolean).join("; ") || "—"];
-    for (const text of cells) { const td = document.createElement("td"); td.textContent = text; row.append(td); }
-    const open = document.createElement("td");
-    const link = Object.assign(document.createElement("a"), { href: `#/doc/${item.document_id}`, textContent: "open" });
-    open.append(link); row.append(open);
-    return row;
-  }));
+  const deadline = state.summary ? state.summary.deadline_hours : 24;
+  $("#queue tbody").replaceChildren(...state.queue.map((item) => queueRow(item, deadline)));
   $("#more").hidden = !state.next;
-  sayFlash(state.queue.length ? "" : "Nothing here.");
+  const filtered = Object.values(state.filters).some(Boolean);
+  sayFlash(state.queue.length ? "" : filtered ? "Nothing matches these filters." : `Nothing here (${QUEUE_LABEL[state.status] || state.status}).`);
 }
+
+function queueRow(item, deadline) {
+  const row = document.createElement("tr");
+  row.dataset.id = item.document_id;
+  const missing = (item.missing_pages || []).length ? `page ${item.missing_pages.join(", ")} not sent` : "";
+  const reasons = [item.failure_reason && (FAILURES[item.failure_reason] || [item.failure_reason])[0],
+    ...(item.review_reasons || []).map((r) => REASONS[r] || r), missing].filter(Boolean);
+  let who = "—";
+  if (item.claim) who = `held by ${item.claim.holder === me() ? "you" : item.claim.holder} since ${when(item.claim.since).slice(11)}`;
+  else if (item.reviewed_by) who = `${item.reviewed_by}, ${when(item.reviewed_at)}`;
+  else if (item.handled_by) who = `handled by ${item.handled_by}, ${when(item.handled_at)}`;
+  const waiting = ["NEEDS_REVIEW", "FAILED"].includes(item.status) ? age(item.received_at) : "";
+  const cells = [when(item.received_at), waiting, item.document_type || "—",
+    `${item.page_count}${missing ? " (incomplete)" : ""}`, item.flagged_fields.join(", ") || "—",
+    [...new Set(reasons)].join("; ") || "—", (item.source_key || "").split("/").pop() || "—", who];
+  cells.forEach((text, i) => {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (i === 1 && waiting && hoursOld(item.received_at) > deadline * 0.75) td.className = "late";
+    if (i === 6) td.title = item.source_key || "";
+    if (i === 7 && item.claim && item.claim.holder !== me()) td.className = "held";
+    row.append(td);
+  });
+  const open = document.createElement("td");
+  open.append(Object.assign(document.createElement("a"), { href: `#/doc/${item.document_id}`, textContent: "open" }));
+  row.append(open);
+  return row;
+}
+
 $("#more").addEventListener("click", () => showQueue(true).catch(fail));
+$("#start").addEventListener("click", () => nextDocument().catch(fail));
+$("#filters").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const id = $("#filter-id").value.trim();
+  if (/^[a-z]{1,8}_[0-9a-f]{16,64}$/.test(id)) { location.hash = `#/doc/${id}`; return; }  // a whole id: open it
+  state.filters = { form: $("#filter-form").value, reason: $("#filter-reason").value,
+    source: $("#filter-source").value.trim(), id };
+  showQueue().catch(fail);
+});
+for (const sel of ["#filter-form", "#filter-reason"]) $(sel).addEventListener("change", () => $("#filters").requestSubmit());
 
 $("#upload").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -118,7 +208,9 @@ $("#upload").addEventListener("submit", async (event) => {
   const types = { pdf: "application/pdf", jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", tif: "image/tiff", tiff: "image/tiff" };
   const type = file.type || types[file.name.split(".").pop().toLowerCase()];
   try {
-    const ticket = await api("POST", "/uploads", { content_type: type, size: file.size });
+    const request = { content_type: type, size: file.size };
+    if ($("#upload-type").value) request.document_type = $("#upload-type").value;
+    const ticket = await api("POST", "/uploads", request);
     const form = new FormData();
     for (const [k, v] of Object.entries(ticket.fields)) form.append(k, v);
     form.append("file", file);
@@ -138,8 +230,9 @@ function clearDocument() {
   img.onload = null;
   img.removeAttribute("src");
   delete img.dataset.src;
-  for (const sel of ["#boxes", "#page-buttons", "#fields", "#history", "#failure", "#doc-reasons"]) $(sel).replaceChildren();
-  $("#doc-title").textContent = $("#doc-state").textContent = "";
+  for (const sel of ["#boxes", "#page-buttons", "#fields", "#history", "#failure"]) $(sel).replaceChildren();
+  for (const sel of ["#doc-title", "#doc-state", "#doc-reasons", "#history-count"]) $(sel).textContent = "";
+  $("#failure").hidden = $("#doc-reasons").hidden = true;
   $("#viewer").classList.add("empty");
 }
 
@@ -149,8 +242,9 @@ async function openDocument(id) {
   $("#document-view").hidden = false;
   clearDocument();
   sayFlash();
+  refreshSummary().catch(() => {});  // the tabs' counts, beside the document
   let doc = await api("GET", `/documents/${id}`);
-  const mine = doc.claim && doc.claim.holder === $("#who").dataset.name;
+  const mine = doc.claim && doc.claim.holder === me();
   if (doc.status === "NEEDS_REVIEW" && !mine) {
     try { await api("POST", `/documents/${id}/claim`); doc = await api("GET", `/documents/${id}`); }
     catch (err) { if (err.status === 409) say(`Read-only: ${err.message}`); else throw err; }
@@ -158,14 +252,20 @@ async function openDocument(id) {
   if (ticket !== state.opening) return;
   state.doc = doc;
   state.touched = new Set();
-  state.page = (doc.fields[doc.field_order[0]] || {}).page || 1;
+  const first = doc.field_order.find((n) => required(n)) || doc.field_order[0];
+  state.page = (doc.fields[first] || {}).page || 1;
   renderDocument();
   await renderHistory();
 }
 
 function editable() {
   const d = state.doc;
-  return d.status === "NEEDS_REVIEW" && (!d.claim || d.claim.holder === $("#who").dataset.name);
+  return Boolean(d) && d.status === "NEEDS_REVIEW" && (!d.claim || d.claim.holder === me());
+}
+// A field the reviewer must check before submitting: flagged, on a document in review.
+function required(name) {
+  const d = state.doc;
+  return d.status === "NEEDS_REVIEW" && (d.flagged_fields.includes(name) || d.fields[name].needs_review);
 }
 
 function confClass(c) { return c >= 0.9 ? "conf-high" : c >= 0.8 ? "conf-mid" : "conf-low"; }
@@ -179,14 +279,15 @@ function asText(value) {
 
 function renderDocument() {
   const d = state.doc;
-  $("#doc-title").textContent = `${d.document_type || "document"} · ${d.document_id.slice(0, 12)}…`;
-  $("#doc-state").textContent = `status ${d.status} · version ${d.version}` +
-    (d.claim ? ` · held by ${d.claim.holder} until ${d.claim.expires_at.slice(11, 16)} UTC` : "") +
-    (d.reviewed_by ? ` · reviewed by ${d.reviewed_by}` : "");
+  const source = (d.source_key || "").split("/").pop();
+  $("#doc-title").textContent = `${d.document_type || "document"} · ${d.document_id.slice(0, 16)}…${source ? ` · ${source}` : ""}`;
+  $("#doc-title").title = d.source_key || "";
+  $("#doc-state").textContent = `${d.status} · version ${d.version} · received ${when(d.received_at)} (${age(d.received_at)} ago)` +
+    (d.claim ? ` · held by ${d.claim.holder === me() ? "you" : d.claim.holder} since ${when(d.claim.since).slice(11)}` : "") +
+    (d.reviewed_by ? ` · reviewed by ${d.reviewed_by} ${when(d.reviewed_at)}` : "") +
+    (d.handled_by ? ` · handled by ${d.handled_by} ${when(d.handled_at)}` : "");
   $("#doc-state").dataset.status = d.status;
-  const failure = $("#failure");
-  failure.hidden = !d.failure;
-  failure.textContent = d.failure ? `This document could not be read: ${d.failure.reason} — ${d.failure.message}` : "";
+  renderFailure(d);
   const incomplete = $("#doc-reasons");
   incomplete.hidden = !d.missing_pages.length;
   incomplete.textContent = d.missing_pages.length ?
@@ -194,74 +295,132 @@ function renderDocument() {
     "Its fields are empty because they were not on the pages sent, not because the form left them blank: " +
     "ask the sender for the missing page." : "";
   renderPages();
-  const form = $("#fields");
   const canEdit = editable();
-  form.replaceChildren(...d.field_order.map((name) => fieldRow(name, d.fields[name], canEdit)));
+  const form = $("#fields");
+  form.replaceChildren();
+  for (const section of d.sections) {
+    if (section.title) form.append(Object.assign(document.createElement("h3"), { textContent: section.title }));
+    for (const name of section.fields) form.append(fieldRow(name, d.fields[name], canEdit));
+  }
   $("#submit").hidden = $("#release").hidden = !canEdit;
+  $("#next").hidden = d.status !== "NEEDS_REVIEW";
+  $("#reopen").hidden = !["REVIEWED", "EXTRACTED"].includes(d.status);
+  $("#reopen").textContent = d.status === "EXTRACTED" ? "send back to review" : "reopen for review";
+  $("#handled").hidden = d.status !== "FAILED" || Boolean(d.handled_at);
   updateSubmit();
-  const first = form.querySelector("textarea, input");
-  if (first && canEdit) first.focus();
+  const first = d.field_order.find((n) => required(n)) || d.field_order[0];
+  if (first && canEdit) document.getElementById(`f-${first}`)?.focus();
+  else if (d.status === "FAILED" && !$("#handled").hidden) $("#handled").focus();
+}
+
+function renderFailure(d) {
+  const box = $("#failure");
+  box.hidden = !d.failure;
+  if (!d.failure) return;
+  const [words, todo] = FAILURES[d.failure.reason] || [d.failure.message, "Ask the sender for the document again and upload it."];
+  const lines = [
+    `This document could not be read: ${d.failure.reason} — ${words}.`,
+    `File: ${d.source_key || "unknown"}.`,
+    `What to do: ${todo} Uploading it again (with its form type set, if you know it) reads it afresh; then mark this one handled.`,
+  ];
+  box.replaceChildren(...lines.map((text) => Object.assign(document.createElement("p"), { textContent: text })));
 }
 
 function fieldRow(name, field, canEdit) {
-  const flagged = field.needs_review;
-  const unsent = state.doc.unsent_fields.includes(name);
+  const d = state.doc;
+  const flagged = required(name);
+  const unsent = d.unsent_fields.includes(name);
   const row = document.createElement("div");
   // A reviewed field was checked by a person: no machine confidence colour.
   // A field of a page not sent was never read: it is not "confident", it is absent.
   const kind = unsent ? "unsent" : field.review ? "reviewed" : confClass(field.confidence);
   row.className = `field ${kind}${flagged ? " flagged" : ""}`;
   row.dataset.field = name;
-  const multi = Array.isArray(field.value) || asText(field.value).includes("\n");
+  const multi = Array.isArray(field.value) || asText(field.value).includes("\n") || name === "directions";
   const input = document.createElement(multi ? "textarea" : "input");
   input.id = `f-${name}`;
   input.name = name;
   input.value = asText(field.value);
   input.dataset.original = input.value;
   input.readOnly = !canEdit || unsent;
+  input.autocomplete = "off";
   if (unsent) input.placeholder = "not on the pages sent";
-  if (multi) input.rows = Math.max(2, input.value.split("\n").length);
+  else if (d.formats[name]) input.placeholder = d.formats[name];
+  if (multi) input.rows = Math.min(4, Math.max(2, input.value.split("\n").length));
   const label = document.createElement("label");
   label.htmlFor = input.id;
-  label.innerHTML = `<span></span><span class="conf"></span>`;
-  label.firstChild.textContent = name.replaceAll("_", " ") + (flagged ? " ⚑" : "");
-  label.lastChild.textContent = unsent ? "not on the pages sent"
+  label.textContent = name.replaceAll("_", " ") + (flagged ? " ⚑" : "");
+  const conf = Object.assign(document.createElement("span"), { className: "conf" });
+  conf.textContent = unsent ? "not on the pages sent"
     : field.review ? `checked by ${field.review.reviewed_by}` : `${Math.round(field.confidence * 100)} %`;
+  label.append(conf);
   row.append(label, input);
-  if (field.review_reasons.length) {
-    const why = document.createElement("p");
-    why.className = "reasons";
-    why.textContent = field.review_reasons.map((r) => REASONS[r] || r).join("; ");
-    row.append(why);
+  const notes = Object.assign(document.createElement("div"), { className: "notes" });
+  const note = (className, text) => notes.appendChild(Object.assign(document.createElement("p"), { className, textContent: text }));
+  if (flagged && field.review_reasons.length) note("reasons", field.review_reasons.map((r) => REASONS[r] || r).join("; "));
+  if (canEdit) {
+    const options = alternatives(name, field);
+    options.forEach((option, i) => {
+      const p = note("machine", `${option.label}: `);
+      const take = Object.assign(document.createElement("button"), { type: "button", className: "take", tabIndex: -1,
+        textContent: `${asText(option.value)} (Alt+${i + 1})` });
+      take.dataset.key = String(i + 1);
+      take.addEventListener("click", () => takeAlternative(name, i));
+      p.append(take);
+    });
   }
-  if (field.suggestion && !field.review) {
-    const hint = document.createElement("p");
-    hint.className = "machine";
-    hint.textContent = `suggested: ${asText(field.suggestion)}`;
-    row.append(hint);
-  }
-  if (field.review && field.review.changed) {
-    const machine = document.createElement("p");
-    machine.className = "machine";
-    machine.textContent = `read as: ${asText(field.review.extracted_value) || "(nothing)"}`;
-    row.append(machine);
-  }
+  if (flagged && d.formats[name]) note("format", `expected: ${d.formats[name]}`);
+  if (field.review && field.review.changed) note("machine", `read as: ${asText(field.review.extracted_value) || "(nothing)"}`);
+  if (notes.children.length) row.append(notes);
   input.addEventListener("focus", () => activate(name));
-  input.addEventListener("input", () => { state.touched.add(name); row.classList.add("touched"); updateSubmit(); });
+  input.addEventListener("input", () => touch(name));
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey) {
       event.preventDefault();  // Enter accepts the field; Shift+Enter is a new line
-      state.touched.add(name); row.classList.add("touched"); updateSubmit();
-      const inputs = [...document.querySelectorAll("#fields input, #fields textarea")];
-      const next = inputs[inputs.indexOf(input) + 1];
-      if (next) next.focus(); else $("#submit").focus();
+      touch(name);
+      nextField(name);
     }
   });
   return row;
 }
 
+// What the reviewer may take with one key: the check's suggestion, and the text as it
+// was read when that differs from the typed value.
+function alternatives(name, field) {
+  const out = [];
+  const shown = asText(field.value);
+  if (field.suggestion && asText(field.suggestion) !== shown) out.push({ label: "suggested", value: field.suggestion });
+  if (field.text && field.text !== shown && !field.review) out.push({ label: "as read", value: field.text });
+  return out;
+}
+
+function takeAlternative(name, index) {
+  const option = alternatives(name, state.doc.fields[name])[index];
+  const input = document.getElementById(`f-${name}`);
+  if (!option || !input || input.readOnly) return;
+  input.value = asText(option.value);
+  touch(name);
+  input.focus();
+}
+
+function touch(name) {
+  state.touched.add(name);
+  document.querySelector(`.field[data-field="${name}"]`)?.classList.add("touched");
+  updateSubmit();
+}
+
+// Enter: the next flagged field not yet checked (in the form's order, wrapping), else submit.
+function nextField(name) {
+  const d = state.doc;
+  const order = d.sections.flatMap((s) => s.fields);
+  const left = order.filter((n) => required(n) && !state.touched.has(n));
+  const after = left.find((n) => order.indexOf(n) > order.indexOf(name)) || left[0];
+  if (after) document.getElementById(`f-${after}`).focus();
+  else $("#submit").focus();
+}
+
 function untouchedFlagged() {
-  return state.doc.field_order.filter((n) => state.doc.fields[n].needs_review && !state.touched.has(n));
+  return state.doc.field_order.filter((n) => required(n) && !state.touched.has(n));
 }
 
 function updateSubmit() {
@@ -288,7 +447,7 @@ function renderPages() {
   buttons.replaceChildren(...d.pages.map((p) => {
     const b = Object.assign(document.createElement("button"), { type: "button", textContent: `page ${p.page}` });
     b.setAttribute("aria-pressed", String(p.page === state.page));
-    b.addEventListener("click", () => { state.page = p.page; renderPages(); });
+    b.addEventListener("click", () => showPage(p.page));
     return b;
   }));
   const link = d.pages.find((p) => p.page === state.page) || d.pages[0];
@@ -296,12 +455,11 @@ function renderPages() {
   $("#viewer").classList.toggle("empty", !link);  // no image, no zoom: nothing to show
   if (!link) { img.onload = null; img.removeAttribute("src"); delete img.dataset.src; }
   else if (img.dataset.src !== link.url) { img.dataset.src = link.url; img.onload = focusView; img.src = link.url; }
-  const boxes = $("#boxes");
-  boxes.replaceChildren(...Object.entries(d.fields)
+  $("#boxes").replaceChildren(...Object.entries(d.fields)
     .filter(([, f]) => f.box && (f.page || 1) === (link ? link.page : 1))
     .map(([name, f]) => {
       const box = document.createElement("div");
-      box.className = `box${f.needs_review ? " flagged" : ""}`;
+      box.className = `box${required(name) ? " flagged" : ""}${name === state.active ? " active" : ""}`;
       box.dataset.field = name;
       box.title = name;
       Object.assign(box.style, { left: `${f.box.left * 100}%`, top: `${f.box.top * 100}%`,
@@ -309,6 +467,12 @@ function renderPages() {
       box.addEventListener("click", () => document.getElementById(`f-${name}`)?.focus());
       return box;
     }));
+}
+
+function showPage(number) {
+  if (!state.doc || !state.doc.pages.some((p) => p.page === number)) return;
+  state.page = number;
+  renderPages();
 }
 
 // The sheet is the page at the stage's width, scaled by state.zoom from its top-left
@@ -381,52 +545,50 @@ $("#stage").addEventListener("pointerdown", (event) => {
 });
 window.addEventListener("resize", () => { if (!$("#document-view").hidden && state.doc) focusView(); });
 
-// ------------------------------------------------------------------ submit, release, next
+// ------------------------------------------------------------------ submit, release, next, reopen
 async function submit() {
+  if (!state.doc || $("#submit").hidden) return;
   if ($("#submit").disabled) { say(`Check every flagged field first: ${untouchedFlagged().join(", ")}`); return; }
   const d = state.doc;
   const values = {};
   for (const input of document.querySelectorAll("#fields input, #fields textarea")) {
     const field = d.fields[input.name];
-    if (field.needs_review || input.value !== input.dataset.original) {
+    if (input.readOnly) continue;
+    if (required(input.name) || input.value !== input.dataset.original) {
       values[input.name] = Array.isArray(field.value) ? input.value.split("\n").filter((l) => l.trim()) : input.value;
     }
   }
   document.querySelectorAll(".field .error").forEach((e) => e.remove());
   try {
     const reviewed = await api("POST", `/documents/${d.document_id}/review`, { version: d.version, values });
-    const changed = Object.values(reviewed.fields).filter((f) => f.review && f.review.changed).length;
+    const changed = Object.values(reviewed.fields).filter((f) => f.review && f.review.changed && f.review.reviewed_at === reviewed.reviewed_at).length;
     sayNext(`Saved ${d.document_id.slice(0, 12)}…: ` + (changed ?
       `${changed} field${changed > 1 ? "s" : ""} corrected.` : "every field confirmed as read, nothing changed."));
+    state.skipped.delete(d.document_id);
     state.doc = reviewed;
     await nextDocument();
   } catch (err) {
     if (err.status === 422 && err.data && err.data.fields) {
       for (const bad of err.data.fields) {
         const row = document.querySelector(`.field[data-field="${bad.field}"]`);
-        const p = Object.assign(document.createElement("p"), { className: "error", textContent: REASONS[bad.reason] || bad.message });
+        const words = bad.expected ? `${REASONS[bad.reason] || bad.message}: expected ${bad.expected}` : REASONS[bad.reason] || bad.message;
+        const p = Object.assign(document.createElement("p"), { className: "error", textContent: words });
         p.dataset.reason = bad.reason;
-        row?.append(p);
+        let notes = row && row.querySelector(".notes");
+        if (row && !notes) { notes = Object.assign(document.createElement("div"), { className: "notes" }); row.append(notes); }
+        notes?.prepend(p);
       }
+      const first = err.data.fields[0] && document.getElementById(`f-${err.data.fields[0].field}`);
+      first?.focus();
+      first?.select?.();
       say("Some values were refused: see the fields marked.");
     } else if (err.status === 409) offerReload(err.message);
     else fail(err);
   }
 }
 
-async function renderHistory() {
-  const entries = (await api("GET", `/documents/${state.doc.document_id}/history`)).items;
-  $("#history").replaceChildren(...entries.map((e) => {
-    const li = document.createElement("li");
-    const changes = e.changes.map((c) => `${c.field}: ${asText(c.before) || "∅"} → ${asText(c.after) || "∅"}`).join("; ");
-    li.textContent = `${e.at.slice(0, 19).replace("T", " ")} ${e.actor} ${e.action} v${e.version}${changes ? ` (${changes})` : ""}`;
-    li.dataset.action = e.action;
-    return li;
-  }));
-}
-
-// Another document changed this one meanwhile (another tab, another reviewer): the
-// refusal says how, and the reload is one key away (the button has the focus).
+// Another tab or reviewer changed this document meanwhile: the refusal says how, and the
+// reload is one key away (the button has the focus).
 function offerReload(text) {
   say(`Not saved: ${text}. It changed since you opened it.`);
   const button = Object.assign(document.createElement("button"), { type: "button", id: "reload", textContent: "reload it (Enter)" });
@@ -436,13 +598,32 @@ function offerReload(text) {
   button.focus();
 }
 
+// History: what was decided (reviews, reopenings, handling); claims and releases on demand.
+async function renderHistory() {
+  const d = state.doc;
+  const entries = (await api("GET", `/documents/${d.document_id}/history`)).items;
+  if (state.doc !== d) return;
+  const noise = (e) => e.action === "CLAIMED" || e.action === "RELEASED";
+  $("#history").replaceChildren(...entries.map((e) => {
+    const li = document.createElement("li");
+    const changes = e.changes.map((c) => `${c.field}: ${asText(c.before) || "∅"} → ${asText(c.after) || "∅"}`).join("; ");
+    li.textContent = `${when(e.at)} ${e.actor} ${e.action} v${e.version}${changes ? ` (${changes})` : ""}`;
+    li.dataset.action = e.action;
+    if (noise(e)) li.className = "noise";
+    return li;
+  }));
+  const decisions = entries.filter((e) => !noise(e)).length;
+  $("#history-count").textContent = `(${decisions} decision${decisions === 1 ? "" : "s"}, ${entries.length - decisions} claims and releases)`;
+  $("#history").classList.toggle("quiet", !$("#show-claims").checked);
+}
+$("#show-claims").addEventListener("change", () => $("#history").classList.toggle("quiet", !$("#show-claims").checked));
+
 // The next document nobody else holds, after this one; skipped ones come last. A claim
 // on the one left is released only when there is another to go to.
 async function nextDocument() {
   const current = state.doc;
-  const page = await api("GET", `/documents?status=NEEDS_REVIEW&limit=25`);
-  const mine = $("#who").dataset.name;
-  const free = page.items.filter((i) => (!current || i.document_id !== current.document_id) && (!i.claim || i.claim.holder === mine));
+  const page = await api("GET", `/documents?${queueQuery("NEEDS_REVIEW")}`);
+  const free = page.items.filter((i) => (!current || i.document_id !== current.document_id) && (!i.claim || i.claim.holder === me()));
   const next = free.find((i) => !state.skipped.has(i.document_id)) || free[0];
   if (next) {
     if (current && current.status === "NEEDS_REVIEW" && current.claim && editable()) {
@@ -459,23 +640,84 @@ async function nextDocument() {
   if (location.hash === "#/?status=NEEDS_REVIEW") await showQueue(); else location.hash = "#/?status=NEEDS_REVIEW";
 }
 
+async function backToQueue() {
+  const d = state.doc;
+  if (d && d.status === "NEEDS_REVIEW" && d.claim && editable()) await api("POST", `/documents/${d.document_id}/release`).catch(() => {});
+  location.hash = `#/?status=${d ? d.status : state.status}`;
+}
+
+async function reopen() {
+  const d = state.doc;
+  state.doc = await api("POST", `/documents/${d.document_id}/reopen`, { version: d.version });
+  state.touched = new Set();
+  renderDocument();
+  await renderHistory();
+  say(d.status === "EXTRACTED" ? "Sent back to review: you hold it." : "Reopened for review (a new version): you hold it.", true);
+}
+
+async function markHandled() {
+  const d = state.doc;
+  state.doc = await api("POST", `/documents/${d.document_id}/handled`);
+  renderDocument();
+  await renderHistory();
+  say("Marked handled: it has left the Failed tab.", true);
+}
+
 $("#submit").addEventListener("click", () => submit());
 $("#release").addEventListener("click", async () => {
   await api("POST", `/documents/${state.doc.document_id}/release`).catch(fail);
   location.hash = "#/";
 });
 $("#next").addEventListener("click", () => nextDocument().catch(fail));
+$("#back").addEventListener("click", () => backToQueue().catch(fail));
+$("#reopen").addEventListener("click", () => reopen().catch((err) => err.status === 409 ? offerReload(err.message) : fail(err)));
+$("#handled").addEventListener("click", () => markHandled().catch(fail));
+$("#keys-button").addEventListener("click", () => {
+  $("#keys").hidden = !$("#keys").hidden;
+  $("#keys-button").setAttribute("aria-expanded", String(!$("#keys").hidden));
+});
+
+// ------------------------------------------------------------------ keys
 // Alt+= / Alt+- / Alt+0 zoom from anywhere, a field too (by key position: any layout).
 const ZOOM_KEYS = { Equal: () => zoomBy(1.25), NumpadAdd: () => zoomBy(1.25), Minus: () => zoomBy(0.8),
   NumpadSubtract: () => zoomBy(0.8), Digit0: () => fit(), Numpad0: () => fit() };
-document.addEventListener("keydown", (event) => {
-  if ($("#document-view").hidden) return;
+function typing() { return ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName); }
+
+function documentKeys(event) {
+  const alt = event.altKey && !event.ctrlKey && !event.metaKey;
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); submit(); }
-  else if (event.altKey && (event.key === "n" || event.key === "N")) { event.preventDefault(); nextDocument().catch(fail); }
-  else if (event.altKey && ZOOM_KEYS[event.code]) { event.preventDefault(); ZOOM_KEYS[event.code](); }  // never typed
-  else if (!["INPUT", "TEXTAREA"].includes(document.activeElement.tagName) && !event.ctrlKey && !event.metaKey) {
+  else if (alt && event.code === "KeyN") { event.preventDefault(); nextDocument().catch(fail); }
+  else if (alt && event.code === "KeyQ") { event.preventDefault(); backToQueue().catch(fail); }
+  else if (alt && ZOOM_KEYS[event.code]) { event.preventDefault(); ZOOM_KEYS[event.code](); }  // never typed
+  else if (alt && /^Digit[1-9]$/.test(event.code) && state.active) { event.preventDefault(); takeAlternative(state.active, Number(event.code.slice(5)) - 1); }
+  else if (alt && event.code === "PageDown") { event.preventDefault(); showPage(state.page + 1); }
+  else if (alt && event.code === "PageUp") { event.preventDefault(); showPage(state.page - 1); }
+  else if (!typing() && !event.ctrlKey && !event.metaKey && !event.altKey) {
     if (event.key === "+" || event.key === "=") zoomBy(1.25);
     else if (event.key === "-") zoomBy(0.8);
     else if (event.key === "0") fit();
   }
+}
+
+function queueKeys(event) {
+  const alt = event.altKey && !event.ctrlKey && !event.metaKey;
+  if (alt && event.code === "KeyN") { event.preventDefault(); nextDocument().catch(fail); return; }
+  if (typing()) return;
+  const links = [...document.querySelectorAll("#queue tbody a")];
+  const at = links.indexOf(document.activeElement);
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    const to = links[Math.min(links.length - 1, Math.max(0, at + (event.key === "ArrowDown" ? 1 : -1)))];
+    to?.focus();
+  } else if (event.key === "/") { event.preventDefault(); $("#filter-id").focus(); }
+  else if (event.key === "Enter" && document.activeElement === document.body && state.status === "NEEDS_REVIEW") {
+    event.preventDefault();
+    nextDocument().catch(fail);
+  }
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "?" && !typing()) { $("#keys-button").click(); return; }
+  if (!$("#document-view").hidden) documentKeys(event);
+  else if (!$("#queue-view").hidden) queueKeys(event);
 });
