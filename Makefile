@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils wamerican \
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd python3-tesserocr poppler-utils wamerican \
 	fonts-dejavu-core fonts-liberation fonts-open-sans \
 	fonts-comic-neue fonts-humor-sans fonts-dkg-handwriting \
 	fonts-roboto-unhinted fonts-crosextra-carlito fonts-cabin \
@@ -18,13 +18,23 @@ system-deps:
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); }
 
+# tesserocr, the binding the OCR adapter calls tesseract's library through, is Debian's
+# (python3-tesserocr, built on the system's libtesseract5, as in the image): its one module
+# is linked into the venv, nothing else of Debian's dist-packages. PyPI's tesserocr wheel
+# brings its own tesseract 5.5, which reads other words than the 5.3 executable.
+TESSEROCR_MODULE = /usr/lib/python3/dist-packages/tesserocr.cpython-311-*.so
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-deps: system-deps $(VENV)/.installed
+$(VENV)/.tesserocr: $(VENV)/.installed
+	ln -sf $(TESSEROCR_MODULE) "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("platlib"))')"/
+	$(PY) -c 'import tesserocr'
+	touch $@
+
+deps: system-deps $(VENV)/.installed $(VENV)/.tesserocr
 
 demo: deps
 	$(PY) -m medextract.demo

@@ -2,21 +2,23 @@
 
 Two engines give the same words (the same TSV, row for row; a test compares them):
 
-- ``TesseractLibrary``, the default: tesseract's C API (``libtesseract.so.5``, the
+- ``TesseractLibrary``, the default: tesseract's library (``libtesseract.so.5``, the
   library the ``tesseract`` executable is built on) called in this process through
-  ``ctypes``. The model is loaded once per handle and a handle serves call after call,
+  tesserocr, the maintained binding (Debian's ``python3-tesserocr``, built on that same
+  library). The model is loaded once per handle and a handle serves call after call,
   so a call costs its recognition only: about half of what a new process costs on a
   page, and a tenth on the small crops the second readings send (README, "Where we
   left the chosen stack").
   A handle serves one call at a time; threads take idle ones from a pool.
 - ``TesseractCommand``: one ``tesseract`` subprocess per call (as OCRmyPDF's
-  ``_exec/tesseract.py`` runs it). It is used when the library cannot be loaded, or
+  ``_exec/tesseract.py`` runs it). It is used when the binding cannot be imported, or
   when this process's OpenMP runtime was started before us with another thread limit.
 
 Tesseract's OpenMP threads make every call 2-4x slower on a machine with few cores, so
 the ``tesseract_threads`` setting is the thread limit whatever the caller's environment
 holds: the command gets ``OMP_THREAD_LIMIT`` in its environment on every call, and the
-library is loaded with it set, then checked with the OpenMP runtime.
+binding (with the library and its OpenMP runtime) is imported with it set, then the limit
+is checked with the OpenMP runtime.
 
 Every call has a time limit, and failures are turned into our error tree: a missing
 engine is a ConfigurationError, a call over its time an InputError (the page takes as
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import importlib
 import logging
 import os
 import queue
@@ -38,6 +41,7 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import ModuleType
 from typing import Protocol
 
 import cv2
@@ -131,9 +135,9 @@ class TesseractCommand:
 
 
 class TesseractLibrary:
-    """Tesseract's C API in this process; handles (each a loaded model) are pooled and
-    live as long as the process, so a Lambda container or a ``--jobs`` worker loads
-    the model once per concurrent call, not once per call."""
+    """Tesseract's library in this process, through tesserocr; handles (each a loaded
+    model) are pooled and live as long as the process, so a Lambda container or a
+    ``--jobs`` worker loads the model once per concurrent call, not once per call."""
 
     def __init__(self, settings: Settings, calls_at_once: int = 1) -> None:
         self._pool = _pool_for(settings)
@@ -150,53 +154,59 @@ class TesseractLibrary:
             self._pool.give_back(handle)
 
     def version(self) -> str:
-        return f"tesseract {self._pool.api.TessVersion().decode()}"
+        return f"tesseract {self._pool.binding.PyTessBaseAPI.Version()}"
 
 
 class _Handle:
-    """One ``TessBaseAPI``: a loaded model that reads one image at a time."""
+    """One ``PyTessBaseAPI``: a loaded model that reads one image at a time."""
 
-    def __init__(self, api: ctypes.CDLL, datapath: str) -> None:
-        self._api = api
-        self._handle = api.TessBaseAPICreate()
-        if api.TessBaseAPIInit2(self._handle, datapath.encode() or None, b"eng", 1) != 0:
-            api.TessBaseAPIDelete(self._handle)
-            raise ConfigurationError(Reason.OCR_ENGINE_MISSING, "tesseract's model not found")
+    def __init__(self, binding: ModuleType, datapath: str) -> None:
+        try:
+            # path "": tesseract's own search (TESSDATA_PREFIX, then its built-in path),
+            # as the executable without --tessdata-dir.
+            self._api = binding.PyTessBaseAPI(path=datapath, lang="eng", oem=binding.OEM.LSTM_ONLY)
+        except RuntimeError as exc:
+            missing = "tesseract's model not found"
+            raise ConfigurationError(Reason.OCR_ENGINE_MISSING, missing) from exc
         # tesseract's own messages ("Estimating resolution as 300") go nowhere, as the
         # executable's stderr does: they are not ours to print.
-        api.TessBaseAPISetVariable(self._handle, b"debug_file", os.devnull.encode())
+        self._api.SetVariable("debug_file", os.devnull)
 
     def read(self, image: np.ndarray, psm: int, timeout: float) -> str:
-        api, handle = self._api, self._handle
+        api = self._api
         pixels = np.ascontiguousarray(image, dtype=np.uint8)
         height, width = pixels.shape[:2]
         depth = 1 if pixels.ndim == 2 else pixels.shape[2]
-        monitor = api.TessMonitorCreate()
         try:
-            api.TessBaseAPISetPageSegMode(handle, psm)
-            api.TessBaseAPISetImage(handle, pixels.ctypes.data, width, height, depth,
-                                    width * depth)  # fmt: skip
-            api.TessMonitorSetDeadlineMSecs(monitor, int(timeout * 1000))
+            api.SetPageSegMode(psm)
+            api.SetImageBytes(pixels.tobytes(), width, height, depth, width * depth)
             start = time.monotonic()
-            status = api.TessBaseAPIRecognize(handle, monitor)
-            if status != 0 and time.monotonic() - start >= timeout:
-                raise InputError(Reason.OCR_TIMEOUT, f"tesseract took longer than {timeout:g} s")
-            text = api.TessBaseAPIGetTsvText(handle, 0) if status == 0 else None
+            # The deadline is tesseract's own (a monitor it checks between words); the
+            # GIL is released while it reads, so threads read at once.
+            if not api.Recognize(timeout=max(1, round(timeout * 1000))):
+                if time.monotonic() - start >= timeout:
+                    raise InputError(
+                        Reason.OCR_TIMEOUT, f"tesseract took longer than {timeout:g} s"
+                    )
+                raise ConfigurationError(
+                    Reason.OCR_ENGINE_FAILED, "tesseract's library could not read the page"
+                )
+            # Only after a reading that succeeded: on a page without one, GetTSVText
+            # would read it again, without the deadline.
+            try:
+                text: str = api.GetTSVText(0)
+            except RuntimeError:
+                text = ""
             if not text:
                 raise ConfigurationError(
-                    Reason.OCR_ENGINE_FAILED, f"tesseract's library returned status {status}"
+                    Reason.OCR_ENGINE_FAILED, "tesseract's library returned nothing"
                 )
-            try:
-                return ctypes.string_at(text).decode("utf-8", errors="replace")
-            finally:
-                api.TessDeleteText(text)
+            return text
         finally:
-            api.TessBaseAPIClear(handle)
-            api.TessMonitorDelete(monitor)
+            api.Clear()
 
     def close(self) -> None:
-        self._api.TessBaseAPIEnd(self._handle)
-        self._api.TessBaseAPIDelete(self._handle)
+        self._api.End()
 
 
 # Leptonica's L_SEVERITY_NONE: it prints no message.
@@ -206,14 +216,15 @@ WARM_WAIT = 10.0
 
 
 class _Pool:
-    """Idle handles of one library and model, shared by every thread of the process."""
+    """Idle handles of one binding and model, shared by every thread of the process."""
 
-    def __init__(self, api: ctypes.CDLL, datapath: str) -> None:
-        self.api = api
+    def __init__(self, binding: ModuleType, datapath: str) -> None:
+        self.binding = binding
         self._datapath = datapath
         # None: a load in the background failed (the caller loads one and gets the error).
         self._idle: queue.SimpleQueue[_Handle | None] = queue.SimpleQueue()
         self._all: list[_Handle] = []
+        self._loaders: list[threading.Thread] = []
         self._loading = 0  # handles warm() is loading
         self._unclaimed = 0  # of those, how many no caller is waiting for yet
         self._lock = threading.Lock()
@@ -239,8 +250,10 @@ class _Pool:
             missing = count - len(self._all) - self._loading
             self._loading += max(0, missing)
             self._unclaimed += max(0, missing)
-        for _ in range(missing):
-            threading.Thread(target=self._load, daemon=True).start()
+            loaders = [threading.Thread(target=self._load, daemon=True) for _ in range(missing)]
+            self._loaders = [t for t in self._loaders if t.is_alive()] + loaders
+        for loader in loaders:
+            loader.start()
 
     def _load(self) -> None:
         try:
@@ -252,12 +265,19 @@ class _Pool:
         self._idle.put(handle)
 
     def _new(self) -> _Handle:
-        handle = _Handle(self.api, self._datapath)
+        handle = _Handle(self.binding, self._datapath)
         with self._lock:
             self._all.append(handle)
         return handle
 
     def _close(self) -> None:
+        """At exit, every model is closed, those still loading in the background too
+        (a document refused while its model loads): tesseract prints a ``WARNING!
+        LEAK!`` line per dictionary of a model left open when the process ends."""
+        with self._lock:
+            loaders = list(self._loaders)
+        for loader in loaders:
+            loader.join()
         with self._lock:
             for handle in self._all:
                 handle.close()
@@ -278,7 +298,7 @@ def load_model(settings: Settings) -> None:
 
 
 def _pool_for(settings: Settings) -> _Pool:
-    # One thread at a time: the library is loaded once, and its loading sets the
+    # One thread at a time: the binding is imported once, and its import sets the
     # process's environment for a moment.
     with _LOADING:
         return _pool(settings.tesseract_library, settings.tesseract_threads,
@@ -289,19 +309,22 @@ _LOADING = threading.Lock()
 
 
 @cache
-def _pool(library: str, threads: int, datapath: str) -> _Pool:
-    return _Pool(_load_library(library, threads), datapath)
+def _pool(binding: str, threads: int, datapath: str) -> _Pool:
+    return _Pool(_import_binding(binding, threads), datapath)
 
 
-def _load_library(name: str, threads: int) -> ctypes.CDLL:
-    """libtesseract with ``threads`` as its OpenMP thread limit. The OpenMP runtime
-    reads ``OMP_THREAD_LIMIT`` once, when it is loaded (here, with tesseract): the
-    variable is set for the load, restored after it, and the limit checked. Raises
-    OSError when the library cannot be loaded or the limit did not take."""
+def _import_binding(name: str, threads: int) -> ModuleType:
+    """tesserocr (``name``) and the libtesseract it is built on, with ``threads`` as
+    its OpenMP thread limit. The OpenMP runtime reads ``OMP_THREAD_LIMIT`` once, when
+    it is loaded (here, with tesseract, by the import): the variable is set for the
+    import, restored after it, and the limit checked. Raises OSError when the binding
+    cannot be imported or the limit did not take."""
     saved = os.environ.get("OMP_THREAD_LIMIT")
     os.environ["OMP_THREAD_LIMIT"] = str(threads)
     try:
-        api = ctypes.CDLL(name)
+        binding = importlib.import_module(name)
+    except ImportError as exc:
+        raise OSError(f"{name} cannot be imported: {exc}") from exc
     finally:
         if saved is None:
             del os.environ["OMP_THREAD_LIMIT"]
@@ -310,50 +333,27 @@ def _load_library(name: str, threads: int) -> ctypes.CDLL:
     limit = omp_thread_limit()
     if limit is not None and limit != threads:
         raise OSError(f"OpenMP was started before tesseract with a thread limit of {limit}")
-    _declare(api)
     # Leptonica, tesseract's image library, reports its own errors on stderr ("Error in
     # boxClipToRectangle: box outside rectangle"; tesseract carries on): silenced, as
-    # the executable's stderr was.
-    api.setMsgSeverity(LEPTONICA_SILENT)
-    return api
+    # the executable's stderr was. tesserocr has no call for it.
+    leptonica = _loaded("liblept.so.5")
+    if leptonica is not None:
+        leptonica.setMsgSeverity(LEPTONICA_SILENT)
+    return binding
 
 
 def omp_thread_limit() -> int | None:
     """This process's OpenMP thread limit, or None when no OpenMP runtime is loaded."""
+    gomp = _loaded("libgomp.so.1")
+    return None if gomp is None else int(gomp.omp_get_thread_limit())
+
+
+def _loaded(library: str) -> ctypes.CDLL | None:
+    """A C library this process has already loaded (never loads one), or None."""
     try:
-        gomp = ctypes.CDLL("libgomp.so.1", mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
+        return ctypes.CDLL(library, mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
     except OSError:
         return None
-    return int(gomp.omp_get_thread_limit())
-
-
-def _declare(api: ctypes.CDLL) -> None:
-    """The C signatures of the calls used (tesseract/capi.h)."""
-    p, i, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
-    signatures = {
-        "TessVersion": ([], s),
-        "TessBaseAPICreate": ([], p),
-        "TessBaseAPIInit2": ([p, s, s, i], i),
-        "TessBaseAPISetVariable": ([p, s, s], i),
-        "TessBaseAPISetPageSegMode": ([p, i], None),
-        "TessBaseAPISetImage": ([p, p, i, i, i, i], None),
-        "TessBaseAPIRecognize": ([p, p], i),
-        "TessBaseAPIGetTsvText": ([p, i], p),
-        "TessDeleteText": ([p], None),
-        "TessBaseAPIClear": ([p], None),
-        "TessBaseAPIEnd": ([p], None),
-        "TessBaseAPIDelete": ([p], None),
-        "TessMonitorCreate": ([], p),
-        "TessMonitorSetDeadlineMSecs": ([p, i], None),
-        "TessMonitorDelete": ([p], None),
-        "setMsgSeverity": ([i], i),  # leptonica's, reached through tesseract
-    }
-    for name, (argtypes, restype) in signatures.items():
-        try:
-            function = getattr(api, name)
-        except AttributeError as exc:  # another tesseract than the one this was written for
-            raise OSError(f"the library has no {name}") from exc
-        function.argtypes, function.restype = argtypes, restype
 
 
 def default_engine(settings: Settings, calls_at_once: int = 1) -> OcrEngine:

@@ -21,9 +21,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDEXTRACT_", frozen=True)
 
     tesseract_cmd: str = "tesseract"
-    # Tesseract's C library, called in this process (the ocr module); empty: run the
-    # executable for every call instead (the same words, slower).
-    tesseract_library: str = "libtesseract.so.5"
+    # The Python binding through which tesseract's library is called in this process
+    # (the ocr module; Debian's python3-tesserocr); empty: run the executable for every
+    # call instead (the same words, slower).
+    tesseract_library: str = "tesserocr"
     tessdata_dir: Path | None = None
     poppler_path: Path | None = None
     ocr_timeout_seconds: float = Field(default=60.0, gt=0)

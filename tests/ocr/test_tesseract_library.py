@@ -1,5 +1,6 @@
-"""Tesseract's library, called in this process, reads what the executable reads, under
-the same thread limit and time limit, and quietly; without it the executable is used."""
+"""Tesseract's library, called in this process through tesserocr, reads what the
+executable reads, under the same thread limit and time limit, and quietly; without it the
+executable is used."""
 
 import json
 import os
@@ -16,7 +17,7 @@ from medextract.ocr import (
     LEPTONICA_SILENT,
     TesseractCommand,
     TesseractLibrary,
-    _pool_for,
+    _loaded,
     default_engine,
 )
 from medextract.preprocess import prepare
@@ -72,8 +73,9 @@ def test_the_library_prints_nothing(pages, capfd):
     assert (captured.out, captured.err) == ("", "")
     # Nor does leptonica, its image library ("Error in boxClipToRectangle: ..."): the
     # call answers the severity it replaces, and that was already "none".
-    api = _pool_for(Settings()).api
-    assert api.setMsgSeverity(LEPTONICA_SILENT) == LEPTONICA_SILENT
+    leptonica = _loaded("liblept.so.5")
+    assert leptonica is not None
+    assert leptonica.setMsgSeverity(LEPTONICA_SILENT) == LEPTONICA_SILENT
 
 
 def test_a_page_over_its_time_is_the_documents_error(pages):
@@ -131,8 +133,8 @@ def test_openmp_started_with_another_limit_means_the_executable_and_says_so():
     assert "thread limit of 8" in stderr
 
 
-def test_a_library_that_is_not_there_means_the_executable(caplog):
-    engine = default_engine(Settings(tesseract_library="libtesseract-not-here.so"))
+def test_a_binding_that_is_not_there_means_the_executable(caplog):
+    engine = default_engine(Settings(tesseract_library="tesserocr_not_here"))
     assert isinstance(engine, TesseractCommand)
     assert "not used" in caplog.text
 
@@ -149,3 +151,33 @@ def test_a_model_that_cannot_load_is_a_configuration_error_at_once(tmp_path, cap
         engine.words(np.full((40, 40), 255, np.uint8))
     assert caught.value.reason is Reason.OCR_ENGINE_MISSING
     assert "Exception in thread" not in capfd.readouterr().err
+
+
+def _extract_in_a_new_process(path):
+    code = f"from medextract.cli import main; raise SystemExit(main(['extract', {str(path)!r}]))"
+    caller = {k: v for k, v in os.environ.items() if not k.startswith("MEDEXTRACT_")}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=caller, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("fmt", ["png", "jpeg"])
+def test_a_file_refused_while_its_model_loads_prints_only_our_line(tmp_path, fmt):
+    # A truncated image opens (its header is whole), so its model starts loading in the
+    # background; decoding it then fails. A model left loading at exit made tesseract
+    # print three "ObjectCache ... WARNING! LEAK!" lines after ours.
+    doc = generate_document(11, 0, fmt=fmt)
+    path = tmp_path / f"cut.{fmt}"
+    path.write_bytes(doc.data[: len(doc.data) // 2])
+    done = _extract_in_a_new_process(path)
+    assert done.returncode == 65
+    ours = f"medextract: {path}: CORRUPT_DOCUMENT: the image is damaged or truncated\n"
+    assert done.stderr == ours
+
+
+def test_a_document_read_whole_prints_nothing_on_stderr(tmp_path):
+    path = tmp_path / "good.png"
+    path.write_bytes(generate_document(11, 0, fmt="png").data)
+    done = _extract_in_a_new_process(path)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["source"]["name"] == "good.png"

@@ -1,11 +1,13 @@
-"""The tesseract adapter turns every way tesseract can fail into our error tree."""
+"""The tesseract adapter turns every way tesseract can fail into our error tree: the
+executable's, and the library's (through a stand-in for the tesserocr binding)."""
 
 import numpy as np
 import pytest
 from medextract.errors import ConfigurationError, InputError, Reason
-from medextract.ocr import TesseractCommand
+from medextract.ocr import TesseractCommand, TesseractLibrary
 from medextract.settings import Settings
 
+from tests import fake_tesserocr
 from tests.fakes import fake_tesseract
 
 PAGE = np.full((50, 50), 255, np.uint8)
@@ -103,3 +105,60 @@ def test_words_come_with_boxes_and_confidences_from_tesseracts_table(tmp_path):
     assert (word.text, word.conf) == ("Rx", 0.91)
     assert (word.left, word.top, word.width, word.height) == (4, 5, 6, 7)
     assert (word.block, word.par, word.line) == (2, 1, 3)
+
+
+# The library's engine over a stand-in for tesserocr: every way a call fails, in our tree.
+# Each test has its own tessdata path, so its own pool of handles.
+def _library(tmp_path, monkeypatch, behaviour, timeout=60.0):
+    monkeypatch.setattr(fake_tesserocr, "BEHAVIOUR", behaviour)
+    settings = Settings(
+        tesseract_library="tests.fake_tesserocr", tessdata_dir=tmp_path, ocr_timeout_seconds=timeout
+    )
+    return TesseractLibrary(settings)
+
+
+def test_the_library_reads_words_with_their_boxes_and_lines(tmp_path, monkeypatch):
+    (word,) = _library(tmp_path, monkeypatch, "read").words(PAGE)
+    assert (word.text, word.conf, word.left, word.top, word.width, word.height) == (
+        "Rx",
+        0.91,
+        4,
+        5,
+        6,
+        7,
+    )
+    assert (word.block, word.par, word.line) == (2, 1, 3)
+
+
+def test_a_library_call_past_its_deadline_is_the_documents_error(tmp_path, monkeypatch):
+    engine = _library(tmp_path, monkeypatch, "hang", timeout=0.05)
+    with pytest.raises(InputError) as caught:
+        engine.words(PAGE)
+    assert caught.value.reason is Reason.OCR_TIMEOUT
+
+
+@pytest.mark.parametrize("behaviour", ["fail", "nothing"])
+def test_a_library_call_that_fails_or_answers_nothing_is_a_configuration_error(
+    tmp_path, monkeypatch, behaviour
+):
+    engine = _library(tmp_path, monkeypatch, behaviour)
+    with pytest.raises(ConfigurationError) as caught:
+        engine.words(PAGE)
+    assert caught.value.reason is Reason.OCR_ENGINE_FAILED
+    assert "Mary" not in str(caught.value)
+
+
+def test_a_library_without_its_model_is_a_missing_engine(tmp_path, monkeypatch):
+    engine = _library(tmp_path, monkeypatch, "no model")
+    with pytest.raises(ConfigurationError) as caught:
+        engine.words(PAGE)
+    assert caught.value.reason is Reason.OCR_ENGINE_MISSING
+    assert str(tmp_path) not in str(caught.value)
+
+
+def test_a_handle_serves_the_next_call_after_a_failed_one(tmp_path, monkeypatch):
+    engine = _library(tmp_path, monkeypatch, "fail")
+    with pytest.raises(ConfigurationError):
+        engine.words(PAGE)
+    monkeypatch.setattr(fake_tesserocr, "BEHAVIOUR", "read")
+    assert [w.text for w in engine.words(PAGE)] == ["Rx"]
