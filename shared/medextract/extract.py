@@ -31,7 +31,7 @@ from medextract.documents import open_document
 from medextract.errors import InputError, Reason
 from medextract.fields import FieldSpec, FormEngine, PageText
 from medextract.forms import EXTRA_LABELS, SPECS
-from medextract.fuse import LineReader, fuse_all, second_opinions
+from medextract.fuse import SecondReader, fuse_all, second_opinions
 from medextract.ocr import OcrEngine, Word, default_engine
 from medextract.points import restore_points
 from medextract.preprocess import PreparedPage, ink_fraction, prepare
@@ -183,7 +183,7 @@ def parse(
     settings: Settings,
     read_again: ReadAgain | None = None,
     tie_break: ReadAgain | None = None,
-    second: LineReader | None = None,
+    second: SecondReader | None = None,
 ) -> dict[str, ExtractedField]:
     """Fields of ``doc_type`` from the pages' words; ``read_again`` gives the second
     opinion on every value and ``tie_break`` the third on a disagreement (default:
@@ -219,12 +219,22 @@ def parse(
     for psm in WHOLE_PAGE_MODES:
         if not (still := missing()):
             break
-        wanted = {r.number for r in reads for s in still if s.page in (None, r.number)}
-        again = [_whole_page_reading(r, engine, psm) for r in reads if r.number in wanted]
+        again = [_whole_page_reading(r, engine, psm) for r in reads if _wanted(r, still)]
         for spec in still:
             reading = form.read(spec, again, settings.review_threshold)
             if reading.field.value is not None:
                 readings[spec.name] = reading
+    # Last, the second reader's reading of the page: its detector finds handwriting and
+    # text in boxes that tesseract's layout drops. A value it found is tesseract's to
+    # confirm (``cross_check``), not its own again.
+    found_by_second: set[str] = set()
+    if second is not None and (still := missing()):
+        again = [_whole_page_reading(r, second, 3) for r in reads if _wanted(r, still)]
+        for spec in still:
+            reading = form.read(spec, again, settings.review_threshold)
+            if reading.field.value is not None:
+                readings[spec.name] = reading
+                found_by_second.add(spec.name)
     read_again = read_again or MosaicReader(engine)
     tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
     fields = cross_check(
@@ -232,8 +242,14 @@ def parse(
     )
     if second is None:
         return fields
-    opinions = second_opinions(form.specs, readings, pages, second)
+    asked = {name: r for name, r in readings.items() if name not in found_by_second}
+    opinions = second_opinions(form.specs, asked, pages, second)
     return fuse_all(fields, opinions, settings.review_threshold)
+
+
+def _wanted(page: PageRead, specs: Iterable[FieldSpec]) -> bool:
+    """Whether a value of ``specs`` may lie on ``page``."""
+    return any(s.page in (None, page.number) for s in specs)
 
 
 def second_reader(settings: Settings) -> RapidReader | None:

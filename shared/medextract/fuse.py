@@ -52,8 +52,12 @@ ALONE = 0.95
 _CLEARABLE = {ReviewReason.LOW_OCR_CONFIDENCE, ReviewReason.VARIANTS_DISAGREE}
 
 
-class LineReader(Protocol):
+class SecondReader(Protocol):
+    """The second reader's port: line crops recognised, and an image's words."""
+
     def lines(self, crops: Sequence[np.ndarray]) -> list[LineRead]: ...
+
+    def words(self, image: np.ndarray, psm: int = 3) -> list[Word]: ...
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def second_opinions(
     specs: Sequence[FieldSpec],
     readings: dict[str, Reading],
     pages: Sequence[PreparedPage],
-    reader: LineReader,
+    reader: SecondReader,
 ) -> dict[str, Opinion]:
     """Every field with lines, read by the second reader, in one batch of line crops."""
     owners: list[str] = []
@@ -105,9 +109,21 @@ def second_opinions(
     for name, lines in grouped.items():
         spec = by_name[name]
         texts = [_without_label(line.text, spec.sublabel or spec.label) for line in lines]
-        value, text = typed(spec, texts)
+        value, text = _typed(spec, texts)
         opinions[name] = Opinion(value, text, min(line.confidence for line in lines))
     return opinions
+
+
+def _typed(spec: FieldSpec, texts: list[str]) -> tuple[Normalised, str]:
+    """The reading typed; when it lacks the field's shape, typed again without the
+    first line's first word if that is a scrap of two or three letters that a wide crop
+    caught beside the value (``te`` of ``Birth Date``)."""
+    value, text = typed(spec, texts)
+    first, _, rest = texts[0].partition(" ") if texts else ("", "", "")
+    if value.ok or not rest or len(first) > 3 or not first.isalpha():
+        return value, text
+    trimmed = typed(spec, [rest, *texts[1:]])
+    return trimmed if trimmed[0].ok else (value, text)
 
 
 def _without_label(text: str, label: str | None) -> str:

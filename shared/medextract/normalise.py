@@ -151,7 +151,9 @@ def FREE_TEXT(value: str) -> Normalised:
     return _FREE_TEXT("N/A" if _NOT_APPLICABLE.fullmatch(value) else value)
 
 
-COMPANY = text(r"[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
+# A company's name; one that opens with a house number ("4913 Spring Boulevard") is an
+# address line taken for it ("21st Century Insurance" opens with no bare number).
+COMPANY = text(r"(?!\d+ )[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
 _DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-\n]*", min_len=3)
 
 # Words of a prescription's directions (the "sig"). OCR's classic slips ("rnouth" for

@@ -2,7 +2,8 @@
 
 from medextract.extract import parse
 from medextract.fields import Normalised
-from medextract.fuse import ALONE, Opinion, _without_label, fuse
+from medextract.forms import SPECS
+from medextract.fuse import ALONE, Opinion, _typed, _without_label, fuse
 from medextract.result import DocumentType, ExtractedField, ReviewReason
 from medextract.second_reader import LineRead
 
@@ -22,6 +23,9 @@ class SecondReader:
     def lines(self, crops):
         self.crops += len(crops)
         return [LineRead(self.texts.get(i, "?"), self.confidence) for i in range(len(crops))]
+
+    def words(self, image, psm=3):
+        return []
 
 
 def _field(value, confidence=0.95, reasons=()):
@@ -84,6 +88,12 @@ def test_the_second_reading_stands_alone_only_when_sure():
     unsure = fuse(shapeless, _opinion("Olivia Garcia", ALONE - 0.1), threshold=0.8)
     assert unsure.value == "Olivia Garcia" and unsure.needs_review
     assert unsure.suggestion == "0livia"
+
+
+def test_a_scrap_beside_the_value_is_dropped_only_when_that_gives_the_fields_shape():
+    spec = next(s for s in SPECS[DocumentType.PATIENT_DETAILS] if s.name == "birth_date")
+    assert _typed(spec, ["te March 9 1941"])[0].value == "March 9 1941"
+    assert not _typed(spec, ["te Marhc 9 1941"])[0].ok
 
 
 def test_the_end_of_a_label_caught_by_a_wide_crop_is_cut():
