@@ -404,7 +404,10 @@ def check_coldstart(
         ", ".join(probe["heavy_modules_loaded_by_import"]) or "none",
     )
     figures.add("cold start: then the first page extracted", f"{probe['first_page_s']:.2f} s")
-    figures.add("  OCR engine (tesseract's library in-process)", probe["ocr_engine"])
+    figures.add(
+        "  OCR engine (tesseract's library in-process)",
+        f"{probe['ocr_engine']} ({probe['ocr_binding']}, {probe['ocr_version']})",
+    )
     if probe["ocr_engine"] != "TesseractLibrary":
         raise CheckFailed(f"the image reads with {probe['ocr_engine']}, not tesseract's library")
     figures.add("cold start: whole process, spawn to exit", f"{wall:.2f} s")

@@ -31,8 +31,13 @@ def coldstart(module: str, path: str) -> dict[str, object]:
     from medextract.ocr import default_engine
     from medextract.settings import get_settings
 
+    engine = default_engine(get_settings())
+    binding = sys.modules.get("tesserocr")
     return {
-        "ocr_engine": type(default_engine(get_settings())).__name__,
+        "ocr_engine": type(engine).__name__,
+        # The binding the library is called through, and the tesseract it reads with.
+        "ocr_binding": f"tesserocr {binding.__version__}" if binding else "none",
+        "ocr_version": engine.version(),
         "interpreter_to_probe_s": t0 - STARTED,
         "handler_import_s": imported - t0,
         "heavy_modules_loaded_by_import": loaded,
