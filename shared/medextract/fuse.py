@@ -14,8 +14,9 @@ model trained on other data). One rule per outcome:
 - **no opinion**: a second reading without the field's shape neither confirms nor
   disputes (as in ``verify``), nor does one that differs only by case or by glyphs
   that context tells apart (``D.0`` for ``D.O``, ``I`` for ``1``);
-- **disagree**: the field is flagged ``VARIANTS_DISAGREE`` and its confidence halved;
-  its value is the better-supported reading (``_better``) and the other reading is its
+- **disagree**: the field is flagged ``VARIANTS_DISAGREE``; its value is the
+  better-supported reading (``_better``), at half that reading's confidence (so a
+  flagged value never sits in the confident bands), and the other reading is its
   ``suggestion``;
 - **tesseract read nothing of the field's shape** (handwriting): the second reading is
   the value when it has the field's shape, and stands only when the second reader is
@@ -58,6 +59,8 @@ class SecondReader(Protocol):
     def lines(self, crops: Sequence[np.ndarray]) -> list[LineRead]: ...
 
     def words(self, image: np.ndarray, psm: int = 3) -> list[Word]: ...
+
+    def version(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -200,20 +203,21 @@ def _disagree(field: ExtractedField, opinion: Opinion) -> ExtractedField:
     reasons = [*field.review_reasons]
     if ReviewReason.VARIANTS_DISAGREE not in reasons:
         reasons.append(ReviewReason.VARIANTS_DISAGREE)
-    update: dict[str, object] = {
-        "needs_review": True,
-        "review_reasons": reasons,
-        "confidence": round(min(field.confidence, opinion.confidence) * DISPUTED, 3),
-    }
+    update: dict[str, object] = {"needs_review": True, "review_reasons": reasons}
+    # A disputed value keeps half the confidence of the reading it was taken from.
     if _better(field, opinion):
         update.update(
             value=opinion.value.value,
             text=opinion.text,
             iso=opinion.value.iso,
             suggestion=_shown(field.value),
+            confidence=round(opinion.confidence * DISPUTED, 3),
         )
     else:
-        update["suggestion"] = _shown(opinion.value.value)
+        update.update(
+            suggestion=_shown(opinion.value.value),
+            confidence=round(field.confidence * DISPUTED, 3),
+        )
     return field.model_copy(update=update)
 
 

@@ -21,10 +21,12 @@ The model is loaded once per process, on first use or in the background
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -49,10 +51,8 @@ class RapidReader:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._engine: Any = None
+        self._engine: Recogniser | None = None
         self._lock = threading.Lock()
-        # rapidocr keeps each call's options on the engine: one call at a time.
-        self._calls = threading.Lock()
         self._loader: threading.Thread | None = None
         self._load_error: BaseException | None = None
 
@@ -71,12 +71,12 @@ class RapidReader:
         except BaseException as exc:  # handed to the caller by _ready
             self._load_error = exc
 
-    def _load(self) -> Any:
+    def _load(self) -> Recogniser:
         if self._engine is None:
-            self._engine = _rapid_engine(self._settings.second_reader_threads)
+            self._engine = _recogniser(self._settings.second_reader_threads)
         return self._engine
 
-    def _ready(self) -> Any:
+    def _ready(self) -> Recogniser:
         loader = self._loader
         if loader is not None:
             loader.join()
@@ -97,23 +97,30 @@ class RapidReader:
         for them all."""
         if not crops:
             return []
-        engine = self._ready()
+        recogniser = self._ready()
         deadline = time.monotonic() + self._settings.ocr_timeout_seconds
-        out: list[LineRead] = []
-        for start in range(0, len(crops), BATCH):
+        # Lines of like widths share a batch (each is padded to its batch's widest).
+        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+        read: dict[int, LineRead] = {}
+        for start in range(0, len(order), BATCH):
             if time.monotonic() > deadline:
                 raise InputError(Reason.OCR_TIMEOUT, "the second reader ran past its time limit")
-            batch = [_bgr(c) for c in crops[start : start + BATCH]]
-            with self._calls:
-                done = engine.recognize_txt(batch)
-            out += [LineRead(str(t), float(s)) for t, s in zip(done.txts, done.scores, strict=True)]
-        return out
+            batch = order[start : start + BATCH]
+            for i, line in zip(batch, recogniser([crops[i] for i in batch]), strict=True):
+                read[i] = line
+        return [read[i] for i in range(len(crops))]
 
     def words(self, image: np.ndarray, psm: int = 3) -> list[Word]:
         """The words of ``image`` (detected, then recognised), one line per detected
         box; ``psm`` is tesseract's and ignored."""
-        engine = self._ready()
-        with self._calls:
+        self._ready()
+        try:
+            engine = _detecting_engine(self._settings.second_reader_threads)
+        except (ImportError, OSError, RuntimeError) as exc:
+            raise ConfigurationError(
+                Reason.OCR_ENGINE_MISSING, "the second reader's detector could not be loaded"
+            ) from exc
+        with _DETECTING_LOCK:
             done = engine(_bgr(image), use_det=True, use_cls=False, use_rec=True)
         if done.boxes is None or done.txts is None:
             return []
@@ -152,20 +159,92 @@ def _bgr(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
 
 
-_ENGINES: dict[int, Any] = {}
-_ENGINES_LOCK = threading.Lock()
+class Recogniser:
+    """PP-OCRv6's recogniser, the model file from the ``rapidocr`` wheel, run by
+    onnxruntime as rapidocr runs it (``TextRecognizer``: each line resized to 48 px
+    high, scaled to [-1, 1], padded to its batch's widest; CTC decoding over the
+    characters the model carries). rapidocr's own entry point costs 0.85 s of imports
+    before its first line (it parses its model registry, a YAML file, at import): a
+    cold document's whole reading by tesseract. A test holds this to rapidocr's
+    readings, text and score, on the same crops."""
+
+    HEIGHT = 48
+    MIN_RATIO = 320 / 48  # rapidocr's rec_img_shape (3, 48, 320)
+
+    def __init__(self, model: Path, threads: int) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = threads
+        options.enable_cpu_mem_arena = False
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            str(model), options, providers=["CPUExecutionProvider"]
+        )
+        meta = self._session.get_modelmeta().custom_metadata_map
+        self._characters = ["", *meta["character"].splitlines(), " "]
+        self._input = self._session.get_inputs()[0].name
+
+    def __call__(self, crops: Sequence[np.ndarray]) -> list[LineRead]:
+        ratio = max(self.MIN_RATIO, *(c.shape[1] / c.shape[0] for c in crops))
+        width = int(self.HEIGHT * ratio)
+        batch = np.zeros((len(crops), 3, self.HEIGHT, width), np.float32)
+        for i, crop in enumerate(crops):
+            h, w = crop.shape[:2]
+            resized = min(width, math.ceil(self.HEIGHT * w / h))
+            line = cv2.resize(_bgr(crop), (resized, self.HEIGHT)).astype(np.float32)
+            batch[i, :, :, :resized] = line.transpose(2, 0, 1) / 255 * 2 - 1
+        scores = self._session.run(None, {self._input: batch})[0]
+        return [self._decode(one) for one in scores]
+
+    def _decode(self, scores: np.ndarray) -> LineRead:
+        """Greedy CTC: the best class per step, repeats merged, blanks dropped; the
+        score is the mean of the kept steps' probabilities."""
+        best, probability = scores.argmax(axis=1), scores.max(axis=1)
+        keep = np.ones(len(best), dtype=bool)
+        keep[1:] = best[1:] != best[:-1]
+        keep &= best != 0
+        text = "".join(self._characters[i] for i in best[keep])
+        kept = probability[keep]
+        return LineRead(text, round(float(kept.mean()), 5) if kept.size else 0.0)
 
 
-def _rapid_engine(threads: int) -> Any:
-    """One PP-OCRv6 engine per process (and thread setting): the recogniser loaded at
-    once, the detector on first use."""
-    with _ENGINES_LOCK:
-        if threads not in _ENGINES:
+_RECOGNISERS: dict[int, Recogniser] = {}
+_LOCK = threading.Lock()
+
+
+def _recogniser(threads: int) -> Recogniser:
+    """One recogniser per process (and thread setting)."""
+    with _LOCK:
+        if threads not in _RECOGNISERS:
+            _RECOGNISERS[threads] = Recogniser(_model("PP-OCRv6_rec_small.onnx"), threads)
+        return _RECOGNISERS[threads]
+
+
+def _model(name: str) -> Path:
+    from importlib.util import find_spec
+
+    spec = find_spec("rapidocr")
+    if spec is None or spec.origin is None:
+        raise ImportError("rapidocr is not installed")
+    return Path(spec.origin).parent / "models" / name
+
+
+_DETECTORS: dict[int, Any] = {}
+_DETECTING_LOCK = threading.Lock()  # rapidocr keeps each call's options on the engine
+
+
+def _detecting_engine(threads: int) -> Any:
+    """rapidocr's whole engine (detector and recogniser), loaded on first use: only a
+    page with values still missing after tesseract's passes needs it."""
+    with _DETECTING_LOCK:
+        if threads not in _DETECTORS:
             import logging
 
             from rapidocr import RapidOCR
 
-            engine = RapidOCR(
+            _DETECTORS[threads] = RapidOCR(
                 params={
                     "Global.log_level": "error",
                     "Global.use_cls": False,
@@ -173,9 +252,6 @@ def _rapid_engine(threads: int) -> Any:
                     "EngineConfig.onnxruntime.inter_op_num_threads": threads,
                 }
             )
-            # rapidocr logs each call at info level through its own logger; we log nothing
-            # a page said.
+            # rapidocr logs through its own logger; we log nothing a page said.
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-            engine._load_rec_model()
-            _ENGINES[threads] = engine
-        return _ENGINES[threads]
+        return _DETECTORS[threads]

@@ -27,6 +27,9 @@ class SecondReader:
     def words(self, image, psm=3):
         return []
 
+    def version(self):
+        return "fake"
+
 
 def _field(value, confidence=0.95, reasons=()):
     return ExtractedField(
