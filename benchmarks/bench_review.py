@@ -5,9 +5,14 @@
   the network: add API Gateway's and DynamoDB's own latency for a deployed stack);
 - the handler module's import time (a fresh interpreter each time, median of 7);
 - the page's load time in Debian's chromium (navigation start to the page image drawn and
-  the fields filled, local server on moto), median and p95 of 15 loads.
+  the fields filled, local server on moto), median and p95 of 15 loads;
+- a queue of the demo's first 10 flagged documents (``make review``'s scans, read by
+  tesseract once and cached in ``out/review-cache/``) reviewed with the keyboard alone
+  by a scripted reviewer who types what is printed (``tests/browser/demo_queue.py``):
+  keys pressed and seconds per document. The seconds are the page's and the API's (no
+  human think time): a floor under a person's time, not an estimate of it.
 
-``python benchmarks/bench_review.py [--documents 60]``
+``python benchmarks/bench_review.py [--documents 60] [--loads 15] [--keyboard 10]``
 """
 
 from __future__ import annotations
@@ -107,10 +112,32 @@ def page_load(env: Any, loads: int) -> list[float]:
     return seconds
 
 
+def keyboard_review(count: int) -> Any:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.demo_queue import flagged_demo_documents, seed_demo_queue
+    from tests.browser.demo_queue import review_queue_by_keyboard as review
+    from tests.browser.support import LAPTOP, launch, review_site
+
+    documents = flagged_demo_documents(count)
+    by_key = {d.key: d.truth for d in documents}
+    with review_site(lambda env: seed_demo_queue(env, documents), "bench-keys") as site:
+        truths = {i["document_id"]: by_key[i["source_key"]] for i in site.env.items()}
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            try:
+                page = browser.new_context(viewport=LAPTOP).new_page()
+                page.set_default_timeout(30_000)
+                return review(page, site.url, truths), documents
+            finally:
+                browser.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=60)
     parser.add_argument("--loads", type=int, default=15)
+    parser.add_argument("--keyboard", type=int, default=10, help="flagged demo documents")
     args = parser.parse_args()
 
     import pytest
@@ -132,6 +159,7 @@ def main() -> int:
             monkeypatch.setenv(name, value)
         get_review_settings.cache_clear()
         loads = page_load(env, args.loads)
+    tally, documents = keyboard_review(args.keyboard)
 
     for name, values in timings.items():
         print(
@@ -144,6 +172,16 @@ def main() -> int:
         f"review page load in chromium, {len(loads)} loads: "
         f"median {1000 * statistics.median(loads):.0f} ms, "
         f"p95 {1000 * percentile(loads, 0.95):.0f} ms"
+    )
+    flagged = sum(len(d.extracted.result.flagged_fields()) for d in documents)
+    n = tally.documents
+    print(
+        f"keyboard review of {n} flagged demo documents ({flagged} flagged fields), "
+        f"no mouse: {tally.keys} keys, {tally.keys / n:.1f} per document "
+        f"({tally.typed} characters typed; fields accepted {tally.accepted}, taken from an "
+        f"alternative {tally.taken}, typed out {tally.retyped}; submits refused "
+        f"{tally.refused}); {tally.seconds:.1f} s, {tally.seconds / n:.2f} s per document "
+        "(page and API time, no human think time)"
     )
     return 0
 

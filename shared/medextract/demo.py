@@ -41,6 +41,9 @@ SAMPLES = (  # (document type, format, uploader names the type?)
     ("patient_details", "jpeg", True),
 )
 SEED = 4242
+# A bad file among the scans (``bad=True``, as ``make review`` runs it): a blank page,
+# what a scanner sends when the sheet went in face down. It fails BLANK_PAGE.
+BAD_FILE = "demo/clinic-1/scan-face-down.png"
 
 
 def run(
@@ -49,10 +52,11 @@ def run(
     extractor: Any = None,
     quiet: bool = False,
     then: Any = None,
+    bad: bool = False,
 ) -> list[dict[str, Any]]:
-    """Run the pipeline on ``count`` generated scans; returns the items read back.
-    ``then(session, stack)``, if given, runs on the embedded AWS before it goes away
-    (``make review`` serves the review page from there)."""
+    """Run the pipeline on ``count`` generated scans (and, ``bad``, one bad file);
+    returns the items read back. ``then(session, stack)``, if given, runs on the
+    embedded AWS before it goes away (``make review`` serves the review page from there)."""
     for name, value in FAKE_AWS.items():
         os.environ[name] = value
     os.environ.pop("AWS_PROFILE")
@@ -88,6 +92,9 @@ def run(
             metadata = {"Metadata": {"document-type": doc_type}} if named else {}
             s3.put_object(Bucket=stack.input_bucket, Key=key, Body=doc.data, **metadata)
             say(f"  dropped s3://{stack.input_bucket}/{key} ({len(doc.data) // 1024} KiB)")
+        if bad:
+            s3.put_object(Bucket=stack.input_bucket, Key=BAD_FILE, Body=blank_page())
+            say(f"  dropped s3://{stack.input_bucket}/{BAD_FILE} (a blank page: it fails)")
         say(f"queue holds {local.queue_depth(session, stack.queue_url)} notifications (S3 -> SQS)")
 
         from functions.extract import app
@@ -148,6 +155,17 @@ def run(
     )
     say(f"result JSON: {out_dir}/<document_id>.json, items: {out_dir}/items.json")
     return items
+
+
+def blank_page() -> bytes:
+    """A white letter-size page at 200 dpi, as PNG."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (1700, 2200), 255).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _table(items: list[dict[str, Any]]) -> str:

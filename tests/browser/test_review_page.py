@@ -115,7 +115,7 @@ def test_fields_in_the_forms_sections_start_at_the_first_flagged_with_reasons_in
         "refills",
     ]
     assert focused == FLAGGED[0] and flagged == FLAGGED
-    assert reasons == "the OCR was unsure of a word"
+    assert reasons == "OCR unsure of a word"
     assert "conf-low" in page.locator('.field[data-field="refills"]').get_attribute("class")
 
 

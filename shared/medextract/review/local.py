@@ -21,12 +21,17 @@ from typing import Any
 from aws_lambda_powertools.event_handler import HttpResolverLocal, Response
 
 from medextract.review.api import build, current_reviewer, get_service
-from medextract.review.models import Reviewer
-from medextract.review.service import ReviewService
+from medextract.review.models import Reviewer, Submission
+from medextract.review.service import Invalid, ReviewService
 from medextract.review.store import ReviewBucket, ReviewTable, s3_client
 
 DEV_REVIEWER = Reviewer(subject="local-dev", name="dev-reviewer", groups=["reviewer"])
+# Who reviewed the demo's Reviewed tab's document before you arrived.
+DEMO_REVIEWER = Reviewer(subject="local-demo", name="demo-reviewer", groups=["reviewer"])
 LOCAL_PAGES = "/local/"
+# The demo scans read for ``make review``: enough that every tab has something (several
+# flagged, one of them the record sent without its second page, one reviewed first).
+COUNT = 12
 
 
 class LocalBucket(ReviewBucket):
@@ -82,6 +87,26 @@ def local_app(service: ReviewService, reviewer: Reviewer = DEV_REVIEWER) -> Http
     return app
 
 
+def review_one(service: ReviewService, who: Reviewer = DEMO_REVIEWER) -> str | None:
+    """Something in the Reviewed tab: the oldest flagged document sent whole, its flagged
+    values confirmed as read (the first whose values all have their fields' shape)."""
+    from medextract.aws.records import Status
+
+    for entry in service.queue(who, Status.NEEDS_REVIEW, 25, None).items:
+        if entry.missing_pages:
+            continue  # left for you: the record sent without its second page
+        doc = service.document(entry.document_id)
+        values = {name: doc.fields[name].value for name in doc.flagged_fields}
+        service.claim(who, doc.document_id)
+        try:
+            service.review(who, doc.document_id, Submission(version=doc.version, values=values))
+        except Invalid:
+            service.release(who, doc.document_id)
+            continue
+        return doc.document_id
+    return None
+
+
 class Server:
     """uvicorn in a thread (tests, benchmarks) or in the foreground (``make review``)."""
 
@@ -116,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m medextract.review.local", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--count", type=int, default=6, help="demo scans to read first (default 6)")
+    parser.add_argument(
+        "--count", type=int, default=COUNT, help=f"demo scans to read first (default {COUNT})"
+    )
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--out", type=Path, default=Path("out/review"))
     args = parser.parse_args(argv)
@@ -132,7 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         from medextract.review.settings import get_review_settings
 
         get_review_settings.cache_clear()
-        server = Server(local_app(local_service(session, stack)), port=args.port)
+        service = local_service(session, stack)
+        if review_one(service):
+            print(f"one flagged document reviewed by {DEMO_REVIEWER.name}: the Reviewed tab")
+        server = Server(local_app(service), port=args.port)
         print(
             f"\nreview the queue at {origin}/ (signed in as {DEV_REVIEWER.name}); Ctrl+C stops",
             flush=True,
@@ -144,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             f"results table: {stack.results_table}; reviewed JSON: s3://{stack.output_bucket}/results/"
         )
 
-    demo.run(args.out, args.count, then=serve)
+    demo.run(args.out, args.count, then=serve, bad=True)
     return 0
 
 

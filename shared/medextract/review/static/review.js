@@ -4,15 +4,15 @@
 "use strict";
 
 const REASONS = {
-  MISSING: "no value was found",
-  PATTERN_MISMATCH: "the text does not have this field's shape",
-  LOW_OCR_CONFIDENCE: "the OCR was unsure of a word",
-  VARIANTS_DISAGREE: "two readings of it disagree",
-  AMBIGUOUS_DATE: "the date reads more than one way",
-  UNKNOWN_MEDICINE: "the medicine is not in the drug list",
-  UNKNOWN_WORD: "a word of it is in no vocabulary",
-  IMPLAUSIBLE_VALUE: "the value is implausible for this field",
-  DATES_INCONSISTENT: "the date contradicts another date",
+  MISSING: "no value found",
+  PATTERN_MISMATCH: "not the field's shape",
+  LOW_OCR_CONFIDENCE: "OCR unsure of a word",
+  VARIANTS_DISAGREE: "two readings disagree",
+  AMBIGUOUS_DATE: "the date reads two ways",
+  UNKNOWN_MEDICINE: "medicine not in the drug list",
+  UNKNOWN_WORD: "a word in no vocabulary",
+  IMPLAUSIBLE_VALUE: "implausible value",
+  DATES_INCONSISTENT: "contradicts another date",
   FLAGGED_FIELD_UNCHECKED: "a flagged field needs your value",
   UNKNOWN_FIELD: "the form has no such field",
   PAGES_MISSING: "a page of the form was not sent",
@@ -149,6 +149,8 @@ async function showQueue(more = false) {
   $("#queue-view").hidden = false;
   document.querySelectorAll("#tabs a").forEach((a) => a.classList.toggle("current", a.dataset.status === state.status));
   $("#start").hidden = state.status !== "NEEDS_REVIEW";
+  const flashed = Boolean(state.flash);
+  if (flashed) sayFlash();  // at once: what was just saved, and that the queue is empty
   const query = queueQuery(state.status, { free: "false" });
   if (more && state.next) query.set("next", state.next);
   const [page] = await Promise.all([api("GET", `/documents?${query}`), refreshSummary()]);
@@ -158,7 +160,7 @@ async function showQueue(more = false) {
   $("#queue tbody").replaceChildren(...state.queue.map((item) => queueRow(item, deadline)));
   $("#more").hidden = !state.next;
   const filtered = Object.values(state.filters).some(Boolean);
-  sayFlash(state.queue.length ? "" : filtered ? "Nothing matches these filters." : `Nothing here (${QUEUE_LABEL[state.status] || state.status}).`);
+  if (!flashed) say(state.queue.length ? "" : filtered ? "Nothing matches these filters." : `Nothing here (${QUEUE_LABEL[state.status] || state.status}).`);
 }
 
 function queueRow(item, deadline) {
@@ -287,6 +289,7 @@ function renderDocument() {
     (d.reviewed_by ? ` · reviewed by ${d.reviewed_by} ${when(d.reviewed_at)}` : "") +
     (d.handled_by ? ` · handled by ${d.handled_by} ${when(d.handled_at)}` : "");
   $("#doc-state").dataset.status = d.status;
+  $("#doc-state").title = $("#doc-state").textContent;
   renderFailure(d);
   const incomplete = $("#doc-reasons");
   incomplete.hidden = !d.missing_pages.length;
@@ -346,14 +349,18 @@ function fieldRow(name, field, canEdit) {
   input.autocomplete = "off";
   if (unsent) input.placeholder = "not on the pages sent";
   else if (d.formats[name]) input.placeholder = d.formats[name];
-  if (multi) input.rows = Math.min(4, Math.max(2, input.value.split("\n").length));
+  if (multi) input.rows = Math.min(3, Math.max(1, input.value.split("\n").length));
+  if (d.formats[name]) input.title = `expected: ${d.formats[name]}`;
   const label = document.createElement("label");
   label.htmlFor = input.id;
-  label.textContent = name.replaceAll("_", " ") + (flagged ? " ⚑" : "");
+  const title = Object.assign(document.createElement("span"), { className: "name", textContent: name.replaceAll("_", " ") + (flagged ? " ⚑" : "") });
   const conf = Object.assign(document.createElement("span"), { className: "conf" });
   conf.textContent = unsent ? "not on the pages sent"
     : field.review ? `checked by ${field.review.reviewed_by}` : `${Math.round(field.confidence * 100)} %`;
-  label.append(conf);
+  label.title = `${title.textContent}: ${conf.textContent}`;
+  // A confident field's colour bar says enough; its figure is in the label's title.
+  if (!unsent && !field.review && !flagged && field.confidence >= 0.9) conf.classList.add("quiet");
+  label.append(title, conf);
   row.append(label, input);
   const notes = Object.assign(document.createElement("div"), { className: "notes" });
   const note = (className, text) => notes.appendChild(Object.assign(document.createElement("p"), { className, textContent: text }));
@@ -363,13 +370,13 @@ function fieldRow(name, field, canEdit) {
     options.forEach((option, i) => {
       const p = note("machine", `${option.label}: `);
       const take = Object.assign(document.createElement("button"), { type: "button", className: "take", tabIndex: -1,
-        textContent: `${asText(option.value)} (Alt+${i + 1})` });
+        textContent: `${asText(option.value).replaceAll("\n", " / ")} (Alt+${i + 1})`, title: asText(option.value) });
       take.dataset.key = String(i + 1);
       take.addEventListener("click", () => takeAlternative(name, i));
       p.append(take);
     });
   }
-  if (flagged && d.formats[name]) note("format", `expected: ${d.formats[name]}`);
+  if (flagged && d.formats[name] && field.review_reasons.includes("PATTERN_MISMATCH")) note("format", `expected ${d.formats[name]}`);
   if (field.review && field.review.changed) note("machine", `read as: ${asText(field.review.extracted_value) || "(nothing)"}`);
   if (notes.children.length) row.append(notes);
   input.addEventListener("focus", () => activate(name));
@@ -613,7 +620,8 @@ async function renderHistory() {
     return li;
   }));
   const decisions = entries.filter((e) => !noise(e)).length;
-  $("#history-count").textContent = `(${decisions} decision${decisions === 1 ? "" : "s"}, ${entries.length - decisions} claims and releases)`;
+  $("#history-count").textContent = `(${decisions})`;
+  $("#history-box").title = `${decisions} decision${decisions === 1 ? "" : "s"}, ${entries.length - decisions} claims and releases`;
   $("#history").classList.toggle("quiet", !$("#show-claims").checked);
 }
 $("#show-claims").addEventListener("change", () => $("#history").classList.toggle("quiet", !$("#show-claims").checked));
