@@ -35,26 +35,35 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def import_seconds(runs: int = 7) -> float:
+# The reader's heavy modules: the review function's package holds none of them, and its
+# import must load none (tests/unit/test_review_imports.py holds the line).
+READER_MODULES = ("cv2", "numpy", "onnxruntime", "tesserocr", "PIL", "pdf2image")
+
+
+def import_seconds(runs: int = 7) -> tuple[float, list[str]]:
+    """The review function's cold import (a fresh interpreter each time, median of
+    ``runs``), and which of the reader's modules it loaded."""
     code = (
-        "import time; t = time.perf_counter(); import functions.review.app; "
-        "print(time.perf_counter() - t)"
+        "import sys, time; t = time.perf_counter(); import functions.review.app; "
+        "print(time.perf_counter() - t); "
+        f"print(','.join(m for m in {READER_MODULES!r} if m in sys.modules))"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "AWS_DEFAULT_REGION": "us-east-1"}
-    times = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", code],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
-        for _ in range(runs)
-    ]
-    return statistics.median(times)
+    path = os.pathsep.join([str(ROOT / "shared"), str(ROOT)])
+    env = {**os.environ, "PYTHONPATH": path, "AWS_DEFAULT_REGION": "us-east-1"}
+    times: list[float] = []
+    loaded: list[str] = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()
+        times.append(float(out[0]))
+        loaded = [name for name in out[1].split(",") if name] if len(out) > 1 else []
+    return statistics.median(times), loaded
 
 
 def api_latency(env: Any, documents: int) -> dict[str, list[float]]:
@@ -147,7 +156,7 @@ def main() -> int:
 
     from tests.functional.conftest import embedded_aws
 
-    imported = import_seconds()
+    imported, reader_modules = import_seconds()
     with pytest.MonkeyPatch.context() as monkeypatch, embedded_aws(monkeypatch, "bench") as env:
         for name, value in env.stack.environment("ReviewFunction").items():
             monkeypatch.setenv(name, value)
@@ -167,7 +176,10 @@ def main() -> int:
             f"p50 {1000 * statistics.median(values):.1f} ms, "
             f"p95 {1000 * percentile(values, 0.95):.1f} ms"
         )
-    print(f"review function import (functions.review.app), median of 7: {1000 * imported:.0f} ms")
+    print(
+        f"review function cold import (functions.review.app), median of 7: "
+        f"{1000 * imported:.0f} ms; reader modules loaded: {', '.join(reader_modules) or 'none'}"
+    )
     print(
         f"review page load in chromium, {len(loads)} loads: "
         f"median {1000 * statistics.median(loads):.0f} ms, "

@@ -30,8 +30,9 @@ from medextract.layout import (
     token,
     tokens_match,
 )
-from medextract.ocr import Word
 from medextract.result import BoundingBox, ExtractedField, ReviewReason
+from medextract.words import Normalised as Normalised
+from medextract.words import Word
 
 # A value to the right of its label lies within this fraction of the page width.
 RIGHT_GAP = 0.12
@@ -52,13 +53,6 @@ class Locate(StrEnum):
     UNDER_HEADING = "under_heading"  # in the heading's column, by sub-label, shape and order
     TOP_LINE = "top_line"  # the first line of the page that matches the pattern
     ANYWHERE = "anywhere"  # the first line of the page that contains the pattern
-
-
-@dataclass(frozen=True)
-class Normalised:
-    value: Any
-    iso: str | None = None
-    ok: bool = True  # False: the text does not have the field's shape
 
 
 Normaliser = Callable[[str], Normalised]

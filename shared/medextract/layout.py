@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from medextract.ocr import Word
+from medextract.words import Word
 
 # A gap wider than this many median word heights starts a new segment.
 GAP_IN_HEIGHTS = 2.2

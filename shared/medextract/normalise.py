@@ -12,7 +12,7 @@ import re
 from datetime import date
 from importlib.resources import files
 
-from medextract.fields import Normalised
+from medextract.words import Normalised
 
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
 _MONTHS = {

@@ -39,7 +39,6 @@ import queue
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from types import ModuleType
 from typing import Protocol
@@ -49,35 +48,7 @@ import numpy as np
 
 from medextract.errors import ConfigurationError, InputError, Reason
 from medextract.settings import Settings
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    conf: float  # 0-1
-    left: int
-    top: int
-    width: int
-    height: int
-    block: int
-    par: int
-    line: int
-
-    @property
-    def right(self) -> int:
-        return self.left + self.width
-
-    @property
-    def bottom(self) -> int:
-        return self.top + self.height
-
-    @property
-    def cx(self) -> float:
-        return self.left + self.width / 2
-
-    @property
-    def cy(self) -> float:
-        return self.top + self.height / 2
+from medextract.words import Word as Word  # the type's home: no OpenCV there
 
 
 class OcrEngine(Protocol):

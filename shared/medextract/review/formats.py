@@ -1,6 +1,6 @@
 """What a value of each field looks like, in words: the hint beside a field and the
-refusal of a value without that shape. Apart from ``values`` (which imports the reader's
-normalisers, and OpenCV with them) so that the API can send it without that import."""
+refusal of a value without that shape (``values`` checks the shape itself, with the
+normalisers extraction uses)."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
 from medextract.aws.process import iso, utc_now
 from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status
+from medextract.forms import SPECS
 from medextract.result import DocumentType, ExtractedField, FieldReview
 from medextract.review import quality, store
 from medextract.review.formats import FORMATS
@@ -46,6 +47,7 @@ from medextract.review.models import (
     UploadRequest,
     UploadTicket,
 )
+from medextract.review.values import Rejected, ValuesRejected, type_values
 
 LEASE_SECONDS = 15 * 60
 URL_SECONDS = 5 * 60
@@ -265,8 +267,6 @@ def _where(status: Status | str, chosen: QueueFilter, me: str, now: int) -> stor
 
 def form_pages(document_type: str | None) -> dict[str, int]:
     """Each field of the form and the page it is printed on, in the form's order."""
-    from medextract.forms import SPECS  # deferred: the reader's modules import OpenCV
-
     try:
         specs = SPECS.get(DocumentType(document_type or "unknown"), ())
     except ValueError:
@@ -514,9 +514,6 @@ class ReviewService:
             raise Conflict("NOT_HOLDER", "you do not hold this document") from None
 
     def review(self, who: Reviewer, document_id: str, submission: Submission) -> DocumentView:
-        # Deferred: the form specs import the reader (OpenCV), which only a submit needs.
-        from medextract.review.values import Rejected, ValuesRejected, type_values
-
         item = self._item(document_id)
         seen = submission.version
         moment, now = self._now()
