@@ -48,6 +48,8 @@ FIELDS: dict[str, tuple[Any, str, float, tuple[float, float, float, float], list
     "refills": (25, "25 times", 0.48, (0.20, 0.80, 0.12, 0.03), ["LOW_OCR_CONFIDENCE"]),
 }
 FLAGGED = ["directions", "refills"]
+# (directions as misread, the domain check's suggestion) for ``SUGGEST`` documents
+SUGGESTED = ("Take 1 tablet by rnouth daily", "Take 1 tablet by mouth daily")
 # A patient record sent without its page 2 (the reader's ``missing_pages``): page 1's
 # fields read, page 2's null, confident and unflagged, as ``checks.settle`` leaves them.
 RECORD_PAGE_1: dict[str, tuple[Any, float, tuple[float, float, float, float], list[str]]] = {
@@ -144,7 +146,8 @@ def half_record_result(data: bytes, name: str) -> Result:
 
 class ReviewExtractor:
     """Every document is a flagged prescription with one page image (``BAD:<REASON>``:
-    that input error; ``HALF``: a patient record without its page 2); counts calls."""
+    that input error; ``HALF``: a patient record without its page 2; ``SUGGEST``: its
+    directions misread, with the right words suggested); counts calls."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -156,6 +159,13 @@ class ReviewExtractor:
             raise InputError(Reason(data[4:].decode()), "the fake says this document is bad")
         if data.startswith(b"HALF"):
             return Extracted(half_record_result(data, name), [self.image])
+        if data.startswith(b"SUGGEST"):  # directions misread, the check's suggestion right
+            result = flagged_result(data, name)
+            directions = result.fields["directions"].model_copy(
+                update={"value": SUGGESTED[0], "suggestion": SUGGESTED[1]}
+            )
+            fields = {**result.fields, "directions": directions}
+            return Extracted(result.model_copy(update={"fields": fields}), [self.image])
         return Extracted(flagged_result(data, name), [self.image])
 
 
@@ -166,15 +176,19 @@ def seed(
     failed: int = 0,
     half: int = 0,
     failure: str = "ENCRYPTED_PDF",
+    suggest: int = 0,
 ) -> list[str]:
-    """``count`` flagged documents (then ``failed`` unreadable ones, then ``half`` records
-    without their page 2) through the pipeline; their ids, oldest first."""
+    """``count`` flagged documents (then ``failed`` unreadable ones, ``half`` records
+    without their page 2, ``suggest`` with a suggestion) through the pipeline; their ids,
+    oldest first."""
     for index in range(count):
         env.put(f"clinic/scan-{index}.pdf", f"REVIEW {index}".encode())
     for index in range(failed):
         env.put(f"clinic/locked-{index}.pdf", f"BAD:{failure}".encode())
     for index in range(half):
         env.put(f"clinic/record-{index}.jpg", f"HALF {index}".encode())
+    for index in range(suggest):
+        env.put(f"clinic/suggest-{index}.pdf", f"SUGGEST {index}".encode())
     env.drain_with(env.pipeline(extractor or ReviewExtractor()))
     items = sorted(env.items(), key=lambda i: (i["received_at"], i["document_id"]))
     return [i["document_id"] for i in items]

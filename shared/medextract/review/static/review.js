@@ -714,7 +714,7 @@ function documentKeys(event) {
 function queueKeys(event) {
   const alt = event.altKey && !event.ctrlKey && !event.metaKey;
   if (alt && event.code === "KeyN") { event.preventDefault(); nextDocument().catch(fail); return; }
-  if (typing()) return;
+  if (typing()) { if (event.key === "Escape") document.activeElement.blur(); return; }  // Esc: out of a filter
   const links = [...document.querySelectorAll("#queue tbody a")];
   const at = links.indexOf(document.activeElement);
   if (event.key === "ArrowDown" || event.key === "ArrowUp") {
