@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
 from medextract.review.api import get_service
 from medextract.review.settings import get_review_settings
 
@@ -126,6 +127,21 @@ def test_extracted_document_sent_back_to_review_and_a_failed_one_refused(
 
     assert sent[0] == 200 and sent[1]["status"] == "NEEDS_REVIEW"
     assert refused[0] == 409 and refused[1]["code"] == "NOT_REOPENABLE"
+
+
+def test_extracted_document_awaiting_its_audit_is_not_sent_back(review_env: PipelineEnv):
+    (doc,) = seed(review_env, 1)
+    review_env.ddb.update_item(  # delivered, and sampled for an audit
+        TableName=review_env.stack.results_table,
+        Key={"document_id": {"S": doc}},
+        UpdateExpression="SET #s = :s, #a = :a",
+        ExpressionAttributeNames={"#s": "status", "#a": AUDIT_ATTRIBUTE},
+        ExpressionAttributeValues={":s": {"S": "EXTRACTED"}, ":a": {"S": AUDIT_QUEUE}},
+    )
+
+    status, body = call(http_event("POST", f"/documents/{doc}/reopen", body={"version": 1}))
+
+    assert status == 409 and body["code"] == "IN_AUDIT"
 
 
 def test_failed_document_marked_handled_leaves_the_failed_tab_and_is_audited(

@@ -636,6 +636,8 @@ class ReviewService:
         trail saying so. The reviewer's claim comes with it."""
         item = self._item(document_id)
         seen = request.version
+        if in_audit(item):  # its audit is the person's look; sending it back would lose it
+            raise Conflict("IN_AUDIT", "the document awaits its audit")
         if item.get("status") not in REOPENABLE or int(item.get("version") or 1) != seen:
             version = int(item.get("version") or 1)
             if version != seen:

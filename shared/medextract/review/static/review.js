@@ -340,7 +340,8 @@ function fieldRow(name, field, canEdit) {
   const row = document.createElement("div");
   // A reviewed field was checked by a person: no machine confidence colour.
   // A field of a page not sent was never read: it is not "confident", it is absent.
-  const kind = unsent ? "unsent" : field.review ? "reviewed" : confClass(field.confidence);
+  // An audit is blind: no confidence, colour or reason reaches the auditor.
+  const kind = d.audit ? "audit" : unsent ? "unsent" : field.review ? "reviewed" : confClass(field.confidence);
   row.className = `field ${kind}${flagged ? " flagged" : ""}`;
   row.dataset.field = name;
   const multi = Array.isArray(field.value) || asText(field.value).includes("\n") || name === "directions";
@@ -361,14 +362,14 @@ function fieldRow(name, field, canEdit) {
   const conf = Object.assign(document.createElement("span"), { className: "conf" });
   conf.textContent = unsent ? "not on the pages sent"
     : field.review ? `checked by ${field.review.reviewed_by}` : `${Math.round(field.confidence * 100)} %`;
-  label.title = `${title.textContent}: ${conf.textContent}`;
+  if (!d.audit) label.title = `${title.textContent}: ${conf.textContent}`;
   // A confident field's colour bar says enough; its figure is in the label's title.
-  if (!unsent && !field.review && !flagged && field.confidence >= 0.9) conf.classList.add("quiet");
+  if (d.audit || (!unsent && !field.review && !flagged && field.confidence >= 0.9)) conf.classList.add("quiet");
   label.append(title, conf);
   row.append(label, input);
   const notes = Object.assign(document.createElement("div"), { className: "notes" });
   const note = (className, text) => notes.appendChild(Object.assign(document.createElement("p"), { className, textContent: text }));
-  if (flagged && field.review_reasons.length) note("reasons", field.review_reasons.map((r) => REASONS[r] || r).join("; "));
+  if (flagged && (field.review_reasons || []).length) note("reasons", field.review_reasons.map((r) => REASONS[r] || r).join("; "));
   if (canEdit) {
     const options = alternatives(name, field);
     options.forEach((option, i) => {
@@ -380,7 +381,7 @@ function fieldRow(name, field, canEdit) {
       p.append(take);
     });
   }
-  if (flagged && d.formats[name] && field.review_reasons.includes("PATTERN_MISMATCH")) note("format", `expected ${d.formats[name]}`);
+  if (flagged && d.formats[name] && (field.review_reasons || []).includes("PATTERN_MISMATCH")) note("format", `expected ${d.formats[name]}`);
   if (field.review && field.review.changed) note("machine", `read as: ${asText(field.review.extracted_value) || "(nothing)"}`);
   if (notes.children.length) row.append(notes);
   input.addEventListener("focus", () => activate(name));
