@@ -42,6 +42,7 @@ from __future__ import annotations
 import difflib
 import gzip
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -519,8 +520,10 @@ def place_findings(field: str, text: str) -> list[Finding]:
 
 
 def _fold(word: str) -> str:
-    """Lower-case letters only, as the name lists hold them (``O'Neil`` is ``oneil``)."""
-    return re.sub(r"[^a-z]", "", word.lower())
+    """Lower-case ASCII letters only, as the name lists hold them (``O'Neil`` is
+    ``oneil``, ``José`` is ``jose``)."""
+    ascii_word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]", "", ascii_word.lower())
 
 
 class SortedLines:
@@ -572,6 +575,10 @@ WORD_NAME_RANK, WORD_NAME_US_RANK = 300, 1000
 
 
 def usual_first_name(word: str, english: frozenset[str] = frozenset()) -> bool:
+    """A first name within some country's 5,000 most frequent (an English word: within
+    300, or the US's 1,000); a hyphenated one whole or in every part (``Seo-yeon``)."""
+    if "-" in word and all(usual_first_name(p, english) for p in word.split("-") if p):
+        return True
     line = _first_names().line(_fold(word))
     if line is None:
         return False

@@ -312,7 +312,8 @@ def test_a_first_name_no_country_has_often_or_a_last_name_no_one_has_is_flagged(
     "name", ["Virat Kohli", "Ahmed Kowalski", "Oluwaseun Adeyemi", "Xochitl Ramirez",
              "Siobhan O'Sullivan", "Thanh Pham", "Hiroshi Tanaka", "Priya Venkataraman",
              "Grace Mensah", "Blessing Okafor", "Dr Katarzyna Przybylski, M.D",
-             "Liam O'Neil-Smith", "Sofia K. Baker", "Hunter Dlamini"],
+             "Liam O'Neil-Smith", "Sofia K. Baker", "Hunter Dlamini", "José García",
+             "Seo-yeon Park", "Björn Müller"],
 )  # fmt: skip
 def test_ordinary_names_of_many_origins_pass(name):
     english = checks.english_words(ENGLISH)
