@@ -31,6 +31,8 @@ from medextract.result import (
     Source,
     Timings,
 )
+from medextract.review.api import get_service
+from medextract.review.settings import get_review_settings
 from medextract.settings import get_settings
 from moto import mock_aws
 
@@ -154,6 +156,18 @@ def embedded_aws(
 def pipeline_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[PipelineEnv]:
     with embedded_aws(monkeypatch) as env:
         yield env
+
+
+@pytest.fixture
+def review_env(pipeline_env: PipelineEnv, monkeypatch: pytest.MonkeyPatch) -> Iterator[PipelineEnv]:
+    """The pipeline's embedded AWS with the review function's environment."""
+    for name, value in pipeline_env.stack.environment("ReviewFunction").items():
+        monkeypatch.setenv(name, value)
+    get_review_settings.cache_clear()
+    get_service.cache_clear()
+    yield pipeline_env
+    get_review_settings.cache_clear()
+    get_service.cache_clear()
 
 
 # ---------------------------------------------------------------- fakes

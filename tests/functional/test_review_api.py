@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,11 +12,9 @@ import pytest
 from medextract.aws.records import PipelineRecord
 from medextract.aws.runtime import Pipeline
 from medextract.aws.storage import AlreadyReviewed, OutputBucket, ResultsTable, S3Source
-from medextract.review.api import get_service
 from medextract.review.local import local_service
 from medextract.review.models import Reviewer, Submission
 from medextract.review.service import Conflict
-from medextract.review.settings import get_review_settings
 from medextract.review.store import plain
 
 from tests.functional.conftest import PipelineEnv
@@ -32,17 +29,6 @@ from tests.functional.review_support import (
 
 BOB = Reviewer(subject="sub-bob", name="bob", groups=["reviewer"])
 ALICE = Reviewer(subject="sub-alice", name="alice", groups=["reviewer"])
-
-
-@pytest.fixture
-def review_env(pipeline_env: PipelineEnv, monkeypatch: pytest.MonkeyPatch) -> Iterator[PipelineEnv]:
-    for name, value in pipeline_env.stack.environment("ReviewFunction").items():
-        monkeypatch.setenv(name, value)
-    get_review_settings.cache_clear()
-    get_service.cache_clear()
-    yield pipeline_env
-    get_review_settings.cache_clear()
-    get_service.cache_clear()
 
 
 def checked_values(**changes: Any) -> dict[str, Any]:

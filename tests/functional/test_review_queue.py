@@ -4,26 +4,10 @@ review; a failed one marked handled."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
-from medextract.review.api import get_service
-from medextract.review.settings import get_review_settings
 
 from tests.functional.conftest import PipelineEnv
 from tests.functional.review_support import call, http_event, seed
-
-
-@pytest.fixture
-def review_env(pipeline_env: PipelineEnv, monkeypatch: pytest.MonkeyPatch) -> Iterator[PipelineEnv]:
-    for name, value in pipeline_env.stack.environment("ReviewFunction").items():
-        monkeypatch.setenv(name, value)
-    get_review_settings.cache_clear()
-    get_service.cache_clear()
-    yield pipeline_env
-    get_review_settings.cache_clear()
-    get_service.cache_clear()
 
 
 def listed(query: dict[str, str], user: str = "alice") -> list[str]:

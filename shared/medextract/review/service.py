@@ -368,6 +368,15 @@ class ReviewService:
             )
         return Conflict("CONFLICT", "the document changed meanwhile; reload it")
 
+    def _new_version(self, item: dict[str, Any], seen: int, updates: dict[str, Any]) -> str:
+        """The record JSON at version ``seen + 1`` with ``updates``, written only over the
+        version read (``store.Conflict`` otherwise); its S3 version id."""
+        record, etag = self.bucket.read_record(item["result_key"])
+        record = PipelineRecord.model_validate(
+            {**record, **updates, "version": seen + 1}
+        ).model_dump(mode="json")
+        return self.bucket.write_record(item["result_key"], record, etag)
+
     # ------------------------------------------------------------------ reads
     def queue(
         self,
@@ -589,12 +598,8 @@ class ReviewService:
             "record_version": RECORD_VERSION,
         }
 
-        record, etag = self.bucket.read_record(item["result_key"])
-        record = PipelineRecord.model_validate(
-            {**record, **updates, "version": seen + 1}
-        ).model_dump(mode="json")
         try:
-            version_id = self.bucket.write_record(item["result_key"], record, etag)
+            version_id = self._new_version(item, seen, updates)
         except store.Conflict:
             raise self._why_refused(document_id, who, seen) from None
         action = Action.AUDITED if audited else Action.REVIEWED
@@ -657,12 +662,8 @@ class ReviewService:
             "needs_review": True,
             "record_version": RECORD_VERSION,
         }
-        record, etag = self.bucket.read_record(item["result_key"])
-        record = PipelineRecord.model_validate(
-            {**record, **updates, "version": seen + 1}
-        ).model_dump(mode="json")
         try:
-            version_id = self.bucket.write_record(item["result_key"], record, etag)
+            version_id = self._new_version(item, seen, updates)
         except store.Conflict:
             raise Conflict("CONFLICT", "the document changed meanwhile; reload it") from None
         audit = self._audit(who, document_id, Action.REOPENED, seen + 1, iso(moment))
