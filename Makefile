@@ -11,7 +11,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd python3-tesser
 	fonts-breip fonts-rufscript fonts-dancingscript \
 	fonts-sjfonts fonts-tlwg-purisa-ttf fonts-kaushanscript fonts-kristi
 
-.PHONY: deps system-deps browser-deps review demo test bench lint image-check clean template-check bench-pipeline bench-review bench-hostile tools
+.PHONY: deps system-deps browser-deps review demo test unit functional ocr browser bench lint image-check clean template-check bench-pipeline bench-review bench-hostile tools
 
 system-deps:
 	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
@@ -54,6 +54,23 @@ browser-deps:
 
 test: deps browser-deps template-check
 	$(PY) -m pytest -q
+
+# One tier at a time; each folder's conftest marks its tests (tests/tiers.py).
+# unit: no tesseract, no poppler, no network (tests/unit/conftest.py refuses them), ~20 s.
+unit: deps
+	$(PY) -m pytest -q -m unit
+
+# functional: the pipeline and the review API on moto (the end-to-end run reads with tesseract).
+functional: deps
+	$(PY) -m pytest -q -m functional
+
+# ocr: the real tesseract and poppler on generated scans.
+ocr: deps
+	$(PY) -m pytest -q -m ocr
+
+# browser: the review page in Debian's chromium.
+browser: deps browser-deps
+	$(PY) -m pytest -q -m browser
 
 # The pipeline load run and the speed figures (benchmarks/bench_speed.py: cold CLI per
 # document against a one-page regex pipeline, folder --jobs 1 vs 2) first, so the last line
@@ -107,10 +124,12 @@ image-check: deps
 	$(PY) -m pytest -q -p no:cacheprovider scripts/test_dockerfile_interp.py scripts/test_image_checks.py
 	$(PY) scripts/image_check.py
 
+# ruff's rules (the complexity gate, C90 at 12, among them: pyproject.toml), its format,
+# and mypy over the package and the functions. CI runs it (.ci/run).
 lint: deps
 	$(VENV)/bin/ruff check shared functions tests benchmarks
 	$(VENV)/bin/ruff format --check shared functions tests benchmarks
-	$(VENV)/bin/mypy shared/medextract
+	$(VENV)/bin/mypy shared/medextract functions
 
 clean:
 	rm -rf $(VENV) out build .pytest_cache .mypy_cache .ruff_cache

@@ -37,7 +37,7 @@ from typing import Any
 
 import cv2
 import numpy as np
-from medextract.documents import load
+from medextract.documents import open_document
 from medextract.errors import MedextractError
 from medextract.evaluate import Evaluation, TruthEntry, score_document
 from medextract.evaluate.text import render_reliability
@@ -53,7 +53,7 @@ def plain_tesseract_seconds(data: bytes) -> list[float]:
     settings = get_settings()
     seconds = []
     with tempfile.TemporaryDirectory() as tmp:
-        for i, page in enumerate(load(data, settings).pages):
+        for i, page in enumerate(open_document(data, settings).pages()):
             path = Path(tmp) / f"page{i}.ppm"
             cv2.imwrite(str(path), cv2.cvtColor(np.asarray(page.convert("RGB")), cv2.COLOR_RGB2BGR))
             start = time.perf_counter()

@@ -21,7 +21,7 @@ import time
 
 import cv2
 import numpy as np
-from medextract.documents import load
+from medextract.documents import open_document
 from medextract.ocr import OcrEngine, TesseractCommand, TesseractLibrary, Word
 from medextract.preprocess import prepare
 from medextract.settings import Settings
@@ -34,7 +34,7 @@ def calls(seed: int, count: int, settings: Settings) -> list[Call]:
     out: list[Call] = []
     for index in range(count):
         doc = generate_document(seed, index)
-        for page in load(doc.data, settings).pages:
+        for page in open_document(doc.data, settings).pages():
             prepared = prepare(page)
             out.append(("page", prepared.binary, 3))
             strip = prepared.grey[: prepared.grey.shape[0] // 4]

@@ -95,7 +95,7 @@ def in_process(docs: list[tuple[Path, str]]) -> tuple[list[float], list[float]]:
     """Seconds per page of extract, and of one plain tesseract pass per rendered page."""
     import cv2
     import numpy as np
-    from medextract.documents import load
+    from medextract.documents import open_document
     from medextract.extract import extract
     from medextract.ocr import tesseract_environment
     from medextract.settings import get_settings
@@ -109,7 +109,7 @@ def in_process(docs: list[tuple[Path, str]]) -> tuple[list[float], list[float]]:
             start = time.perf_counter()
             result = extract(data, path.name, settings=settings)
             per_page.append((time.perf_counter() - start) / result.source.page_count)
-            for page in load(data, settings).pages:
+            for page in open_document(data, settings).pages():
                 image = Path(tmp) / "page.ppm"
                 cv2.imwrite(
                     str(image), cv2.cvtColor(np.asarray(page.convert("RGB")), cv2.COLOR_RGB2BGR)

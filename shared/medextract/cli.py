@@ -406,22 +406,28 @@ def _main(argv: Sequence[str] | None) -> int:
                 say(f"medextract: {item.path}: {extraction.reason}")
                 status = max(status, extraction.status)
                 continue
-            result = extraction.result
-            if args.overlay:
-                from medextract.overlay import write as write_overlay
-
-                write_overlay(result, extraction.pages, args.overlay)
-            if args.out:
-                target = args.out / item.out_name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(result.model_dump_json(indent=2) + "\n")
-            elif single:
-                print(result.model_dump_json(indent=2))
-            else:  # one line per document, as it is read: a pipe reader sees it at once
-                print(result.model_dump_json(), flush=True)
+            _emit(extraction, item.out_name, args, single)
     finally:  # stopped early (| head, Ctrl-C): end the workers now
         outcomes.close()
     return status
+
+
+def _emit(extraction: Extraction, out_name: Path, args: argparse.Namespace, single: bool) -> None:
+    """One document's result: its overlay if asked, then its JSON in ``--out``, or on
+    stdout (indented for one file, one line per document for many)."""
+    result = extraction.result
+    if args.overlay:
+        from medextract.overlay import write as write_overlay
+
+        write_overlay(result, extraction.pages, args.overlay)
+    if args.out:
+        target = args.out / out_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(result.model_dump_json(indent=2) + "\n")
+    elif single:
+        print(result.model_dump_json(indent=2))
+    else:  # one line per document, as it is read: a pipe reader sees it at once
+        print(result.model_dump_json(), flush=True)
 
 
 def _evaluate(args: argparse.Namespace) -> int:

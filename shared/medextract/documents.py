@@ -69,14 +69,6 @@ class Document:
             yield self.page(number)
 
 
-@dataclass(frozen=True)
-class LoadedDocument:
-    """Every page decoded at once (tests and benchmarks; the pipeline uses ``Document``)."""
-
-    media_type: str
-    pages: list[Image.Image]
-
-
 def sniff(data: bytes) -> str:
     """The media type of ``data``, from what its first bytes say it is."""
     if not data:
@@ -106,12 +98,6 @@ def open_document(data: bytes, settings: Settings) -> Document:
     if media_type == "application/pdf":
         return _open_pdf(data, settings)
     return _open_image(data, media_type, settings)
-
-
-def load(data: bytes, settings: Settings) -> LoadedDocument:
-    """Every page at once: for small documents in tests and benchmarks only."""
-    document = open_document(data, settings)
-    return LoadedDocument(media_type=document.media_type, pages=list(document.pages()))
 
 
 def _check_page_count(count: int, settings: Settings) -> None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # Defined apart, so that the command line's parser needs no pydantic; re-exported here.
 from medextract.doctype import DocumentType as DocumentType
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "result.schema.json"
 
 
@@ -29,7 +29,6 @@ class ReviewReason(StrEnum):
     PATTERN_MISMATCH = "PATTERN_MISMATCH"  # text found, but not of the field's shape
     LOW_OCR_CONFIDENCE = "LOW_OCR_CONFIDENCE"  # tesseract was unsure of a word
     VARIANTS_DISAGREE = "VARIANTS_DISAGREE"  # two readings of the region differ
-    AMBIGUOUS_DATE = "AMBIGUOUS_DATE"  # printed date parses more than one way
     # Added in 1.1: domain checks (medextract.checks).
     UNKNOWN_MEDICINE = "UNKNOWN_MEDICINE"  # a medicine's name is not in the drug lexicon
     UNKNOWN_WORD = "UNKNOWN_WORD"  # a word of directions, allergies... is in no vocabulary
@@ -40,6 +39,7 @@ class ReviewReason(StrEnum):
     UNUSUAL_NAME = "UNUSUAL_NAME"  # a first name no country has often, a last name no one has
     INTERLEAVED_LINES = "INTERLEAVED_LINES"  # a line holds the words of two lines
     UNCONFIRMED = "UNCONFIRMED"  # only another field can vouch for it, and it is missing or flagged
+    # 1.3: AMBIGUOUS_DATE removed (no rule ever gave it; each date field has one format).
 
 
 class _Model(BaseModel):

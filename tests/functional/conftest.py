@@ -37,6 +37,7 @@ from medextract.settings import get_settings
 from moto import mock_aws
 
 from functions.extract import app
+from tests.tiers import mark_tier
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 REGION = "us-east-1"
@@ -261,3 +262,7 @@ def captured_output() -> Iterator[io.StringIO]:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    mark_tier(items, Path(__file__).parent, pytest.mark.functional)

@@ -96,6 +96,10 @@ def test_generated_scan_ends_as_one_item_and_its_json(run: Run, doc_type: str):
     assert item["document_type"] == doc_type
     name = item["fields"]["patient_name"]
     assert name["value"] == truth["patient_name"] or name["needs_review"]
+    # Flagging everything would pass the line above: the bound on what may be flagged
+    # (none is, on this seed's two scans) keeps the test able to fail.
+    flagged = [n for n, f in item["fields"].items() if f["needs_review"]]
+    assert len(flagged) <= max(1, len(item["fields"]) // 6), flagged
     body = run.json[item["document_id"]]
     assert body["status"] == item["status"]
     assert body["result"]["document_type"] == doc_type

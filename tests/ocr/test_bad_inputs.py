@@ -64,7 +64,7 @@ def test_file_named_pdf_is_judged_by_its_bytes(tmp_path):
 def test_phone_photo_stored_sideways_with_exif_orientation_is_read_upright(tmp_path):
     import io
 
-    from medextract.documents import load
+    from medextract.documents import open_document
     from medextract.settings import get_settings
     from PIL import Image
 
@@ -74,7 +74,7 @@ def test_phone_photo_stored_sideways_with_exif_orientation_is_read_upright(tmp_p
     exif[0x0112] = 6  # "rotate 90 CW to view"
     buffer = io.BytesIO()
     sideways.save(buffer, "JPEG", exif=exif.tobytes())
-    page = load(buffer.getvalue(), get_settings()).pages[0]
+    page = next(open_document(buffer.getvalue(), get_settings()).pages())
     assert page.size == (200, 300)
 
 

@@ -23,10 +23,13 @@ def clean_doc(request):
 def test_clean_document_is_classified_and_its_fields_match_the_truth(clean_doc):
     result = extract(clean_doc.data, clean_doc.filename)
     assert result.document_type.value == clean_doc.truth.document_type
-    for name, want in clean_doc.truth.fields.items():
-        field = result.fields[name]
-        # The promise: a field is right, or it is flagged for review.
-        assert field.value == want or field.needs_review, name
+    # The promise: a value left unflagged is right. On a clean, undegraded scan (none is
+    # flagged on this seed) at most one field may be flagged: "right, or flagged" alone
+    # would pass if every field were.
+    unflagged = {n: f.value for n, f in result.fields.items() if not f.needs_review}
+    assert {n: v for n, v in unflagged.items() if v != clean_doc.truth.fields[n]} == {}
+    assert len(result.fields) - len(unflagged) <= 1
+    assert set(result.fields) == set(clean_doc.truth.fields)
 
 
 def test_forced_type_overrides_classification(clean_doc):

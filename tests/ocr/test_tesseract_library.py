@@ -11,7 +11,7 @@ import threading
 import cv2
 import numpy as np
 import pytest
-from medextract.documents import load
+from medextract.documents import open_document
 from medextract.errors import ConfigurationError, InputError, Reason
 from medextract.ocr import (
     LEPTONICA_SILENT,
@@ -32,7 +32,7 @@ def pages():
     images = []
     for index in range(2):
         doc = generate_document(11, index, fmt="png")
-        page = prepare(load(doc.data, Settings()).pages[0])
+        page = prepare(next(open_document(doc.data, Settings()).pages()))
         images.append(page.binary)
         strip = page.grey[: page.grey.shape[0] // 4]
         images.append(cv2.resize(strip, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC))

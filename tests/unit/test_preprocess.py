@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 from medextract import preprocess as P
-from medextract.documents import load
+from medextract.documents import open_document
 from medextract.settings import Settings
 from medextract.synth import generate_document
 from PIL import Image
@@ -78,7 +78,7 @@ def test_image_bomb_is_refused_from_its_header_alone():
     buffer = io.BytesIO()
     Image.new("1", (12000, 12000)).save(buffer, "PNG")
     with pytest.raises(InputError) as caught:
-        load(buffer.getvalue(), Settings())
+        list(open_document(buffer.getvalue(), Settings()).pages())
     assert caught.value.reason is Reason.PAGE_TOO_LARGE
 
 
