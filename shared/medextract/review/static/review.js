@@ -362,7 +362,8 @@ function fieldRow(name, field, canEdit) {
   const conf = Object.assign(document.createElement("span"), { className: "conf" });
   conf.textContent = unsent ? "not on the pages sent"
     : field.review ? `checked by ${field.review.reviewed_by}` : `${Math.round(field.confidence * 100)} %`;
-  if (!d.audit) label.title = `${title.textContent}: ${conf.textContent}`;
+  const why = flagged ? (field.review_reasons || []).map((r) => REASONS[r] || r).join("; ") : "";
+  if (!d.audit) label.title = `${title.textContent}: ${conf.textContent}${why ? ` (${why})` : ""}`;
   // A confident field's colour bar says enough; its figure is in the label's title.
   if (d.audit || (!unsent && !field.review && !flagged && field.confidence >= 0.9)) conf.classList.add("quiet");
   label.append(title, conf);
@@ -571,6 +572,7 @@ async function submit() {
     }
   }
   document.querySelectorAll(".field .error").forEach((e) => e.remove());
+  document.querySelectorAll(".field.refused").forEach((e) => e.classList.remove("refused"));
   try {
     const reviewed = await api("POST", `/documents/${d.document_id}/review`, { version: d.version, values });
     const changed = Object.values(reviewed.fields).filter((f) => f.review && f.review.changed && f.review.reviewed_at === reviewed.reviewed_at).length;
@@ -583,6 +585,7 @@ async function submit() {
     if (err.status === 422 && err.data && err.data.fields) {
       for (const bad of err.data.fields) {
         const row = document.querySelector(`.field[data-field="${bad.field}"]`);
+        row?.classList.add("refused");
         const words = bad.expected ? `${REASONS[bad.reason] || bad.message}: expected ${bad.expected}` : REASONS[bad.reason] || bad.message;
         const p = Object.assign(document.createElement("p"), { className: "error", textContent: words });
         p.dataset.reason = bad.reason;
