@@ -196,9 +196,18 @@ def _sig_word(word: str) -> str:
     return word.replace(core, fixed, 1)
 
 
+# A lone I or l where a count stands (before a dose form, after "take"): the digit 1,
+# which a handwritten 1 is read as by either engine ("take I tablet").
+_ONE = re.compile(
+    r"(?<![A-Za-z0-9])[Il](?= (?:tablets?|capsules?|caps?|tabs?|pills?|drops?|puffs?|"
+    r"sprays?|patch(?:es)?|teaspoons?|tsp|ml|times?|dose)\b)"
+    r"|(?<=\b[Tt]ake )[Il](?![A-Za-z0-9])"
+)
+
+
 def DIRECTIONS(value: str) -> Normalised:
     lines = [" ".join(_sig_word(w) for w in line.split(" ")) for line in value.split("\n")]
-    return _DIRECTIONS("\n".join(lines))
+    return _DIRECTIONS(_ONE.sub("1", "\n".join(lines)))
 
 
 _MEDICINE = text(

@@ -153,3 +153,11 @@ def test_a_unit_is_a_part_of_the_address_of_its_own():
     kept = "6939 Maple Ct, Apt 4B, Lansing, MI 48961"
     assert n.ADDRESS(kept).value == kept
     assert n.ADDRESS("12 Unity Road, Salem").value == "12 Unity Road, Salem"
+
+
+def test_a_lone_i_where_a_count_stands_in_directions_is_the_digit_one():
+    from medextract.normalise import DIRECTIONS
+
+    assert DIRECTIONS("Take I tablet by mouth").value == "Take 1 tablet by mouth"
+    assert DIRECTIONS("Apply l drop in each eye").value == "Apply 1 drop in each eye"
+    assert DIRECTIONS("I take it with food").value == "I take it with food"
