@@ -29,7 +29,7 @@ from medextract.checks import english_words, settle
 from medextract.classify import classify
 from medextract.documents import open_document
 from medextract.errors import InputError, Reason
-from medextract.fields import FieldSpec, FormEngine, PageText
+from medextract.fields import FieldSpec, FormEngine, PageText, Reading
 from medextract.forms import EXTRA_LABELS, SPECS
 from medextract.fuse import SecondReader, fuse_all, second_opinions
 from medextract.ocr import OcrEngine, Word, default_engine
@@ -187,64 +187,105 @@ def parse(
 ) -> dict[str, ExtractedField]:
     """Fields of ``doc_type`` from the pages' words; ``read_again`` gives the second
     opinion on every value and ``tie_break`` the third on a disagreement (default:
-    mosaics read by ``engine``)."""
+    mosaics read by ``engine``).
+
+    The stages, in order: the form's reading of the pages; a missing value looked for in
+    its label's region, then in whole-page readings, then in the second reader's reading
+    (``find_*``, each reading only for what is still missing); every value re-read and
+    judged (``cross_check``); the second reader's opinion fused in (``fuse_all``)."""
     if doc_type is DocumentType.UNKNOWN:
         return {}
     form = FormEngine(SPECS[doc_type], EXTRA_LABELS[doc_type])
+    threshold = settings.review_threshold
     texts = [r.text for r in reads]
     pages = [r.prepared for r in reads]
-    readings = {spec.name: form.read(spec, texts, settings.review_threshold) for spec in form.specs}
-
-    # A missing value (tesseract drops a lone short word, or a whole line) is looked
-    # for again in other variants; values that are present are re-read in
-    # ``cross_check``.
-    def missing() -> list[FieldSpec]:
-        return [
-            s
-            for s in form.specs
-            if readings[s.name].field.value is None and (s.page or 1) <= len(reads)
-        ]
-
-    # First where the label says the value is: the region is read in sparse-text mode.
-    regions = {s.name: r for s in missing() if (r := form.value_region(s, texts)) is not None}
-    if regions:
-        extra = read_regions(list(regions.values()), pages, engine)
-        found = zip((page for page, _ in regions.values()), extra, strict=True)
-        texts = _with_words(texts, reads, found)
-        for spec in missing():
-            if spec.name in regions:
-                readings[spec.name] = form.read(spec, texts, settings.review_threshold)
-    # Then anything still missing in readings of its whole page: block segmentation,
-    # then sparse text (which keeps apart two lines that tesseract merged into one).
-    for psm in WHOLE_PAGE_MODES:
-        if not (still := missing()):
-            break
-        again = [_whole_page_reading(r, engine, psm) for r in reads if _wanted(r, still)]
-        for spec in still:
-            reading = form.read(spec, again, settings.review_threshold)
-            if reading.field.value is not None:
-                readings[spec.name] = reading
-    # Last, the second reader's reading of the page: its detector finds handwriting and
-    # text in boxes that tesseract's layout drops. A value it found is tesseract's to
-    # confirm (``cross_check``), not its own again.
-    found_by_second: set[str] = set()
-    if second is not None and (still := missing()):
-        again = [_whole_page_reading(r, second, 3) for r in reads if _wanted(r, still)]
-        for spec in still:
-            reading = form.read(spec, again, settings.review_threshold)
-            if reading.field.value is not None:
-                readings[spec.name] = reading
-                found_by_second.add(spec.name)
+    readings = {spec.name: form.read(spec, texts, threshold) for spec in form.specs}
+    find_in_label_regions(form, readings, reads, engine, threshold)
+    find_in_whole_page_readings(form, readings, reads, engine, threshold)
+    found_by_second = find_by_second_reader(form, readings, reads, second, threshold)
     read_again = read_again or MosaicReader(engine)
     tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
-    fields = cross_check(
-        form.specs, readings, pages, read_again, settings.review_threshold, tie_break
-    )
+    fields = cross_check(form.specs, readings, pages, read_again, threshold, tie_break)
     if second is None:
         return fields
     asked = {name: r for name, r in readings.items() if name not in found_by_second}
     opinions = second_opinions(form.specs, asked, pages, second)
-    return fuse_all(fields, opinions, settings.review_threshold)
+    return fuse_all(fields, opinions, threshold)
+
+
+def _missing(
+    form: FormEngine, readings: dict[str, Reading], reads: Sequence[PageRead]
+) -> list[FieldSpec]:
+    """The specs with no value yet, on a page the document has. (Tesseract drops a lone
+    short word, or a whole line; values that are present are re-read in ``cross_check``.)"""
+    return [
+        s
+        for s in form.specs
+        if readings[s.name].field.value is None and (s.page or 1) <= len(reads)
+    ]
+
+
+def find_in_label_regions(
+    form: FormEngine,
+    readings: dict[str, Reading],
+    reads: Sequence[PageRead],
+    engine: OcrEngine,
+    threshold: float,
+) -> None:
+    """A missing value looked for where its label says it is: each region read in
+    sparse-text mode, its words added to its page, the missing fields read again."""
+    texts = [r.text for r in reads]
+    missing = _missing(form, readings, reads)
+    regions = {s.name: r for s in missing if (r := form.value_region(s, texts)) is not None}
+    if not regions:
+        return
+    extra = read_regions(list(regions.values()), [r.prepared for r in reads], engine)
+    found = zip((page for page, _ in regions.values()), extra, strict=True)
+    texts = _with_words(texts, reads, found)
+    for spec in missing:
+        if spec.name in regions:
+            readings[spec.name] = form.read(spec, texts, threshold)
+
+
+def find_in_whole_page_readings(
+    form: FormEngine,
+    readings: dict[str, Reading],
+    reads: Sequence[PageRead],
+    engine: OcrEngine,
+    threshold: float,
+) -> None:
+    """Anything still missing in readings of its whole page: block segmentation, then
+    sparse text (which keeps apart two lines that tesseract merged into one)."""
+    for psm in WHOLE_PAGE_MODES:
+        if not (still := _missing(form, readings, reads)):
+            return
+        again = [_whole_page_reading(r, engine, psm) for r in reads if _wanted(r, still)]
+        for spec in still:
+            reading = form.read(spec, again, threshold)
+            if reading.field.value is not None:
+                readings[spec.name] = reading
+
+
+def find_by_second_reader(
+    form: FormEngine,
+    readings: dict[str, Reading],
+    reads: Sequence[PageRead],
+    second: SecondReader | None,
+    threshold: float,
+) -> set[str]:
+    """Last, the second reader's reading of the page: its detector finds handwriting and
+    text in boxes that tesseract's layout drops. Returns the fields it found: a value it
+    found is tesseract's to confirm (``cross_check``), not its own again."""
+    found: set[str] = set()
+    if second is None or not (still := _missing(form, readings, reads)):
+        return found
+    again = [_whole_page_reading(r, second, 3) for r in reads if _wanted(r, still)]
+    for spec in still:
+        reading = form.read(spec, again, threshold)
+        if reading.field.value is not None:
+            readings[spec.name] = reading
+            found.add(spec.name)
+    return found
 
 
 def _wanted(page: PageRead, specs: Iterable[FieldSpec]) -> bool:
