@@ -187,31 +187,15 @@ def cross_check(
     """Every field with lines, checked against a second reading of them; the lines of
     a field whose two readings disagree are read a third time by ``tie_break``."""
     fields = {name: r.field for name, r in readings.items()}
-    crops = []
-    for name, reading in readings.items():
-        for i, (page, words) in enumerate(reading.lines):
-            box = (
-                min(w.left for w in words),
-                min(w.top for w in words),
-                max(w.right for w in words),
-                max(w.bottom for w in words),
-            )
-            crops.append(LineCrop(name, i, line_text(words), page, box))
+    crops = _line_crops(readings)
     if not crops:
         return fields
     again = _by_field(crops, read_again(crops, pages))
     by_name = {spec.name: spec for spec in specs}
     second = {name: typed(by_name[name], _texts(rereads))[0] for name, rereads in again.items()}
-    differ = {name for name in again if second[name].value != fields[name].value}
-    doubtful = {
-        name
-        for name in again
-        if name not in differ
-        and _only_unsure(fields[name])
-        and second[name].ok
-        and min(r.confidence for r in again[name]) < threshold
-    }
-    third_crops = [c for c in crops if c.field in differ | doubtful]
+    third_crops = [
+        c for c in crops if c.field in _wanting_a_third(fields, again, second, threshold)
+    ]
     third = (
         _by_field(third_crops, tie_break(third_crops, pages)) if tie_break and third_crops else {}
     )
@@ -224,6 +208,42 @@ def cross_check(
     if tie_break:
         fields.update(_weakest_alone(fields, readings, pages, tie_break, threshold))
     return fields
+
+
+def _line_crops(readings: dict[str, Reading]) -> list[LineCrop]:
+    """One crop per line of every field's value, boxed around its words."""
+    crops = []
+    for name, reading in readings.items():
+        for i, (page, words) in enumerate(reading.lines):
+            box = (
+                min(w.left for w in words),
+                min(w.top for w in words),
+                max(w.right for w in words),
+                max(w.bottom for w in words),
+            )
+            crops.append(LineCrop(name, i, line_text(words), page, box))
+    return crops
+
+
+def _wanting_a_third(
+    fields: dict[str, ExtractedField],
+    again: dict[str, list[Reread]],
+    second: dict[str, Normalised],
+    threshold: float,
+) -> set[str]:
+    """The fields whose second reading differs from the first, and those it confirms
+    while still unsure (flagged only for confidence, the second reading of the field's
+    shape, a word under ``threshold``): a third reading may settle either."""
+    differ = {name for name in again if second[name].value != fields[name].value}
+    doubtful = {
+        name
+        for name in again
+        if name not in differ
+        and _only_unsure(fields[name])
+        and second[name].ok
+        and min(r.confidence for r in again[name]) < threshold
+    }
+    return differ | doubtful
 
 
 def _weakest_alone(
@@ -323,18 +343,52 @@ def _judge(
     first_mean: float,
     third: list[Reread] | None = None,
 ) -> ExtractedField:
+    """The field after its second reading (and its third, if one was made): the rule
+    for readings that agree, or the one for readings that disagree."""
     norm, text = typed(spec, _texts(rereads))
     confidence = min(r.confidence for r in rereads)
     if norm.value == field.value:
-        if not (_only_unsure(field) and norm.ok):
-            return field
-        if confidence < threshold and third and typed(spec, _texts(third))[0] == norm:
-            # Three readings (two images, two scales) agree: their doubts multiply.
-            thirds = min(r.confidence for r in third)
-            confidence = agreeing_confidence([field.confidence, confidence, thirds])
-        if confidence >= threshold:
-            return _settled(field, confidence)
+        return _second_agrees(field, spec, norm, confidence, threshold, third)
+    return _second_disagrees(field, spec, norm, text, rereads, threshold, first_mean, third)
+
+
+def _second_agrees(
+    field: ExtractedField,
+    spec: FieldSpec,
+    norm: Normalised,
+    confidence: float,
+    threshold: float,
+    third: list[Reread] | None,
+) -> ExtractedField:
+    """Agree: a field flagged only for confidence is unflagged when the second reading
+    (of the field's shape) is sure, or when a third agrees too and the three readings'
+    doubts multiplied leave it sure. Anything else stands as it was."""
+    if not (_only_unsure(field) and norm.ok):
         return field
+    if confidence < threshold and third and typed(spec, _texts(third))[0] == norm:
+        # Three readings (two images, two scales) agree: their doubts multiply.
+        thirds = min(r.confidence for r in third)
+        confidence = agreeing_confidence([field.confidence, confidence, thirds])
+    if confidence >= threshold:
+        return _settled(field, confidence)
+    return field
+
+
+def _second_disagrees(
+    field: ExtractedField,
+    spec: FieldSpec,
+    norm: Normalised,
+    text: str,
+    rereads: list[Reread],
+    threshold: float,
+    first_mean: float,
+    third: list[Reread] | None,
+) -> ExtractedField:
+    """Disagree: the field is flagged ``VARIANTS_DISAGREE`` at a disputed confidence,
+    unless the tie-break settles it. It carries the second reading's value when that has
+    the field's shape and the third reading sides with it, or when it was read about as
+    surely as the first; the first's when the third sides with the first."""
+    confidence = min(r.confidence for r in rereads)
     reasons = [*field.review_reasons]
     if ReviewReason.VARIANTS_DISAGREE not in reasons:
         reasons.append(ReviewReason.VARIANTS_DISAGREE)
@@ -345,13 +399,9 @@ def _judge(
     }
     tie = typed(spec, _texts(third))[0] if third else None
     if third and tie is not None:
-        agreed = _agreed(field, norm, confidence, tie, min(r.confidence for r in third))
-        if agreed is not None and agreed[1] >= threshold:
-            value, combined = agreed
-            if value.value == field.value:
-                return _settled(field, combined)
-            shown = text if value == norm else field.text
-            return _settled(field, combined, value=value.value, text=shown, iso=value.iso)
+        settled = _tie_broken(field, norm, text, confidence, tie, third, threshold)
+        if settled is not None:
+            return settled
     if tie is not None and tie.ok and tie.value == field.value:
         return field.model_copy(update=update)
     if norm.ok and (
@@ -360,6 +410,28 @@ def _judge(
     ):
         update.update(value=norm.value, text=text, iso=norm.iso)
     return field.model_copy(update=update)
+
+
+def _tie_broken(
+    field: ExtractedField,
+    norm: Normalised,
+    text: str,
+    confidence: float,
+    tie: Normalised,
+    third: list[Reread],
+    threshold: float,
+) -> ExtractedField | None:
+    """Tie-break: the field settled, unflagged, on the value every reading of its shape
+    agrees on (``_agreed``) when their combined confidence reaches ``threshold``; None
+    when the readings leave it disputed."""
+    agreed = _agreed(field, norm, confidence, tie, min(r.confidence for r in third))
+    if agreed is None or agreed[1] < threshold:
+        return None
+    value, combined = agreed
+    if value.value == field.value:
+        return _settled(field, combined)
+    shown = text if value == norm else field.text
+    return _settled(field, combined, value=value.value, text=shown, iso=value.iso)
 
 
 def _settled(field: ExtractedField, confidence: float, **changes: object) -> ExtractedField:
