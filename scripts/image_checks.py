@@ -354,6 +354,8 @@ def check_cli(image: Image, samples: Path, figures: Figures, log: Log) -> dict[s
             image, ["medextract", "extract", inside_path], binds=[(samples, "/mnt")]
         )
         result = json.loads(inside.stdout)
+        if "PP-OCRv6" not in result["engine"]:
+            raise CheckFailed(f"inside, {doc_type}: read without the second reader")
         right, total = check_fields(result, truth, f"inside, {doc_type}")
         host = on_host([str(HOST_PY.parent / "medextract"), "extract", str(path)])
         host_result = json.loads(host.stdout)
@@ -371,7 +373,8 @@ def check_cli(image: Image, samples: Path, figures: Figures, log: Log) -> dict[s
             )
         figures.add(
             f"CLI inside, clean {doc_type} PDF",
-            f"{right}/{total} key fields exact, the rest flagged; identical to the host",
+            f"{right}/{total} key fields exact, the rest flagged; identical to the host; "
+            f"read by {result['engine']}",
         )
         log(
             f"CLI inside: {doc_type} ok ({right}/{total} key fields exact, same values as the host)"

@@ -408,6 +408,9 @@ def extract_pages(
             parse_seconds=round(end - read_done, 3),
             total_seconds=round(end - start, 3),
         ),
-        engine=f"medextract {__version__}; {engine.version()}",
+        engine="; ".join(
+            [f"medextract {__version__}", engine.version()]
+            + ([second.version()] if second is not None else [])
+        ),
     )
     return Extraction(result=result, pages=[r.prepared for r in reads])

@@ -128,7 +128,7 @@ class Result(_Model):
         "fields are null and not flagged.",
     )
     timings: Timings
-    engine: str = Field(description="medextract and tesseract versions that produced this.")
+    engine: str = Field(description="medextract and the OCR engines (versions) that read this.")
 
     def flagged_fields(self) -> list[str]:
         return [name for name, field in self.fields.items() if field.needs_review]
