@@ -708,8 +708,11 @@ def findings(
     return found
 
 
-# A finding halves the field's confidence, as a value out of its shape does.
-FINDING_FACTOR = 0.5
+# A finding quarters the field's confidence: a value that fails a domain check is more
+# often wrong than one the two readers merely dispute (which keeps half), so it ranks
+# below it (on held-out handwriting, seed 5150: AUROC of confidence 0.937 -> 0.954; no
+# flag changes).
+FINDING_FACTOR = 0.25
 
 
 def missing_pages(specs: Sequence[FieldSpec], pages_sent: int) -> list[int]:

@@ -173,7 +173,7 @@ def test_fields_of_a_page_not_sent_are_null_and_not_flagged_and_the_page_is_name
     assert settled["patient_name"].needs_review  # page 1 was sent: still missing
 
 
-def test_a_finding_flags_its_field_halves_its_confidence_and_keeps_its_value():
+def test_a_finding_flags_its_field_quarters_its_confidence_and_keeps_its_value():
     specs = SPECS[DocumentType.PRESCRIPTION]
     fields = {"medicines": _field(["Atorvastatn 20 mg"], confidence=0.96)}
     settled, unsent = checks.settle(specs, fields, 1, frozenset(), date(2026, 1, 1))
@@ -183,7 +183,7 @@ def test_a_finding_flags_its_field_halves_its_confidence_and_keeps_its_value():
     assert medicines.review_reasons == [ReviewReason.UNKNOWN_MEDICINE]
     assert medicines.value == ["Atorvastatn 20 mg"]
     assert medicines.suggestion == ["Atorvastatin 20 mg"]
-    assert medicines.confidence == 0.48
+    assert medicines.confidence == 0.24
 
 
 # --- no cross-field check passes because its other field is missing or flagged
