@@ -519,6 +519,75 @@ def place_findings(field: str, text: str) -> list[Finding]:
     return [Finding(field, ReviewReason.UNKNOWN_PLACE, suggestion if suggestion != text else None)]
 
 
+# Street types and their usual abbreviations.
+_STREET_WORDS = frozenset(
+    [
+        "st",
+        "street",
+        "ave",
+        "avenue",
+        "rd",
+        "road",
+        "dr",
+        "drive",
+        "ln",
+        "lane",
+        "blvd",
+        "boulevard",
+        "ct",
+        "court",
+        "pl",
+        "place",
+        "way",
+        "cir",
+        "circle",
+        "ter",
+        "terrace",
+        "pkwy",
+        "parkway",
+        "hwy",
+        "highway",
+        "sq",
+        "square",
+        "trl",
+        "trail",
+        "apt",
+        "suite",
+        "ste",
+        "unit",
+        "fl",
+        "floor",
+        "bldg",
+        "po",
+        "box",
+    ]
+)
+
+
+def known_words(text: str, english: frozenset[str]) -> bool:
+    """Whether every word of three or more letters in ``text`` is in some vocabulary we
+    hold: English, a street type, a sig, drug or condition word, a first or last name, a
+    place (``Boutevard`` is in none)."""
+    places = _places()
+    vocabularies = (
+        english,
+        _STREET_WORDS,
+        SIG_WORDS,
+        _drug_words(),
+        _condition_words(),
+        places.cities,
+        places.states,
+        places.countries,
+    )
+    for word in _WORD.findall(text):
+        lower = word.lower()
+        if len(lower) < 3 or any(lower in v for v in vocabularies):
+            continue
+        if not (usual_first_name(word) or known_last_name(word)):
+            return False
+    return True
+
+
 def _fold(word: str) -> str:
     """Lower-case ASCII letters only, as the name lists hold them (``O'Neil`` is
     ``oneil``, ``José`` is ``jose``)."""

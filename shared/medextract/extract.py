@@ -25,7 +25,7 @@ from functools import cached_property
 from PIL import Image
 
 from medextract import __version__
-from medextract.checks import english_words, settle
+from medextract.checks import english_words, known_words, settle
 from medextract.classify import classify
 from medextract.documents import open_document
 from medextract.errors import InputError, Reason
@@ -210,7 +210,8 @@ def parse(
         return fields
     asked = {name: r for name, r in readings.items() if name not in found_by_second}
     opinions = second_opinions(form.specs, asked, pages, second)
-    return fuse_all(fields, opinions, threshold)
+    english = english_words(settings.english_words)
+    return fuse_all(fields, opinions, threshold, lambda text: known_words(text, english))
 
 
 def _missing(

@@ -20,14 +20,15 @@ model trained on other data). One rule per outcome:
   ``suggestion``;
 - **tesseract read nothing of the field's shape** (handwriting): the second reading is
   the value when it has the field's shape, and stands only when the second reader is
-  sure of it (``ALONE``); the domain checks (``checks.settle``) run after this and flag
-  it when it fails one.
+  sure of it (``ALONE``) and every word of it is in a vocabulary we hold
+  (``checks.known_words``); the domain checks (``checks.settle``) run after this and
+  flag it when it fails one.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -141,8 +142,14 @@ def _without_label(text: str, label: str | None) -> str:
     return text
 
 
-def fuse(field: ExtractedField, opinion: Opinion | None, threshold: float) -> ExtractedField:
-    """One field's value from tesseract's settled reading and the second reader's."""
+def fuse(
+    field: ExtractedField,
+    opinion: Opinion | None,
+    threshold: float,
+    known: Callable[[str], bool] = lambda text: True,
+) -> ExtractedField:
+    """One field's value from tesseract's settled reading and the second reader's;
+    ``known`` says whether a text's words are all in some vocabulary."""
     if opinion is None or not opinion.value.ok:
         return field  # a reading without the field's shape is no opinion
     if opinion.value.value != field.value and _same_glyphs(opinion.value.value, field.value):
@@ -150,7 +157,7 @@ def fuse(field: ExtractedField, opinion: Opinion | None, threshold: float) -> Ex
     if opinion.value.value == field.value:
         return _agree(field, opinion, threshold)
     if _shapeless(field):
-        return _alone(field, opinion)
+        return _alone(field, opinion, known)
     return _disagree(field, opinion)
 
 
@@ -182,12 +189,14 @@ def _shapeless(field: ExtractedField) -> bool:
     return field.value is None or ReviewReason.PATTERN_MISMATCH in field.review_reasons
 
 
-def _alone(field: ExtractedField, opinion: Opinion) -> ExtractedField:
+def _alone(field: ExtractedField, opinion: Opinion, known: Callable[[str], bool]) -> ExtractedField:
     """The second reading where tesseract's has no shape: it stands when the second
-    reader is sure; otherwise it is the value, flagged, with tesseract's text beside."""
+    reader is sure and every word of it is a word we know (no other engine vouches for
+    its spelling: ``Boutevard`` read at 0.99); otherwise it is the value, flagged, with
+    tesseract's text beside."""
     value = opinion.value
     update: dict[str, object] = {"value": value.value, "text": opinion.text, "iso": value.iso}
-    if opinion.confidence >= ALONE:
+    if opinion.confidence >= ALONE and known(opinion.text):
         update.update(needs_review=False, review_reasons=[], confidence=opinion.confidence)
     else:
         update.update(
@@ -239,6 +248,11 @@ def _shown(value: object) -> str | list[str] | None:
 
 
 def fuse_all(
-    fields: dict[str, ExtractedField], opinions: dict[str, Opinion], threshold: float
+    fields: dict[str, ExtractedField],
+    opinions: dict[str, Opinion],
+    threshold: float,
+    known: Callable[[str], bool] = lambda text: True,
 ) -> dict[str, ExtractedField]:
-    return {name: fuse(field, opinions.get(name), threshold) for name, field in fields.items()}
+    return {
+        name: fuse(field, opinions.get(name), threshold, known) for name, field in fields.items()
+    }

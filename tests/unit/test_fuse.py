@@ -132,3 +132,20 @@ def test_every_line_of_every_value_is_read_by_the_second_reader_in_one_batch():
         UnsureReader(0.5),
         UnsureReader(0.5),
     )
+
+
+def test_a_second_reading_alone_stands_only_when_every_word_is_known():
+    shapeless = _field("1395 MiU Bovtevrd", 0.3, [ReviewReason.PATTERN_MISMATCH])
+    reading = _opinion("1395 Mill Boutevard, Dayton", 0.99)
+    unknown = fuse(shapeless, reading, threshold=0.8, known=lambda text: "Boutevard" not in text)
+    assert unknown.needs_review and unknown.value == "1395 Mill Boutevard, Dayton"
+    assert not fuse(shapeless, reading, threshold=0.8, known=lambda text: True).needs_review
+
+
+def test_known_words_are_in_some_vocabulary():
+    from medextract.checks import known_words
+
+    english = frozenset({"mill", "take", "tablet"})
+    assert known_words("1395 Mill Boulevard, Dayton, Ohio", english)
+    assert not known_words("1395 Mill Boutevard, Dayton, Ohio", english)
+    assert known_words("Take 1 tablet", english)
