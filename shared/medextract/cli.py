@@ -16,7 +16,6 @@ import json
 import os
 import signal
 import sys
-from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -253,78 +252,30 @@ def read_all(
     """Each file's outcome, in the files' order, reading up to ``jobs`` pages at once
     (as ``make -j`` runs jobs). One file, or one job: in this process, up to ``jobs``
     of a document's pages at once. Several files: up to ``jobs`` documents at once,
-    each read page after page (``_read_here_and_in_workers``). ``keep_pages``: every
+    each read page after page in a worker process (``_read_in_workers``). ``keep_pages``: every
     outcome keeps its prepared pages (they cross from the workers)."""
     if _in_workers(files, jobs):
-        yield from _read_here_and_in_workers(files, doc_type, jobs, keep_pages)
+        yield from _read_in_workers(files, doc_type, jobs, keep_pages)
         return
     for path in files:
         yield _read(path, doc_type, page_workers=jobs)
 
 
-def _read_here_and_in_workers(
+def _read_in_workers(
     files: list[Path], doc_type: str | None, jobs: int, keep_pages: bool = False
 ) -> Generator[Extraction | Failure, None, None]:
-    """Documents read in ``jobs - 1`` worker processes and in this one. This process
-    starts on the first document at once (the workers' server takes about a second to
-    load the core) and takes the next waiting one whenever the outcome due next is not
-    ready; a worker is handed the next waiting one as soon as it is free."""
-    import threading
-    from concurrent.futures import Future, ProcessPoolExecutor
+    """Documents read in ``min(jobs, len(files))`` worker processes, each handed the
+    next document as soon as it is free; outcomes in the files' order. Stopped early
+    (| head, Ctrl-C), what has not started is dropped."""
+    from concurrent.futures import ProcessPoolExecutor
 
-    import cv2
-
-    workers = min(jobs, len(files)) - 1
+    workers = min(jobs, len(files))
     pool = ProcessPoolExecutor(workers, mp_context=_workers(), initializer=_worker_start)
-    waiting = deque(enumerate(files))
-    outcomes: dict[int, Future[Extraction | Failure]] = {}
-    lock = threading.RLock()  # workers' outcomes arrive on the pool's own thread
-    started = threading.Event()
-
-    def hand_out(_: object = None) -> None:  # a document to each free worker
-        with lock:
-            while started.is_set() and waiting and busy() < workers:
-                index, path = waiting.popleft()
-                outcomes[index] = pool.submit(_read_in_worker, path, doc_type, keep_pages)
-                outcomes[index].add_done_callback(hand_out)
-
-    def busy() -> int:
-        return sum(not f.done() for f in outcomes.values())
-
-    def start() -> None:  # the first worker's start waits for the server: not here
-        try:
-            pool.submit(int).result()
-        except Exception as exc:  # stopped early, or no worker starts: this process reads on
-            if waiting:
-                print(f"medextract: no worker process ({type(exc).__name__})", file=sys.stderr)
-            return
-        started.set()
-        hand_out()
-
-    def take(due: int) -> tuple[int, Path] | None:
-        """The next waiting document, unless the outcome due next is ready."""
-        with lock:
-            ready = due in outcomes and outcomes[due].done()
-            return None if ready or not waiting else waiting.popleft()
-
-    threads = cv2.getNumThreads()
-    cv2.setNumThreads(1)  # as in the workers: the other cores are theirs
-    threading.Thread(target=start, daemon=True).start()
     try:
-        for index in range(len(files)):
-            while (mine := take(index)) is not None:
-                here: Future[Extraction | Failure] = Future()
-                here.set_result(_read_in_worker(mine[1], doc_type, keep_pages))
-                with lock:
-                    outcomes[mine[0]] = here
-            with lock:
-                outcome = outcomes.pop(index)
-            yield outcome.result()
-    finally:  # stopped early (| head, Ctrl-C): drop what has not started
-        with lock:
-            waiting.clear()
+        read = partial(_read_in_worker, doc_type=doc_type, keep_pages=keep_pages)
+        yield from pool.map(read, files)
+    finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        cv2.setNumThreads(threads)
 
 
 def _in_workers(files: Sequence[object], jobs: int) -> bool:

@@ -29,8 +29,8 @@ def test_several_documents_at_once_give_the_same_output_in_the_same_order(tmp_pa
     (tmp_path / "a.pdf").write_bytes(record.data)
     (tmp_path / "b.pdf").write_bytes(b"")
     (tmp_path / "c.png").write_bytes(prescription.data)
-    # When it is read one document at a time, two at a time (one here, one in a worker
-    # process) and three (here and in two workers)
+    # When it is read one document at a time, two at a time (two worker processes) and
+    # three (three workers)
     one_at_a_time = _run(tmp_path, 1, capsys)
     two_at_a_time = _run(tmp_path, 2, capsys)
     three_at_a_time = _run(tmp_path, 3, capsys)
