@@ -124,31 +124,75 @@ def _process_object(
     clock: Clock,
     audit: Auditor,
 ) -> dict[str, Any]:
+    """One document: a reviewed one kept as it is; else read, recorded (page images,
+    then the JSON, then the item), counted and logged."""
     document_id = ref.document_id
     started = time.perf_counter()
     if (existing := table.get(document_id)) and existing.get("status") == Status.REVIEWED:
         return _kept_review(existing)
     received_at = _received_at(ref, clock())
+    read = _read_document(ref, source, extractor, max_bytes)
+    record = _record(ref, read, received_at, clock, output)
+    # JSON first, item second: an item (and its stream record) always points at a JSON.
+    json_version = output.put_json(document_id, record.model_dump(mode="json"))
+    item = to_item(record)
+    audited = record.status is Status.EXTRACTED and audit(document_id)
+    if audited:  # delivered as EXTRACTED all the same; a person checks it as well
+        item[AUDIT_ATTRIBUTE] = AUDIT_QUEUE
+    try:
+        table.put(item)
+    except AlreadyReviewed:  # reviewed while this extraction ran: the review stands
+        output.withdraw_json(document_id, json_version)
+        return _kept_review(table.get(document_id) or {"document_id": document_id})
+    _report(record, audited, time.perf_counter() - started)
+    failure = record.failure
+    return {
+        "document_id": document_id,
+        "status": record.status.value,
+        "reason": failure.reason if failure else None,
+        "pages": record.page_count,
+        "audit": audited,
+    }
+
+
+@dataclass
+class _Read:
+    """What reading a document gave: the object fetched (None when fetching failed),
+    the result and page images, or the reason it is bad."""
+
     fetched: SourceObject | None = None
     result: Result | None = None
-    images: list[bytes] = []
+    images: list[bytes] = field(default_factory=list)
     failure: Failure | None = None
-    try:
-        fetched = source.fetch(ref, max_bytes=max_bytes)
-        # The core never sees the key (it may carry a patient name): only id + extension.
-        extracted = extractor(fetched.data, f"{document_id}{ref.suffix}", fetched.document_type)
-        if isinstance(extracted, Extracted):
-            result, images = extracted.result, extracted.page_images
-        else:
-            result = extracted
-    except InputError as err:
-        failure = Failure(reason=err.reason.value, message=err.message)
 
+
+def _read_document(ref: ObjectRef, source: Source, extractor: Extractor, max_bytes: int) -> _Read:
+    read = _Read()
+    try:
+        read.fetched = source.fetch(ref, max_bytes=max_bytes)
+        # The core never sees the key (it may carry a patient name): only id + extension.
+        data, document_type = read.fetched.data, read.fetched.document_type
+        extracted = extractor(data, f"{ref.document_id}{ref.suffix}", document_type)
+        if isinstance(extracted, Extracted):
+            read.result, read.images = extracted.result, extracted.page_images
+        else:
+            read.result = extracted
+    except InputError as err:
+        read.failure = Failure(reason=err.reason.value, message=err.message)
+    return read
+
+
+def _record(
+    ref: ObjectRef, read: _Read, received_at: str, clock: Clock, output: JsonWriter
+) -> PipelineRecord:
+    """The document's record; its page images stored first (the JSON and the item name
+    them)."""
+    document_id, fetched, result = ref.document_id, read.fetched, read.result
     if result is not None:
         status = Status.NEEDS_REVIEW if result.needs_review else Status.EXTRACTED
     else:
         status = Status.FAILED
-    record = PipelineRecord(
+    return PipelineRecord(
         document_id=document_id,
         status=status,
         source=SourceRef(
@@ -166,28 +210,22 @@ def _process_object(
         needs_review=status is not Status.EXTRACTED,
         fields=dict(result.fields) if result else {},
         flagged_fields=result.flagged_fields() if result else [],
-        failure=failure,
+        failure=read.failure,
         result=result,
-        # Images first: the JSON and the item name them.
-        page_images=[output.put_page(document_id, n, image) for n, image in enumerate(images, 1)],
+        page_images=[
+            output.put_page(document_id, n, image) for n, image in enumerate(read.images, 1)
+        ],
     )
-    # JSON first, item second: an item (and its stream record) always points at a JSON.
-    json_version = output.put_json(document_id, record.model_dump(mode="json"))
-    item = to_item(record)
-    audited = status is Status.EXTRACTED and audit(document_id)
-    if audited:  # delivered as EXTRACTED all the same; a person checks it as well
-        item[AUDIT_ATTRIBUTE] = AUDIT_QUEUE
-    try:
-        table.put(item)
-    except AlreadyReviewed:  # reviewed while this extraction ran: the review stands
-        output.withdraw_json(document_id, json_version)
-        return _kept_review(table.get(document_id) or {"document_id": document_id})
 
-    seconds = time.perf_counter() - started
+
+def _report(record: PipelineRecord, audited: bool, seconds: float) -> None:
+    """The document's metrics and its one log line: status, reason code, counts; never
+    a value or a key."""
+    status, failure = record.status, record.failure
     metrics.add_metric(
         name=f"Documents{status.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1
     )
-    if result is not None:
+    if record.result is not None:
         metrics.add_metric(name="Pages", unit=MetricUnit.Count, value=record.page_count)
     if audited:
         metrics.add_metric(name="DocumentsAuditSampled", unit=MetricUnit.Count, value=1)
@@ -205,13 +243,6 @@ def _process_object(
             "seconds": round(seconds, 3),
         },
     )
-    return {
-        "document_id": document_id,
-        "status": status.value,
-        "reason": failure.reason if failure else None,
-        "pages": record.page_count,
-        "audit": audited,
-    }
 
 
 # A message that could not be recorded is retried and, after the redrive limit, lands in

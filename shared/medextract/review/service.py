@@ -23,7 +23,7 @@ from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
 from medextract.aws.process import iso, utc_now
 from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status
 from medextract.forms import SPECS
-from medextract.result import DocumentType, ExtractedField, FieldReview
+from medextract.result import DocumentType, ExtractedField, FieldReview, FieldValue
 from medextract.review import quality, store
 from medextract.review.formats import FORMATS
 from medextract.review.models import (
@@ -536,58 +536,9 @@ class ReviewService:
         fields = {
             k: ExtractedField.model_validate(v) for k, v in (item.get("fields") or {}).items()
         }
-        # An audit checks every field; a review, every flagged one.
-        to_check = list(fields) if audited else list(item.get("flagged_fields") or [])
-        unchecked = [n for n in to_check if n not in submission.values]
-        try:
-            if unchecked:
-                raise ValuesRejected(
-                    [
-                        Rejected(n, "AUDITED_FIELD_UNCHECKED", "an audit checks every field")
-                        if audited
-                        else Rejected(
-                            n,
-                            "FLAGGED_FIELD_UNCHECKED",
-                            "a flagged field needs the reviewer's value",
-                        )
-                        for n in unchecked
-                    ]
-                )
-            typed = type_values(item.get("document_type"), set(fields), submission.values)
-        except ValuesRejected as exc:
-            raise Invalid(
-                "some values were refused",
-                fields=[
-                    {
-                        "field": r.field,
-                        "reason": r.reason,
-                        "message": r.message,
-                        **({"expected": r.expected} if r.expected else {}),
-                    }
-                    for r in exc.rejected
-                ],
-            ) from None
-
+        typed = _submitted_values(item, fields, submission, audited)
         at = iso(moment)
-        reviewed, changes = {}, []
-        for name, before in fields.items():
-            value, value_iso = typed.get(name, (before.value, before.iso))
-            if value != before.value:
-                changes.append(Change(field=name, before=before.value, after=value))
-            reviewed[name] = before.model_copy(
-                update={
-                    "value": value,
-                    "iso": value_iso,
-                    "needs_review": False,
-                    "review": FieldReview(
-                        reviewed_by=who.name,
-                        reviewed_at=at,
-                        changed=value != before.value,
-                        extracted_value=before.value,
-                        extracted_iso=before.iso,
-                    ),
-                }
-            )
+        reviewed, changes = _reviewed_fields(fields, typed, who, at)
         dumped = {k: v.model_dump(mode="json") for k, v in reviewed.items()}
         updates = {
             "status": Status.REVIEWED.value,
@@ -604,22 +555,7 @@ class ReviewService:
             raise self._why_refused(document_id, who, seen) from None
         action = Action.AUDITED if audited else Action.REVIEWED
         audit = self._audit(who, document_id, action, seen + 1, at, changes)
-        changed = {c.field for c in changes}
-        flagged = set(item.get("flagged_fields") or [])
-        outcomes = [
-            quality.Outcome(
-                field=name,
-                flagged=name in flagged,
-                reasons=tuple(str(r) for r in before.review_reasons),
-                changed=name in changed,
-            )
-            for name, before in fields.items()
-        ]
-        counts = (
-            quality.iso_week(item["received_at"]),
-            str(item.get("document_type") or "unknown"),
-            quality.count("AUDIT" if audited else "REVIEW", outcomes),
-        )
+        counts = _quality_counts(item, fields, changes, audited)
         try:
             self.table.review(
                 document_id,
@@ -711,3 +647,99 @@ class ReviewService:
             key, request.content_type, request.size, metadata, URL_SECONDS
         )
         return UploadTicket(url=post["url"], fields=post["fields"], key=key, expires_in=URL_SECONDS)
+
+
+def _submitted_values(
+    item: dict[str, Any],
+    fields: dict[str, ExtractedField],
+    submission: Submission,
+    audited: bool,
+) -> dict[str, tuple[FieldValue, str | None]]:
+    """The submission's values typed by the form's normalisers; ``Invalid`` naming each
+    refused one, and each field left unchecked (an audit checks every field; a review,
+    every flagged one)."""
+    to_check = list(fields) if audited else list(item.get("flagged_fields") or [])
+    unchecked = [n for n in to_check if n not in submission.values]
+    try:
+        if unchecked:
+            raise ValuesRejected(
+                [
+                    Rejected(n, "AUDITED_FIELD_UNCHECKED", "an audit checks every field")
+                    if audited
+                    else Rejected(
+                        n,
+                        "FLAGGED_FIELD_UNCHECKED",
+                        "a flagged field needs the reviewer's value",
+                    )
+                    for n in unchecked
+                ]
+            )
+        return type_values(item.get("document_type"), set(fields), submission.values)
+    except ValuesRejected as exc:
+        raise Invalid(
+            "some values were refused",
+            fields=[
+                {
+                    "field": r.field,
+                    "reason": r.reason,
+                    "message": r.message,
+                    **({"expected": r.expected} if r.expected else {}),
+                }
+                for r in exc.rejected
+            ],
+        ) from None
+
+
+def _reviewed_fields(
+    fields: dict[str, ExtractedField],
+    typed: dict[str, tuple[FieldValue, str | None]],
+    who: Reviewer,
+    at: str,
+) -> tuple[dict[str, ExtractedField], list[Change]]:
+    """Every field as the reviewer left it (unflagged, the review on it) and the changes."""
+    reviewed, changes = {}, []
+    for name, before in fields.items():
+        value, value_iso = typed.get(name, (before.value, before.iso))
+        if value != before.value:
+            changes.append(Change(field=name, before=before.value, after=value))
+        reviewed[name] = before.model_copy(
+            update={
+                "value": value,
+                "iso": value_iso,
+                "needs_review": False,
+                "review": FieldReview(
+                    reviewed_by=who.name,
+                    reviewed_at=at,
+                    changed=value != before.value,
+                    extracted_value=before.value,
+                    extracted_iso=before.iso,
+                ),
+            }
+        )
+    return reviewed, changes
+
+
+def _quality_counts(
+    item: dict[str, Any],
+    fields: dict[str, ExtractedField],
+    changes: list[Change],
+    audited: bool,
+) -> tuple[str, str, dict[str, int]]:
+    """The review's counts for the quality table: its week, its form, per field whether
+    it was flagged, why, and whether the reviewer changed it."""
+    changed = {c.field for c in changes}
+    flagged = set(item.get("flagged_fields") or [])
+    outcomes = [
+        quality.Outcome(
+            field=name,
+            flagged=name in flagged,
+            reasons=tuple(str(r) for r in before.review_reasons),
+            changed=name in changed,
+        )
+        for name, before in fields.items()
+    ]
+    return (
+        quality.iso_week(item["received_at"]),
+        str(item.get("document_type") or "unknown"),
+        quality.count("AUDIT" if audited else "REVIEW", outcomes),
+    )
