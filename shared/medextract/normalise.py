@@ -9,6 +9,7 @@ are all digits by definition.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from importlib.resources import files
 
@@ -224,6 +225,21 @@ def MEDICINE(value: str) -> Normalised:
     )
 
 
+def RX_MEDICINE(value: str) -> Normalised:
+    """A medicine line, minus an Rx mark read as a short token at its start."""
+    words = value.split()
+    while words and len(words) > 2 and (len(words[0]) <= 2 and not words[0][:1].isdigit()):
+        words = words[1:]
+    return MEDICINE(" ".join(words))
+
+
+def medicine_line(value: str) -> bool:
+    """Whether a line is a medicine's, not the large Rx mark alone, which OCR reads as
+    'K', 'R', 'Px', '|' or a symbol."""
+    letters = re.sub(r"[^A-Za-z0-9]", "", value)
+    return len(letters) > 3
+
+
 def date_numeric(order: str):
     """'3/7/2021' (order "mdy") or '17/12/2020' (order "dmy"), kept as printed."""
 
@@ -319,3 +335,54 @@ def yes_no(value: str) -> Normalised:
     if folded == "no":
         return Normalised(False)
     return Normalised(None, ok=False)
+
+
+# The normalisers a form's data file names (``medextract.forms``): a name, or a factory's
+# name and its arguments after colons ("date_numeric:dmy", "integer:2:400").
+_NAMED: dict[str, Callable[[str], Normalised]] = {
+    "PERSON": PERSON,
+    "PRESCRIBER": PRESCRIBER,
+    "ADDRESS": ADDRESS,
+    "FREE_TEXT": FREE_TEXT,
+    "COMPANY": COMPANY,
+    "DIRECTIONS": DIRECTIONS,
+    "MEDICINE": MEDICINE,
+    "RX_MEDICINE": RX_MEDICINE,
+    "date_words": date_words,
+    "phone": phone,
+    "refills": refills,
+    "digits": digits,
+    "immune": immune,
+    "yes_no": yes_no,
+}
+_FACTORIES: dict[str, tuple[Callable[..., Callable[[str], Normalised]], tuple[type, ...]]] = {
+    "date_numeric": (date_numeric, (str,)),
+    "integer": (integer, (int, int)),
+}
+# The line filters a form's data file names: a multi-line value keeps the lines they accept.
+LINE_FILTERS: dict[str, Callable[[str], bool]] = {"medicine_line": medicine_line}
+DATE_ORDERS = ("mdy", "dmy")
+
+
+def named(spec: str) -> Callable[[str], Normalised]:
+    """The normaliser ``spec`` names; ValueError (saying why) when it names none."""
+    name, *args = spec.split(":")
+    if name in _NAMED:
+        if args:
+            raise ValueError(f"{name} takes no arguments")
+        return _NAMED[name]
+    if name not in _FACTORIES:
+        known = ", ".join(sorted([*_NAMED, *_FACTORIES]))
+        raise ValueError(f"no normaliser {name!r}; known: {known}")
+    factory, types = _FACTORIES[name]
+    if len(args) != len(types):
+        raise ValueError(f"{name} takes {len(types)} argument(s) after ':', got {len(args)}")
+    try:
+        values = [kind(arg) for kind, arg in zip(types, args, strict=True)]
+    except ValueError:
+        raise ValueError(
+            f"{name}: arguments {args} are not {[t.__name__ for t in types]}"
+        ) from None
+    if name == "date_numeric" and values[0] not in DATE_ORDERS:
+        raise ValueError(f"date_numeric: order {values[0]!r} is none of {DATE_ORDERS}")
+    return factory(*values)

@@ -1,0 +1,106 @@
+"""A form is one data file: shared/medextract/forms/<type>.toml, checked when loaded."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import pytest
+from medextract import normalise
+from medextract.errors import ConfigurationError
+from medextract.forms import FORMS, MARKERS, SPECS, parse_form
+from medextract.result import DocumentType
+
+GOOD = """\
+type = "tiny"
+title = "A tiny form"
+markers = ["Tiny Form", "Signed:"]
+
+[[sections]]
+title = "Patient"
+page = 1
+fields = ["patient_name"]
+
+[[fields]]
+name = "patient_name"
+locate = "right_or_below"
+normalise = "PERSON"
+label = "Name:"
+core = true
+
+[[fields]]
+name = "weight"
+locate = "right_or_below"
+normalise = "integer:2:400"
+label = "Weight:"
+"""
+
+
+def test_every_document_type_but_unknown_is_read_from_its_own_file() -> None:
+    folder = files("medextract.forms")
+    on_disk = {p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")}
+    readable = {t.value for t in DocumentType if t is not DocumentType.UNKNOWN}
+    assert readable <= on_disk
+    assert {t.value for t in FORMS} == readable
+    assert all(FORMS[t].type == t.value for t in FORMS)
+
+
+def test_a_form_file_becomes_the_readers_specs_with_named_normalisers() -> None:
+    form = parse_form(GOOD, "tiny.toml")
+    name, weight = form.specs
+    assert (name.name, name.label, name.core) == ("patient_name", "Name:", True)
+    assert name.normalise is normalise.PERSON
+    assert weight.normalise("72").value == 72
+    assert not weight.normalise("900").ok  # the range the file gave
+    assert form.core_fields == ("patient_name",)
+
+
+def test_the_classifier_tie_break_keeps_the_forms_order() -> None:
+    assert list(MARKERS) == [DocumentType.PRESCRIPTION, DocumentType.PATIENT_DETAILS]
+
+
+def test_the_prescriptions_medicines_drop_an_rx_mark_read_as_a_letter() -> None:
+    medicines = next(s for s in SPECS[DocumentType.PRESCRIPTION] if s.name == "medicines")
+    assert medicines.normalise("K Amoxicillin 500 mg").value == "Amoxicillin 500 mg"
+    assert medicines.line_filter is not None and not medicines.line_filter("Px")
+
+
+def _error(text: str) -> str:
+    with pytest.raises(ConfigurationError) as caught:
+        parse_form(text, "tiny.toml")
+    return caught.value.message
+
+
+def test_an_unknown_normaliser_is_refused_naming_the_file_field_key_and_line() -> None:
+    message = _error(GOOD.replace('"integer:2:400"', '"integr:2:400"'))
+    assert "tiny.toml" in message
+    assert "field 'weight'" in message and "key 'normalise'" in message
+    assert "line 20" in message  # the line of normalise = "integr:2:400"
+    assert "no normaliser 'integr'" in message
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (('"integer:2:400"', '"integer:2"'), "takes 2 argument(s)"),
+        (('"integer:2:400"', '"integer:a:b"'), "are not"),
+        (('normalise = "PERSON"', 'normalise = "PERSON:x"'), "takes no arguments"),
+        (
+            (
+                'locate = "right_or_below"\nnormalise = "PERSON"',
+                'locate = "beside"\nnormalise = "PERSON"',
+            ),
+            "field 'patient_name', key 'locate', line 12",
+        ),
+        (('label = "Weight:"', 'label = "Weight:"\ncolour = "red"'), "key 'colour'"),
+        (('fields = ["patient_name"]', 'fields = ["patient_nam"]'), "does not have"),
+        (('name = "weight"', 'name = "patient_name"'), "named twice"),
+        (('label = "Weight:"', ""), "needs a label"),
+    ],
+)
+def test_a_wrong_form_file_is_refused_saying_why(change: tuple[str, str], said: str) -> None:
+    assert said in _error(GOOD.replace(*change))
+
+
+def test_a_toml_syntax_error_names_the_file_and_line() -> None:
+    message = _error(GOOD.replace('title = "A tiny form"', "title = "))
+    assert "tiny.toml" in message and "line 2" in message
