@@ -12,6 +12,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -114,7 +115,28 @@ class Timings(_Model):
     total_seconds: float = Field(ge=0)
 
 
+def _fields_of_each_form(schema: dict[str, Any]) -> None:
+    """The JSON Schema's list of each form's fields, from the forms' data files
+    (``medextract.forms``): a result of a form holds no field its file does not name."""
+    from medextract.forms import FORMS  # the forms are built on this module: read late
+
+    schema["allOf"] = [
+        {
+            "if": {
+                "properties": {"document_type": {"const": doc_type.value}},
+                "required": ["document_type"],
+            },
+            "then": {
+                "properties": {"fields": {"propertyNames": {"enum": [f.name for f in form.fields]}}}
+            },
+        }
+        for doc_type, form in FORMS.items()
+    ]
+
+
 class Result(_Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_fields_of_each_form)
+
     schema_version: str = SCHEMA_VERSION
     source: Source
     document_type: DocumentType

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
 import pytest
 from medextract import normalise
 from medextract.errors import ConfigurationError
 from medextract.forms import FORMS, MARKERS, SPECS, parse_form
-from medextract.result import DocumentType
+from medextract.result import SCHEMA_PATH, DocumentType
+
+RECORD_SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "record.schema.json"
 
 GOOD = """\
 type = "tiny"
@@ -104,3 +109,22 @@ def test_a_wrong_form_file_is_refused_saying_why(change: tuple[str, str], said: 
 def test_a_toml_syntax_error_names_the_file_and_line() -> None:
     message = _error(GOOD.replace('title = "A tiny form"', "title = "))
     assert "tiny.toml" in message and "line 2" in message
+
+
+def _field_lists(schema: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        rule["if"]["properties"]["document_type"]["const"]: rule["then"]["properties"]["fields"][
+            "propertyNames"
+        ]["enum"]
+        for rule in schema["allOf"]
+    }
+
+
+def test_committed_schemas_list_each_forms_fields_as_its_file_does() -> None:
+    """Fails when a form file changed and the schemas were not written again:
+    python -m medextract.result; python -m medextract.aws.records."""
+    from_files = {t.value: [f.name for f in form.fields] for t, form in FORMS.items()}
+    result = json.loads(SCHEMA_PATH.read_text())
+    record = json.loads(RECORD_SCHEMA.read_text())
+    assert _field_lists(result) == from_files
+    assert _field_lists(record["$defs"]["Result"]) == from_files
