@@ -128,3 +128,21 @@ def test_committed_schemas_list_each_forms_fields_as_its_file_does() -> None:
     record = json.loads(RECORD_SCHEMA.read_text())
     assert _field_lists(result) == from_files
     assert _field_lists(record["$defs"]["Result"]) == from_files
+
+
+def test_every_field_of_a_form_is_in_one_section_of_the_review_page() -> None:
+    from medextract.review.service import sections
+
+    for doc_type, form in FORMS.items():
+        fields = {f.name: {} for f in form.fields}
+        shown = sections(doc_type.value, fields)
+        assert [s.title for s in shown] == [s.title for s in form.sections]
+        assert sorted(n for s in shown for n in s.fields) == sorted(fields)
+
+
+def test_a_refused_review_value_gives_the_hint_its_form_file_writes() -> None:
+    from medextract.review.values import ValuesRejected, type_values
+
+    with pytest.raises(ValuesRejected) as caught:
+        type_values("patient_details", {"weight"}, {"weight": "heavy"})
+    assert caught.value.rejected[0].expected == "a whole number of kg, 2 to 400"

@@ -40,6 +40,7 @@ class FieldEntry(_Entry):
     name: str = Field(pattern=_NAME, description="The field's key in the result, snake_case.")
     locate: Locate
     normalise: str = Field(description="A normaliser's name: 'PERSON', 'date_numeric:dmy'.")
+    hint: str = Field(default="", description="What a value looks like, for a reviewer.")
     label: str = ""
     stop: tuple[str, ...] = ()
     page: int | None = Field(default=None, ge=1)
@@ -134,6 +135,10 @@ class FormFile(_Entry):
     @property
     def core_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.core)
+
+    @property
+    def hints(self) -> dict[str, str]:
+        return {f.name: f.hint for f in self.fields if f.hint}
 
 
 def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:

@@ -22,10 +22,10 @@ from typing import Any, Protocol
 from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
 from medextract.aws.process import iso, utc_now
 from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status
-from medextract.forms import SPECS
+from medextract.forms import FORMS, SPECS
 from medextract.result import DocumentType, ExtractedField, FieldReview, FieldValue
 from medextract.review import quality, store
-from medextract.review.formats import FORMATS
+from medextract.review.formats import formats
 from medextract.review.models import (
     Action,
     AuditEntry,
@@ -57,34 +57,12 @@ COUNT_CAP = 1000  # a tab's count stops here ("1000+"): counting is a read of th
 DEADLINE_HOURS = 24  # a flagged document is reviewed within this of its arrival
 # Where a document may go back to review from (reopened, or sent back).
 REOPENABLE = (Status.REVIEWED, Status.EXTRACTED)
-# The fields as each form prints them: (section title, page, fields); a field of the
-# form not named here goes to a last section of its page.
+# The fields as each form prints them: (section title, page, fields), from the form's
+# data file (``medextract.forms``); a field of the form not named here goes to a last
+# section.
 SECTIONS: dict[str, tuple[tuple[str, int, tuple[str, ...]], ...]] = {
-    "prescription": (
-        ("Prescriber", 1, ("prescriber",)),
-        ("Patient", 1, ("patient_name", "prescription_date", "patient_address")),
-        ("Rx", 1, ("medicines", "directions", "refills")),
-    ),
-    "patient_details": (
-        (
-            "Patient Information",
-            1,
-            ("record_date", "patient_name", "phone_number", "patient_address"),
-        ),
-        ("", 1, ("birth_date", "weight", "height")),
-        ("In Case of Emergency", 1, ("emergency_contact_name",)),
-        (
-            "General Medical History",
-            1,
-            ("chicken_pox", "measles", "hepatitis_b_vaccination", "medical_problems"),
-        ),
-        (
-            "Medical Insurance Details",
-            2,
-            ("has_medical_insurance", "insurance_company", "policy_number", "insurance_expiry"),
-        ),
-        ("Allergies and medication", 2, ("allergies", "medication")),
-    ),
+    doc_type.value: tuple((s.title, s.page, s.fields) for s in form.sections)
+    for doc_type, form in FORMS.items()
 }
 
 
@@ -466,7 +444,7 @@ class ReviewService:
             missing_pages=missing,
             unsent_fields=unsent_fields(item.get("document_type"), fields, missing),
             sections=sections(item.get("document_type"), fields),
-            formats={n: f for n, f in FORMATS.items() if n in fields},
+            formats={n: f for n, f in formats(item.get("document_type")).items() if n in fields},
             source_key=item.get("source_key"),
             failure=failure,
             claim=_claim(item, now, self.lease_seconds),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from medextract.fields import FieldSpec, typed
 from medextract.forms import SPECS
 from medextract.result import DocumentType, FieldValue, ReviewReason
-from medextract.review.formats import FORMATS
+from medextract.review.formats import formats
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ def type_values(
 ) -> dict[str, tuple[FieldValue, str | None]]:
     """Every submitted value typed, or ``ValuesRejected`` naming each bad one and why."""
     specs = _specs(document_type)
+    hints = formats(document_type)
     out: dict[str, tuple[FieldValue, str | None]] = {}
     rejected: list[Rejected] = []
     for name, raw in values.items():
@@ -77,7 +78,7 @@ def type_values(
             continue
         value, iso, reason = type_value(spec, raw)
         if reason:
-            expected = FORMATS.get(name, "")
+            expected = hints.get(name, "")
             message = f"expected {expected}" if expected else "the value does not have its shape"
             rejected.append(Rejected(name, reason, message, expected))
         else:
