@@ -20,6 +20,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from medextract.forms import FORMS
+from medextract.result import DocumentType
 from medextract.synth import data
 from medextract.synth.fonts import SERIF_BOLD, STYLE, SYMBOL, face, font
 from medextract.synth.hand import Pen
@@ -742,11 +744,7 @@ def draw_record(
     )
 
 
-PAGE2_FIELDS = (
-    "insurance_company",
-    "policy_number",
-    "insurance_expiry",
-    "has_medical_insurance",
-    "allergies",
-    "medication",
+# The record's fields on its second page, as its data file says (medextract.forms).
+PAGE2_FIELDS = tuple(
+    f.name for f in FORMS[DocumentType.PATIENT_DETAILS].fields if (f.page or 1) == 2
 )
