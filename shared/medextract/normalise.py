@@ -337,6 +337,58 @@ def yes_no(value: str) -> Normalised:
     return Normalised(None, ok=False)
 
 
+# The claim's (CMS-1500) shapes. A name printed last name first: "SMITH, JANE, A".
+_LAST_FIRST = text(
+    r"[A-Z][A-Za-z'’\-]*(?: [A-Z][A-Za-z'’\-]*)*, [A-Z][A-Za-z'’\-]*(?: [A-Z][A-Za-z'’\-]*)*"
+    r"(?:, [A-Z]\.?)?"
+)
+
+
+def PERSON_LAST_FIRST(value: str) -> Normalised:
+    """'SMITH, JANE, A' as printed: last name, first name, an optional middle initial."""
+    return _LAST_FIRST(re.sub(r"\s*,\s*", ", ", value.strip()))
+
+
+# An identifier as printed (an insured's ID, an account number, a policy group).
+IDENTIFIER = text(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+
+
+def npi(value: str) -> Normalised:
+    """A National Provider Identifier's shape: ten digits (its check digit is a check's)."""
+    fixed = digits_only(value.replace(" ", ""))
+    return Normalised(fixed, ok=bool(re.fullmatch(r"\d{10}", fixed)))
+
+
+def amount(value: str) -> Normalised:
+    """A charge as a decimal string, '125.00': the claim prints dollars and cents in two
+    boxes, so the rule between them may read as a space ('125 00'); '$' and ',' dropped."""
+    fixed = digits_only(value.replace("$", "").replace(",", "").strip())
+    m = re.fullmatch(r"(\d{1,7})(?:[ .]|\s*\|\s*)(\d{2})", fixed)
+    return Normalised(f"{int(m[1])}.{m[2]}", ok=True) if m else Normalised(value, ok=False)
+
+
+def tax_id(value: str) -> Normalised:
+    """A federal tax ID as printed: an EIN (12-3456789) or an SSN (123-45-6789)."""
+    fixed = digits_only(value.replace(" ", ""))
+    return Normalised(fixed, ok=bool(re.fullmatch(r"\d{2}-\d{7}|\d{3}-\d{2}-\d{4}|\d{9}", fixed)))
+
+
+def date_boxes(value: str) -> Normalised:
+    """A date printed in the claim's three boxes, 'MM DD YYYY', kept as printed."""
+    fixed = digits_only(value.strip())
+    m = re.fullmatch(r"(\d{2})[ |/.\-]+(\d{2})[ |/.\-]+(\d{4})", fixed)
+    if not m:
+        return Normalised(value, ok=False)
+    iso = _iso(int(m[3]), int(m[1]), int(m[2]))
+    return Normalised(f"{m[1]} {m[2]} {m[3]}", iso=iso, ok=iso is not None)
+
+
+def icd_indicator(value: str) -> Normalised:
+    """Box 21's ICD indicator: 0 (ICD-10) or 9 (ICD-9), as printed."""
+    fixed = digits_only(value.strip())
+    return Normalised(fixed, ok=fixed in ("0", "9"))
+
+
 # The normalisers a form's data file names (``medextract.forms``): a name, or a factory's
 # name and its arguments after colons ("date_numeric:dmy", "integer:2:400").
 _NAMED: dict[str, Callable[[str], Normalised]] = {
@@ -354,6 +406,13 @@ _NAMED: dict[str, Callable[[str], Normalised]] = {
     "digits": digits,
     "immune": immune,
     "yes_no": yes_no,
+    "PERSON_LAST_FIRST": PERSON_LAST_FIRST,
+    "IDENTIFIER": IDENTIFIER,
+    "npi": npi,
+    "amount": amount,
+    "tax_id": tax_id,
+    "date_boxes": date_boxes,
+    "icd_indicator": icd_indicator,
 }
 _FACTORIES: dict[str, tuple[Callable[..., Callable[[str], Normalised]], tuple[type, ...]]] = {
     "date_numeric": (date_numeric, (str,)),

@@ -161,3 +161,39 @@ def test_a_lone_i_where_a_count_stands_in_directions_is_the_digit_one():
     assert DIRECTIONS("Take I tablet by mouth").value == "Take 1 tablet by mouth"
     assert DIRECTIONS("Apply l drop in each eye").value == "Apply 1 drop in each eye"
     assert DIRECTIONS("I take it with food").value == "I take it with food"
+
+
+# --- The claim's (CMS-1500) shapes, named by its draft data file ---------------------------
+
+
+def test_a_claim_charge_read_across_its_dollars_and_cents_boxes_is_a_decimal_string():
+    assert n.amount("125 00").value == "125.00"
+    assert n.amount("$1,250.00").value == "1250.00"
+    assert not n.amount("125").ok
+
+
+def test_a_claim_birth_date_in_three_boxes_keeps_its_print_and_gains_iso():
+    read = n.date_boxes("05 12 1987")
+    assert (read.value, read.iso, read.ok) == ("05 12 1987", "1987-05-12", True)
+    assert not n.date_boxes("02 30 1987").ok
+    assert not n.date_boxes("05 12 87").ok  # a two-digit year names no century
+
+
+def test_an_npi_is_ten_digits_and_a_tax_id_an_ein_or_ssn():
+    assert n.npi("123456789O").value == "1234567890"
+    assert not n.npi("123456789").ok
+    assert n.tax_id("12-3456789").ok and n.tax_id("123-45-6789").ok
+    assert not n.tax_id("1234-5678").ok
+
+
+def test_a_name_printed_last_first_and_the_icd_indicator():
+    assert n.PERSON_LAST_FIRST("SMITH ,JANE, A").value == "SMITH, JANE, A"
+    assert not n.PERSON_LAST_FIRST("Jane Smith").ok
+    assert n.icd_indicator("0").ok and not n.icd_indicator("1").ok
+
+
+def test_a_normaliser_named_in_a_form_file_resolves_with_its_arguments():
+    assert n.named("integer:2:400")("401").ok is False
+    assert n.named("date_numeric:dmy")("17/12/2020").iso == "2020-12-17"
+    with pytest.raises(ValueError, match="order"):
+        n.named("date_numeric:ymd")
