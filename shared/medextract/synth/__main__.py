@@ -9,7 +9,7 @@ from pathlib import Path
 
 from medextract.synth.bad import bad_inputs
 from medextract.synth.fonts import FONT_SETS, HOLDOUT_PACKAGES
-from medextract.synth.generate import DOCUMENT_TYPES, FORMATS, generate_corpus
+from medextract.synth.generate import ALL_TYPES, FORMATS, generate_corpus
 from medextract.synth.variants import REAL
 
 
@@ -28,7 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--count", type=int, default=60)
     parser.add_argument("--out", type=Path, required=True, help="output folder")
-    parser.add_argument("--type", choices=DOCUMENT_TYPES, dest="doc_type")
+    parser.add_argument(
+        "--type",
+        choices=ALL_TYPES,
+        dest="doc_type",
+        help="one form only; the default mix is prescriptions and records (a cms1500 claim "
+        "is drawn only when asked for)",
+    )
     parser.add_argument("--format", choices=FORMATS, dest="fmt")
     parser.add_argument("--clean", action="store_true", help="no degradations")
     parser.add_argument(

@@ -49,6 +49,12 @@ FACES: dict[str, tuple[Path, Path]] = {
     "Comic Neue Bold": (_COMIC / "ComicNeue-Bold.otf", _COMIC / "ComicNeue-Bold.otf"),
     "Comic Neue Italic": (_COMIC / "ComicNeue-Italic.otf", _COMIC / "ComicNeue-Bold.otf"),
     "Comic Neue Light": (_COMIC / "ComicNeue-Light.otf", _COMIC / "ComicNeue-Regular.otf"),
+    # The claim form's typed fill-ins (a printer's 10-pitch monospace).
+    "Liberation Mono": (
+        _LIBERATION / "LiberationMono-Regular.ttf",
+        _LIBERATION / "LiberationMono-Bold.ttf",
+    ),
+    "DejaVu Sans Mono": (_DEJAVU / "DejaVuSansMono.ttf", _DEJAVU / "DejaVuSansMono-Bold.ttf"),
 }
 
 # How each value face looks to a reader: the benchmark groups figures by this too.
@@ -63,6 +69,8 @@ STYLE = {
     "Comic Neue Bold": "handwriting-style",
     "Comic Neue Italic": "handwriting-style",
     "Comic Neue Light": "handwriting-style",
+    "Liberation Mono": "typed",
+    "DejaVu Sans Mono": "typed",
 }
 
 # The Debian package each face comes from (the ground truth names it).
@@ -77,6 +85,8 @@ PACKAGE = {
     "Comic Neue Bold": "fonts-comic-neue",
     "Comic Neue Italic": "fonts-comic-neue",
     "Comic Neue Light": "fonts-comic-neue",
+    "Liberation Mono": "fonts-liberation",
+    "DejaVu Sans Mono": "fonts-dejavu-core",
 }
 
 

@@ -20,16 +20,19 @@ import numpy as np
 from PIL import Image
 from pydantic import BaseModel, ConfigDict
 
-from medextract.synth import forms, variants
+from medextract.synth import cms1500, forms, variants
 from medextract.synth.degrade import apply as capture_page
 from medextract.synth.degrade import plan as plan_capture
 from medextract.synth.fonts import FONT_SETS, HANDS, PACKAGE, hands
 from medextract.synth.hand import Pen
 
-DocumentType = Literal["prescription", "patient_details"]
+DocumentType = Literal["prescription", "patient_details", "cms1500"]
 Format = Literal["pdf", "jpeg", "png", "tiff"]
 
+# The default mix draws from DOCUMENT_TYPES; a claim is drawn only when asked for, so the
+# existing seeds' documents do not move.
 DOCUMENT_TYPES: tuple[DocumentType, ...] = ("prescription", "patient_details")
+ALL_TYPES: tuple[DocumentType, ...] = (*DOCUMENT_TYPES, "cms1500")
 FORMATS: tuple[Format, ...] = ("pdf", "jpeg", "png", "tiff")
 FORMAT_WEIGHTS = (0.45, 0.25, 0.15, 0.15)
 EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "tiff": "tif"}
@@ -66,6 +69,13 @@ PATIENT_DETAILS_FIELDS: dict[str, type] = {
 FIELD_TYPES: dict[str, dict[str, type]] = {
     "prescription": PRESCRIPTION_FIELDS,
     "patient_details": PATIENT_DETAILS_FIELDS,
+    "cms1500": cms1500.FIELDS,
+}
+VALUES = {**forms.VALUES, "cms1500": cms1500.VALUES}
+DRAW = {
+    "prescription": forms.draw_prescription,
+    "patient_details": forms.draw_record,
+    "cms1500": cms1500.draw_claim,
 }
 PAGE2_FIELDS = forms.PAGE2_FIELDS
 
@@ -123,8 +133,8 @@ def _choose(
 ) -> tuple[DocumentType, Format]:
     chosen_type = rng.choice(DOCUMENT_TYPES) if doc_type is None else doc_type
     chosen_fmt = rng.choices(FORMATS, weights=FORMAT_WEIGHTS)[0] if fmt is None else fmt
-    if chosen_type not in DOCUMENT_TYPES:
-        raise ValueError(f"unknown document type {chosen_type!r}; use one of {DOCUMENT_TYPES}")
+    if chosen_type not in ALL_TYPES:
+        raise ValueError(f"unknown document type {chosen_type!r}; use one of {ALL_TYPES}")
     if chosen_fmt not in FORMATS:
         raise ValueError(f"unknown format {chosen_fmt!r}; use one of {FORMATS}")
     return chosen_type, chosen_fmt
@@ -167,8 +177,7 @@ def generate_document(
     if fonts == "holdout" and chosen["values"] == "print" and "values" not in asked:
         chosen["values"] = "handwriting"
     pen = _pen(random.Random(f"{seed}:{index}:hand"), chosen_type, chosen, fonts, asked_hand)
-    draw = forms.draw_prescription if chosen_type == "prescription" else forms.draw_record
-    drawn = draw(rng, chosen, pen)
+    drawn = DRAW[chosen_type](rng, chosen, pen)
     capture = plan_capture(
         rng,
         degrade,
@@ -235,7 +244,7 @@ def _pen(
         if asked is not None:
             raise ValueError("hand_font needs values=handwriting or values=mixed")
         return None
-    return Pen.draw(rng, asked or family, chosen["ink"], chosen["values"], forms.VALUES[doc_type])
+    return Pen.draw(rng, asked or family, chosen["ink"], chosen["values"], VALUES[doc_type])
 
 
 def encode(

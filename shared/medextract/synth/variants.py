@@ -136,9 +136,30 @@ RECORD_WRITING: dict[str, Options] = {
     "value_weight": (("regular", 0.6), ("bold_first", 0.4)),
 }
 
+# The CMS-1500 claim (``cms1500.py``): drawn only when asked for (``--type cms1500``).
+CMS1500: dict[str, Options] = {
+    "damage": COMMON["damage"],
+    **WRITING,
+    "values": (("print", 0.7), ("handwriting", 0.15), ("mixed", 0.15)),
+    # The fill-ins: a printer's monospace (most claims) or a print face.
+    "value_font": (
+        ("Liberation Mono", 0.5),
+        ("DejaVu Sans Mono", 0.2),
+        ("Liberation Sans", 0.15),
+        ("DejaVu Sans", 0.15),
+    ),
+    # The printer's paper feed: on the form's grid, or offset (a few px to half a line).
+    "alignment": (("aligned", 0.6), ("offset", 0.4)),
+    # Box 21's codes without the dot (as the NUCC manual asks) or with it.
+    "dx_dot": (("none", 0.8), ("printed", 0.2)),
+    # How many of box 24's six lines are filled.
+    "lines": (("1", 0.25), ("2", 0.25), ("3", 0.2), ("4", 0.12), ("5", 0.1), ("6", 0.08)),
+}
+
 TABLES: dict[str, dict[str, Options]] = {
     "prescription": {**COMMON, **PRESCRIPTION, **WRITING, **PRESCRIPTION_WRITING},
     "patient_details": {**COMMON, **RECORD, **WRITING, **RECORD_WRITING},
+    "cms1500": CMS1500,
 }
 
 # The real copies' own choices, per form.
