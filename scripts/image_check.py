@@ -37,10 +37,11 @@ from dockerfile_interp import (
     RecipeError,
     build,
 )
-from image_checks import CheckFailed, Tally, run_checks
+from image_checks import CheckFailed, Tally, check_review_image, run_checks
 
 REPO = Path(__file__).resolve().parent.parent
 DOCKERFILE = REPO / "functions/extract/Dockerfile"
+REVIEW_DOCKERFILE = REPO / "functions/review/Dockerfile"
 REQUIREMENTS = REPO / "functions/extract/requirements.txt"
 CONSTRAINTS = REPO / "constraints.txt"
 DEFAULT_CACHE = Path(os.environ.get("IMAGE_CHECK_DIR", "/var/tmp/medextract-image-check"))
@@ -54,10 +55,10 @@ def host_ca_bundle() -> list[tuple[Path, str]]:
     return []
 
 
-def build_image(cache: Path, log: Log) -> Image:
+def build_image(cache: Path, log: Log, dockerfile: Path = DOCKERFILE) -> Image:
     ca = host_ca_bundle()
     return build(
-        DOCKERFILE,
+        dockerfile,
         Context.at(REPO),
         cache,
         log,
@@ -181,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
             if opts.build_only:
                 return 0
             run_checks(image, log, tally)
+            # The review function's own image: its handler imports, nothing of the reader.
+            check_review_image(build_image(opts.cache, log, REVIEW_DOCKERFILE), log)
+            tally.passed += 1
     except (RecipeError, CheckFailed) as exc:
         log(f"FAILED: {exc}")
         print(tally.line(failed=1))

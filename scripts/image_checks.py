@@ -604,6 +604,38 @@ def check_handler(
     log(f"handler: {stats.messages} messages -> {statuses}; init {init:.2f} s")
 
 
+# What the review function's image must not hold: the reader's libraries and binaries.
+READER_MODULES = ("cv2", "numpy", "onnxruntime", "rapidocr", "tesserocr", "PIL", "pdf2image")
+READER_BINARIES = ("usr/bin/tesseract", "usr/bin/pdftoppm")
+
+
+def check_review_image(image: Image, log: Log) -> None:
+    """functions/review/Dockerfile's root: its CMD is the review handler, which imports in
+    a fresh process; none of the reader's modules can be imported, no OCR binary is there."""
+    if image.cmd != ["functions.review.app.handler"]:
+        raise CheckFailed(f"the review image's CMD is {image.cmd}")
+    probe = (
+        "import importlib.util, json, sys, time\n"
+        "t = time.perf_counter()\n"
+        "import functions.review.app\n"
+        "seconds = time.perf_counter() - t\n"
+        f"present = [m for m in {READER_MODULES!r} if importlib.util.find_spec(m)]\n"
+        "print(json.dumps({'import_s': seconds, 'reader_modules': present}))\n"
+    )
+    res = run_inside(image, ["python", "-c", probe], extra_env={"AWS_DEFAULT_REGION": REGION})
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    binaries = [b for b in READER_BINARIES if (image.root / b).exists()]
+    if out["reader_modules"] or binaries:
+        raise CheckFailed(
+            f"the review image holds the reader: {', '.join(out['reader_modules'] + binaries)}"
+        )
+    size = du_bytes(image.root) / 1e6
+    log(
+        f"review image: {size:.0f} MB; handler import {out['import_s']:.2f} s; "
+        "no OpenCV, numpy, onnxruntime, tesseract or poppler"
+    )
+
+
 class Tally:
     """Counts checks for the closing `N passed, N failed` line CI reads."""
 
