@@ -488,11 +488,12 @@ def draw_claim(rng: random.Random, variant: dict[str, str], pen: Pen | None = No
     f.box(left, y, cols25[2], "31. SIGNATURE OF PHYSICIAN OR SUPPLIER", y + box_h + 60)
     f.box(cols25[2], y, split, "32. SERVICE FACILITY LOCATION INFORMATION", y + box_h + 60)
     head = "33. BILLING PROVIDER INFO & PH #  ("
-    f.box(split, y, right, head + "          )", y + box_h + 60)
+    f.box(split, y, right, head, y + box_h + 60)
     area, number = extra["bill_phone"]
     phone_x = split + 8 + f.label.getlength(head)
-    f.fill("billing_provider", phone_x + 4, y + 46, area, 90)
-    f.fill("billing_provider", phone_x + 150, y + 46, number, right - phone_x - 160)
+    f.text(phone_x + 92, y + 24, ")")
+    f.fill("billing_provider", phone_x + 4, y + 46, area, 84)
+    f.fill("billing_provider", phone_x + 112, y + 46, number, right - phone_x - 116)
     for i, text in enumerate(extra["facility"]):
         f.fill("service_facility", cols25[2] + 20, y + 96 + i * 46, text, split - cols25[2] - 30)
     for i, text in enumerate(extra["billing"]):
@@ -501,7 +502,7 @@ def draw_claim(rng: random.Random, variant: dict[str, str], pen: Pen | None = No
     f.rule(cols25[2], y, right, y, 2)
     f.text(cols25[2] + 8, y + 26, "a. NPI")
     f.text(split + 8, y + 26, "a. NPI")
-    f.fill("billing_provider_npi", split + 20, y + 54, fields["billing_provider_npi"], 420)
+    f.fill("billing_provider_npi", split + 110, y + 54, fields["billing_provider_npi"], 420)
     y += 60
     f.rule(left, y, right, y, 2)
     f.text(left, y + 30, "NUCC Instruction Manual available at: www.nucc.org")
