@@ -353,11 +353,12 @@ def draw_claim(rng: random.Random, variant: dict[str, str], pen: Pen | None = No
     f.box(col1, y, col2, "3. PATIENT'S BIRTH DATE          SEX")
     f.box(col2, y, right, "4. INSURED'S NAME (Last Name, First Name, Middle Initial)")
     f.fill("patient_name", left + 20, y + base, fields["patient_name"], col1 - left - 30)
-    f.fill("patient_birth_date", col1 + 20, y + base, fields["patient_birth_date"], 330)
-    sex_x = col1 + round((col2 - col1) * 0.66)
+    f.fill("patient_birth_date", col1 + 16, y + base, fields["patient_birth_date"], 270)
+    sex_x = col1 + round((col2 - col1) * 0.56)
     f.check(sex_x, y + 50, "M")
     f.check(sex_x + 110, y + 50, "F")
-    bx = f.check_at(sex_x if fields["patient_sex"] == "M" else sex_x + 110, y, "M")
+    male = fields["patient_sex"] == "M"
+    bx = f.check_at(sex_x if male else sex_x + 110, y, "M" if male else "F")
     f.mark(bx, y + 50)
     f.fill("insured_name", col2 + 20, y + base, fields["insured_name"], right - col2 - 30)
     y += row
