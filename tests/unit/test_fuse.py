@@ -3,7 +3,7 @@
 from medextract.extract import parse
 from medextract.fields import Normalised
 from medextract.forms import SPECS
-from medextract.fuse import ALONE, Opinion, _typed, _without_label, fuse
+from medextract.fuse import Opinion, _typed, _without_label, fuse
 from medextract.result import DocumentType, ExtractedField, ReviewReason
 from medextract.second_reader import LineRead
 
@@ -84,13 +84,12 @@ def test_glyphs_that_context_tells_apart_are_no_opinion():
     assert fuse(field, _opinion("Dr Robert Allen, D.0", 0.99), threshold=0.8) == field
 
 
-def test_the_second_reading_stands_alone_only_when_sure():
+def test_the_second_reading_alone_is_the_value_and_always_flagged():
     shapeless = _field("0livia", 0.3, [ReviewReason.PATTERN_MISMATCH])
-    sure = fuse(shapeless, _opinion("Olivia Garcia", ALONE), threshold=0.8)
-    assert sure.value == "Olivia Garcia" and not sure.needs_review
-    unsure = fuse(shapeless, _opinion("Olivia Garcia", ALONE - 0.1), threshold=0.8)
-    assert unsure.value == "Olivia Garcia" and unsure.needs_review
-    assert unsure.suggestion == "0livia"
+    sure = fuse(shapeless, _opinion("Olivia Garcia", 0.999), threshold=0.8)
+    assert sure.value == "Olivia Garcia" and sure.needs_review
+    assert sure.suggestion == "0livia"
+    assert sure.confidence < 0.5
 
 
 def test_a_scrap_beside_the_value_is_dropped_only_when_that_gives_the_fields_shape():
@@ -134,12 +133,13 @@ def test_every_line_of_every_value_is_read_by_the_second_reader_in_one_batch():
     )
 
 
-def test_a_second_reading_alone_stands_only_when_every_word_is_known():
+def test_a_second_reading_alone_with_an_unknown_word_ranks_lower():
     shapeless = _field("1395 MiU Bovtevrd", 0.3, [ReviewReason.PATTERN_MISMATCH])
     reading = _opinion("1395 Mill Boutevard, Dayton", 0.99)
     unknown = fuse(shapeless, reading, threshold=0.8, known=lambda text: "Boutevard" not in text)
-    assert unknown.needs_review and unknown.value == "1395 Mill Boutevard, Dayton"
-    assert not fuse(shapeless, reading, threshold=0.8, known=lambda text: True).needs_review
+    known = fuse(shapeless, reading, threshold=0.8, known=lambda text: True)
+    assert unknown.needs_review and known.needs_review
+    assert unknown.confidence < known.confidence
 
 
 def test_known_words_are_in_some_vocabulary():
