@@ -53,10 +53,12 @@ def run(
     quiet: bool = False,
     then: Any = None,
     bad: bool = False,
+    parameters: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Run the pipeline on ``count`` generated scans (and, ``bad``, one bad file);
     returns the items read back. ``then(session, stack)``, if given, runs on the
-    embedded AWS before it goes away (``make review`` serves the review page from there)."""
+    embedded AWS before it goes away (``make review`` serves the review page from there);
+    ``parameters`` override the template's defaults."""
     for name, value in FAKE_AWS.items():
         os.environ[name] = value
     os.environ.pop("AWS_PROFILE")
@@ -78,7 +80,7 @@ def run(
 
     with mock_aws():
         session = boto3.session.Session(region_name=FAKE_AWS["AWS_REGION"])
-        stack = local.create_stack(session, prefix="medextract-demo")
+        stack = local.create_stack(session, prefix="medextract-demo", parameters=parameters)
         os.environ.update(stack.environment())
         get_pipeline_settings.cache_clear()
         get_pipeline.cache_clear()

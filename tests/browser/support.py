@@ -77,10 +77,16 @@ class Site:
 
 @contextmanager
 def review_site(
-    seeder: Callable[[PipelineEnv], list[str]], prefix: str = "medextract-ui"
+    seeder: Callable[[PipelineEnv], list[str]],
+    prefix: str = "medextract-ui",
+    parameters: dict[str, Any] | None = None,
 ) -> Iterator[Site]:
-    """A fresh embedded AWS seeded by ``seeder``, the review server on it (port 0)."""
-    with pytest.MonkeyPatch.context() as monkeypatch, embedded_aws(monkeypatch, prefix) as env:
+    """A fresh embedded AWS seeded by ``seeder``, the review server on it (port 0);
+    ``parameters`` override the template's defaults."""
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        embedded_aws(monkeypatch, prefix, parameters) as env,
+    ):
         ids = seeder(env)
         for name, value in local_environment(env.stack, "http://127.0.0.1").items():
             monkeypatch.setenv(name, value)

@@ -46,6 +46,7 @@ def test_queue_counts_each_tab_and_says_who_holds_a_document_since_when(page: An
             "FAILED": "1",
             "REVIEWED": "0",
             "EXTRACTED": "0",
+            "AUDIT": "0",
         }
         assert rows(page) == [held, free]
         assert holder.startswith("held by bob since ")

@@ -10,49 +10,13 @@ from typing import Any
 
 import pytest
 from medextract.aws.local import FakeLambdaContext
-from medextract.aws.process import Extracted
-from medextract.result import DocumentType
 from medextract.review.api import get_service
 from medextract.review.quality import wilson
 from medextract.review.settings import get_review_settings
 
+from tests.functional.audit_support import AS_READ, SamplingExtractor, run
 from tests.functional.conftest import PipelineEnv, captured_output, embedded_aws
-from tests.functional.review_support import (
-    FIELDS,
-    ReviewExtractor,
-    call,
-    flagged_result,
-    http_event,
-)
-
-# Every field as read, in the shape a reviewer types it (a confirm changes nothing).
-AS_READ = {
-    "patient_name": "Maria Lopez",
-    "prescription_date": "3/7/2026",
-    "patient_address": "12 Elm St, Springfield, IL",
-    "directions": "Take 1 tablet by mouth daily",
-    "refills": "25",
-}
-
-
-class SamplingExtractor(ReviewExtractor):
-    """``GOOD...``: every field unflagged (straight through); anything else: flagged."""
-
-    def __call__(self, data: bytes, name: str, doc_type: DocumentType | None) -> Extracted:
-        extracted = super().__call__(data, name, doc_type)
-        if not data.startswith(b"GOOD"):
-            return extracted
-        result = extracted.result
-        fields = {
-            k: f.model_copy(
-                update={"needs_review": False, "review_reasons": [], "confidence": 0.97}
-            )
-            for k, f in result.fields.items()
-        }
-        return Extracted(
-            result.model_copy(update={"fields": fields, "needs_review": False}),
-            extracted.page_images,
-        )
+from tests.functional.review_support import FIELDS, call, flagged_result, http_event
 
 
 def review_environment(env: PipelineEnv, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,18 +34,6 @@ def audit_all(monkeypatch: pytest.MonkeyPatch) -> Iterator[PipelineEnv]:
         yield env
     get_review_settings.cache_clear()
     get_service.cache_clear()
-
-
-def run(env: PipelineEnv, good: int, flagged: int) -> dict[str, list[str]]:
-    for n in range(good):
-        env.put(f"clinic/good-{n}.pdf", f"GOOD {n}".encode())
-    for n in range(flagged):
-        env.put(f"clinic/flagged-{n}.pdf", f"REVIEW {n}".encode())
-    env.drain_with(env.pipeline(SamplingExtractor()))
-    by_status: dict[str, list[str]] = {}
-    for item in env.items():
-        by_status.setdefault(item["status"], []).append(item["document_id"])
-    return by_status
 
 
 def audit_queue() -> list[str]:
@@ -294,3 +246,50 @@ def _scalars(value: object) -> list[str]:
 def test_flagged_result_fields_are_the_audited_ones():
     """The fixture's straight-through document has the fields the audit checks."""
     assert set(flagged_result(b"GOOD", "x.pdf").fields) == set(AS_READ)
+
+
+# ---------------------------------------------------------------- make review
+def test_make_review_serves_an_audit_queue_with_the_demo_documents(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+):
+    from medextract import demo
+    from medextract.aws.config import get_pipeline_settings
+    from medextract.aws.runtime import get_pipeline
+    from medextract.review import local
+
+    from tests.functional.conftest import FakeExtractor, aws_environment
+
+    aws_environment(monkeypatch)
+    for name in ("MEDEXTRACT_RESULTS_TABLE", "MEDEXTRACT_OUTPUT_BUCKET", "AWS_PROFILE"):
+        monkeypatch.setenv(name, "unset-by-test")  # the demo overwrites them; undone afterwards
+    asked: dict[str, Any] = {}
+    real_run = demo.run
+
+    def served(session: Any, stack: Any) -> None:  # what `make review` serves
+        service = local.local_service(session, stack)
+        asked["audit"] = [
+            i.document_id for i in service.queue(local.DEV_REVIEWER, "AUDIT", 25, None).items
+        ]
+
+    def run_as_make_review(out: Any, count: int, **kwargs: Any) -> list[dict[str, Any]]:
+        asked["parameters"] = kwargs["parameters"]
+        return real_run(tmp_path, count, extractor=FakeExtractor(), quiet=True, **kwargs)
+
+    # main's own `then` would serve forever: the check of what it would serve instead
+    monkeypatch.setattr(
+        demo,
+        "run",
+        lambda out, count, then, parameters, **rest: run_as_make_review(
+            out, count, then=served, parameters=parameters, **rest
+        ),
+    )
+    try:
+        local.main(["--count", "4", "--out", str(tmp_path)])
+        items = json.loads((tmp_path / "items.json").read_text())
+    finally:
+        get_pipeline_settings.cache_clear()
+        get_pipeline.cache_clear()
+
+    assert asked["parameters"] == {"AuditRate": 1.0}
+    extracted = sorted(i["document_id"] for i in items if i["status"] == "EXTRACTED")
+    assert len(extracted) >= 4 and sorted(asked["audit"]) == extracted

@@ -41,7 +41,7 @@ def test_queues_count_each_tab_and_date_its_oldest_document(review_env: Pipeline
         "REVIEWED",
         "EXTRACTED",
     ]
-    assert counts == {"NEEDS_REVIEW": 1, "FAILED": 1, "REVIEWED": 1, "EXTRACTED": 0}
+    assert counts == {"NEEDS_REVIEW": 1, "FAILED": 1, "REVIEWED": 1, "EXTRACTED": 0, "AUDIT": 0}
     oldest = {q["status"]: q["oldest_received_at"] for q in body["queues"]}
     assert oldest["NEEDS_REVIEW"] and oldest["EXTRACTED"] is None
     assert body["deadline_hours"] == 24

@@ -43,6 +43,7 @@ STATIC = {  # the review page: path -> (file, content type)
     "/": ("index.html", "text/html; charset=utf-8"),
     "/review.js": ("review.js", "text/javascript; charset=utf-8"),
     "/review.css": ("review.css", "text/css; charset=utf-8"),
+    "/quality.js": ("quality.js", "text/javascript; charset=utf-8"),
 }
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -11,6 +11,7 @@ server (``/local/pages/...``) because moto's presigned URLs only resolve in-proc
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import sys
@@ -25,6 +26,7 @@ from medextract.review.models import Reviewer, Submission
 from medextract.review.service import Invalid, ReviewService
 from medextract.review.store import ReviewBucket, ReviewTable, s3_client
 
+LOCAL_AUDIT_RATE = 1.0
 DEV_REVIEWER = Reviewer(subject="local-dev", name="dev-reviewer", groups=["reviewer"])
 # Who reviewed the demo's Reviewed tab's document before you arrived.
 DEMO_REVIEWER = Reviewer(subject="local-demo", name="demo-reviewer", groups=["reviewer"])
@@ -107,6 +109,29 @@ def review_one(service: ReviewService, who: Reviewer = DEMO_REVIEWER) -> str | N
     return None
 
 
+def _wide_server() -> type:
+    import uvicorn
+
+    class WideServer(uvicorn.Server):
+        """uvicorn with a larger thread pool. Powertools' resolver runs each middleware of
+        a request in a worker thread that waits on the next one; with asyncio's default
+        pool (CPU count + 4 threads) a browser's parallel requests (a page's scripts and
+        stylesheet at once) took every thread and waited on each other for ever."""
+
+        async def serve(self, sockets: Any = None) -> None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            asyncio.get_running_loop().set_default_executor(
+                ThreadPoolExecutor(max_workers=LOCAL_THREADS, thread_name_prefix="review")
+            )
+            await super().serve(sockets)
+
+    return WideServer
+
+
+LOCAL_THREADS = 64
+
+
 class Server:
     """uvicorn in a thread (tests, benchmarks) or in the foreground (``make review``)."""
 
@@ -114,7 +139,7 @@ class Server:
         import uvicorn
 
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-        self.server = uvicorn.Server(config)
+        self.server = _wide_server()(config)
         self.thread: threading.Thread | None = None
 
     @property
@@ -174,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
             f"results table: {stack.results_table}; reviewed JSON: s3://{stack.output_bucket}/results/"
         )
 
-    demo.run(args.out, args.count, then=serve, bad=True)
+    # Every demo document that goes straight through is also audited here (AuditRate 1.0;
+    # the template's default is 0.02), so the Audit tab has something to check.
+    demo.run(args.out, args.count, then=serve, bad=True, parameters={"AuditRate": LOCAL_AUDIT_RATE})
     return 0
 
 

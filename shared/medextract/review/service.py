@@ -52,7 +52,13 @@ from medextract.review.values import Rejected, ValuesRejected, type_values
 LEASE_SECONDS = 15 * 60
 URL_SECONDS = 5 * 60
 # The page's tabs, in order: each a status of the results table's queue index.
-QUEUES: tuple[Status, ...] = (Status.NEEDS_REVIEW, Status.FAILED, Status.REVIEWED, Status.EXTRACTED)
+QUEUES: tuple[str, ...] = (
+    Status.NEEDS_REVIEW,
+    Status.FAILED,
+    Status.REVIEWED,
+    Status.EXTRACTED,
+    AUDIT_QUEUE,  # delivered documents sampled for audit (medextract.aws.audit)
+)
 COUNT_CAP = 1000  # a tab's count stops here ("1000+"): counting is a read of the index
 DEADLINE_HOURS = 24  # a flagged document is reviewed within this of its arrival
 # Where a document may go back to review from (reopened, or sent back).
@@ -404,11 +410,11 @@ class ReviewService:
         counts = []
         for status in QUEUES:
             where = _where(status, QueueFilter(free=False), who.name, now)
-            count = self.table.count(status.value, cap=COUNT_CAP + 1, where=where)
-            oldest = self.table.oldest(status.value, where) if count else None
+            count = self.table.count(str(status), cap=COUNT_CAP + 1, where=where)
+            oldest = self.table.oldest(str(status), where) if count else None
             counts.append(
                 QueueCount(
-                    status=status.value,
+                    status=str(status),
                     count=min(count, COUNT_CAP),
                     capped=count > COUNT_CAP,
                     oldest_received_at=oldest,

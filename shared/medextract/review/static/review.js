@@ -18,6 +18,7 @@ const REASONS = {
   INTERLEAVED_LINES: "two lines read as one",
   UNCONFIRMED: "the field that would confirm it is missing or flagged",
   FLAGGED_FIELD_UNCHECKED: "a flagged field needs your value",
+  AUDITED_FIELD_UNCHECKED: "an audit checks every field: accept or correct it",
   UNKNOWN_FIELD: "the form has no such field",
   PAGES_MISSING: "a page of the form was not sent",
 };
@@ -91,6 +92,9 @@ function hoursOld(iso) { return (Date.now() - Date.parse(iso)) / 3600000; }
 // ------------------------------------------------------------------ routing
 function route() {
   const hash = location.hash || "#/";
+  $("#quality-view").hidden = true;
+  $("#quality-tab").classList.remove("current");
+  if (hash.startsWith("#/quality")) return showQuality();  // quality.js
   const doc = hash.match(/^#\/doc\/([a-z]+_[0-9a-f]+)/);
   if (doc) return openDocument(doc[1]);
   const params = new URLSearchParams(hash.split("?")[1] || "");
@@ -115,7 +119,7 @@ async function start() {
   }
   const reasons = $("#filter-reason");
   for (const [code, words] of Object.entries({ ...REASONS, ...Object.fromEntries(Object.entries(FAILURES).map(([k, v]) => [k, v[0]])) })) {
-    if (code === "FLAGGED_FIELD_UNCHECKED" || code === "UNKNOWN_FIELD") continue;
+    if (["FLAGGED_FIELD_UNCHECKED", "AUDITED_FIELD_UNCHECKED", "UNKNOWN_FIELD"].includes(code)) continue;
     reasons.append(Object.assign(document.createElement("option"), { value: code, textContent: words }));
   }
   await route();
@@ -251,12 +255,13 @@ async function openDocument(id) {
   refreshSummary().catch(() => {});  // the tabs' counts, beside the document
   let doc = await api("GET", `/documents/${id}`);
   const mine = doc.claim && doc.claim.holder === me();
-  if (doc.status === "NEEDS_REVIEW" && !mine) {
+  if (awaiting(doc) && !mine) {
     try { await api("POST", `/documents/${id}/claim`); doc = await api("GET", `/documents/${id}`); }
     catch (err) { if (err.status === 409) say(`Read-only: ${err.message}`); else throw err; }
   }
   if (ticket !== state.opening) return;
   state.doc = doc;
+  state.lane = doc.audit ? "AUDIT" : "NEEDS_REVIEW";  // where "next" looks
   state.touched = new Set();
   const first = doc.field_order.find((n) => required(n)) || doc.field_order[0];
   state.page = (doc.fields[first] || {}).page || 1;
@@ -264,13 +269,18 @@ async function openDocument(id) {
   await renderHistory();
 }
 
+// Awaiting a person: flagged, or sampled for audit (every field checked, blind).
+function awaiting(d) { return d.status === "NEEDS_REVIEW" || Boolean(d.audit); }
+
 function editable() {
   const d = state.doc;
-  return Boolean(d) && d.status === "NEEDS_REVIEW" && (!d.claim || d.claim.holder === me());
+  return Boolean(d) && awaiting(d) && (!d.claim || d.claim.holder === me());
 }
-// A field the reviewer must check before submitting: flagged, on a document in review.
+// A field the reviewer must check before submitting: flagged, on a document in review;
+// every field of an audit.
 function required(name) {
   const d = state.doc;
+  if (d.audit) return !d.unsent_fields.includes(name);
   return d.status === "NEEDS_REVIEW" && (d.flagged_fields.includes(name) || d.fields[name].needs_review);
 }
 
@@ -291,7 +301,8 @@ function renderDocument() {
   $("#doc-state").textContent = `${d.status} · version ${d.version} · received ${when(d.received_at)} (${age(d.received_at)} ago)` +
     (d.claim ? ` · held by ${d.claim.holder === me() ? "you" : d.claim.holder} since ${when(d.claim.since).slice(11)}` : "") +
     (d.reviewed_by ? ` · reviewed by ${d.reviewed_by} ${when(d.reviewed_at)}` : "") +
-    (d.handled_by ? ` · handled by ${d.handled_by} ${when(d.handled_at)}` : "");
+    (d.handled_by ? ` · handled by ${d.handled_by} ${when(d.handled_at)}` : "") +
+    (d.audit ? " · audit: check every field against the page" : "");
   $("#doc-state").dataset.status = d.status;
   $("#doc-state").title = $("#doc-state").textContent;
   renderFailure(d);
@@ -335,7 +346,7 @@ function renderFailure(d) {
 
 function fieldRow(name, field, canEdit) {
   const d = state.doc;
-  const flagged = required(name);
+  const flagged = required(name) && !d.audit;  // an audit flags nothing: every field alike
   const unsent = d.unsent_fields.includes(name);
   const row = document.createElement("div");
   // A reviewed field was checked by a person: no machine confidence colour.
@@ -360,7 +371,7 @@ function fieldRow(name, field, canEdit) {
   label.htmlFor = input.id;
   const title = Object.assign(document.createElement("span"), { className: "name", textContent: name.replaceAll("_", " ") + (flagged ? " ⚑" : "") });
   const conf = Object.assign(document.createElement("span"), { className: "conf" });
-  conf.textContent = unsent ? "not on the pages sent"
+  conf.textContent = unsent ? "not on the pages sent" : d.audit ? "check"
     : field.review ? `checked by ${field.review.reviewed_by}` : `${Math.round(field.confidence * 100)} %`;
   const why = flagged ? (field.review_reasons || []).map((r) => REASONS[r] || r).join("; ") : "";
   if (!d.audit) label.title = `${title.textContent}: ${conf.textContent}${why ? ` (${why})` : ""}`;
@@ -561,7 +572,7 @@ window.addEventListener("resize", () => { if (!$("#document-view").hidden && sta
 // ------------------------------------------------------------------ submit, release, next, reopen
 async function submit() {
   if (!state.doc || $("#submit").hidden) return;
-  if ($("#submit").disabled) { say(`Check every flagged field first: ${untouchedFlagged().join(", ")}`); return; }
+  if ($("#submit").disabled) { say(`Check every ${state.doc.audit ? "" : "flagged "}field first: ${untouchedFlagged().join(", ")}`); return; }
   const d = state.doc;
   const values = {};
   for (const input of document.querySelectorAll("#fields input, #fields textarea")) {
@@ -638,28 +649,29 @@ $("#show-claims").addEventListener("change", () => $("#history").classList.toggl
 // on the one left is released only when there is another to go to.
 async function nextDocument() {
   const current = state.doc;
-  const page = await api("GET", `/documents?${queueQuery("NEEDS_REVIEW")}`);
+  const lane = state.lane || "NEEDS_REVIEW";
+  const page = await api("GET", `/documents?${queueQuery(lane)}`);
   const free = page.items.filter((i) => (!current || i.document_id !== current.document_id) && (!i.claim || i.claim.holder === me()));
   const next = free.find((i) => !state.skipped.has(i.document_id)) || free[0];
   if (next) {
-    if (current && current.status === "NEEDS_REVIEW" && current.claim && editable()) {
+    if (current && awaiting(current) && current.claim && editable()) {
       await api("POST", `/documents/${current.document_id}/release`);
       state.skipped.add(current.document_id);
     }
     location.hash = `#/doc/${next.document_id}`;
     return;
   }
-  if (current && current.status === "NEEDS_REVIEW") { say("No other document waits for review: this is the last one."); return; }
+  if (current && awaiting(current)) { say("No other document waits for review: this is the last one."); return; }
   const text = state.flash ? `${state.flash.text} ` : "";
   sayNext(`${text}The queue is empty: nothing left to review.`);
-  state.status = "NEEDS_REVIEW";
-  if (location.hash === "#/?status=NEEDS_REVIEW") await showQueue(); else location.hash = "#/?status=NEEDS_REVIEW";
+  state.status = lane;
+  if (location.hash === `#/?status=${lane}`) await showQueue(); else location.hash = `#/?status=${lane}`;
 }
 
 async function backToQueue() {
   const d = state.doc;
-  if (d && d.status === "NEEDS_REVIEW" && d.claim && editable()) await api("POST", `/documents/${d.document_id}/release`).catch(() => {});
-  location.hash = `#/?status=${d ? d.status : state.status}`;
+  if (d && awaiting(d) && d.claim && editable()) await api("POST", `/documents/${d.document_id}/release`).catch(() => {});
+  location.hash = `#/?status=${d ? (d.audit ? "AUDIT" : d.status) : state.status}`;
 }
 
 async function reopen() {
