@@ -23,10 +23,13 @@ system-deps:
 # is linked into the venv, nothing else of Debian's dist-packages. PyPI's tesserocr wheel
 # brings its own tesseract 5.5, which reads other words than the 5.3 executable.
 TESSEROCR_MODULE = /usr/lib/python3/dist-packages/tesserocr.cpython-311-*.so
-$(VENV)/.installed: pyproject.toml constraints.txt
+# The development tools (tools/: the generator, the demo, the local stack and review server)
+# are their own package, installed beside medextract here and never in an image.
+$(VENV)/.installed: pyproject.toml constraints.txt tools/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install -q --no-deps -e tools
 	touch $@
 
 $(VENV)/.tesserocr: $(VENV)/.installed
@@ -37,12 +40,12 @@ $(VENV)/.tesserocr: $(VENV)/.installed
 deps: system-deps $(VENV)/.installed $(VENV)/.tesserocr
 
 demo: deps
-	$(PY) -m medextract.demo
+	$(PY) -m medextract_dev.demo
 
 # The demo queue reviewed in a browser: the embedded pipeline on the demo scans, then
 # the review page and API on http://127.0.0.1:8000/ (Ctrl+C stops and prints the records).
 review: deps
-	$(PY) -m medextract.review.local
+	$(PY) -m medextract_dev.review_local
 
 # The review page's browser tests: Debian's chromium, driven by Playwright's Python
 # package (pinned in constraints.txt; its own browser download is never used).
@@ -127,9 +130,9 @@ image-check: deps
 # ruff's rules (the complexity gate, C90 at 12, among them: pyproject.toml), its format,
 # and mypy over the package and the functions. CI runs it (.ci/run).
 lint: deps
-	$(VENV)/bin/ruff check shared functions tests benchmarks
-	$(VENV)/bin/ruff format --check shared functions tests benchmarks
-	$(VENV)/bin/mypy shared/medextract functions
+	$(VENV)/bin/ruff check shared functions tools tests benchmarks
+	$(VENV)/bin/ruff format --check shared functions tools tests benchmarks
+	$(VENV)/bin/mypy shared/medextract functions tools/medextract_dev
 
 clean:
 	rm -rf $(VENV) out build .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,6 @@
 """What each domain check of issue 16 catches and what it costs (right values it flags).
 
-    python -m medextract.synth --seed 7 --count 20 --out /tmp/s7
+    python -m medextract_dev.synth --seed 7 --count 20 --out /tmp/s7
     medextract extract /tmp/s7 --jobs 1 > /tmp/r7.jsonl
     python benchmarks/bench_checks.py /tmp/r7.jsonl:/tmp/s7 [more results:truth ...]
 
@@ -9,7 +9,7 @@ whose truth it is scored against (``<file>.truth.json`` beside each generated fi
 one ``truth.json`` as in the samples). Every check is run on every value it reads, right
 or wrong, whatever other checks said: a right value it flags is a false flag, a wrong one
 a catch. Then the same checks on ordinary values written here, none from the generator's
-lists (``medextract.synth.data``), and on the misreadings issue 16 reports.
+lists (``medextract_dev.synth.data``), and on the misreadings issue 16 reports.
 """
 
 from __future__ import annotations

@@ -44,8 +44,8 @@ from medextract.evaluate.text import render_reliability
 from medextract.extract import extract
 from medextract.ocr import tesseract_environment
 from medextract.settings import get_settings
-from medextract.synth import GeneratedDocument, generate_document
-from medextract.synth.fonts import STYLE
+from medextract_dev.synth import GeneratedDocument, generate_document
+from medextract_dev.synth.fonts import STYLE
 
 
 def plain_tesseract_seconds(data: bytes) -> list[float]:

@@ -44,7 +44,7 @@ def corpus(out: Path, heavy: bool) -> dict[str, list[str]]:
     fork inherits its parent's peak resident set into its own."""
     code = (
         "import json, sys; from pathlib import Path; "
-        "from medextract.synth.bad import hostile_inputs; "
+        "from medextract_dev.synth.bad import hostile_inputs; "
         f"print(json.dumps({{k: [str(p), e] for k, (p, e) in "
         f"hostile_inputs(Path({str(out)!r}), heavy={heavy}).items()}}))"
     )

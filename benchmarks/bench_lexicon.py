@@ -5,7 +5,7 @@
     python benchmarks/bench_lexicon.py
 
 For each candidate package that is installed, prints how many of the generator's
-medicines (``medextract.synth.data.MEDICINES``) and of 120 commonly prescribed US
+medicines (``medextract_dev.synth.data.MEDICINES``) and of 120 commonly prescribed US
 drugs (generic names, below) its names cover, the size of its data on disk, and the
 seconds to load its names in a fresh process.
 """
@@ -98,7 +98,7 @@ def _covered(names: set[str], wanted: list[str]) -> int:
 
 
 def main() -> int:
-    from medextract.synth.data import MEDICINES
+    from medextract_dev.synth.data import MEDICINES
 
     generator = [drug for drug, _, _ in MEDICINES]
     print(

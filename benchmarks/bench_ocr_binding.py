@@ -25,7 +25,7 @@ from medextract.documents import open_document
 from medextract.ocr import OcrEngine, TesseractCommand, TesseractLibrary, Word
 from medextract.preprocess import prepare
 from medextract.settings import Settings
-from medextract.synth import generate_document
+from medextract_dev.synth import generate_document
 
 Call = tuple[str, np.ndarray, int]
 

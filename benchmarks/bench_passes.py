@@ -29,8 +29,8 @@ from bench_core import truth_entry
 from medextract.evaluate import score_document
 from medextract.ocr import TesseractCommand
 from medextract.settings import get_settings
-from medextract.synth import generate_document
 from medextract.verify import TIE_SCALE, MosaicReader
+from medextract_dev.synth import generate_document
 
 # A recovery pass, and how extract runs without it (whole_page_4: the block-mode page
 # reading alone switched off).

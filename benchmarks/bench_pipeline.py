@@ -65,8 +65,8 @@ def _worker(job: tuple[int, Any, dict[str, str], str]) -> dict[str, int]:
     index, stack, environment, log_dir = job
     os.environ.update(environment)
     import boto3
-    from medextract.aws import local
     from medextract.observability import logger
+    from medextract_dev import aws_local as local
 
     from functions.extract import app
 
@@ -125,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     import boto3
-    from medextract.aws import local
-    from medextract.synth import bad_inputs, generate_document
+    from medextract_dev import aws_local as local
+    from medextract_dev.synth import bad_inputs, generate_document
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's request log
     port = _free_port()

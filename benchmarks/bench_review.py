@@ -93,7 +93,7 @@ def api_latency(env: Any, documents: int) -> dict[str, list[float]]:
 
 
 def page_load(env: Any, loads: int) -> list[float]:
-    from medextract.review.local import Server, local_app, local_service
+    from medextract_dev.review_local import Server, local_app, local_service
     from playwright.sync_api import sync_playwright
 
     from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, LAPTOP
@@ -151,8 +151,8 @@ def main() -> int:
 
     import pytest
     from medextract.review.api import get_service
-    from medextract.review.local import local_environment
     from medextract.review.settings import get_review_settings
+    from medextract_dev.review_local import local_environment
 
     from tests.functional.conftest import embedded_aws
 

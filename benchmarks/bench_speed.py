@@ -145,7 +145,7 @@ def main() -> int:
     parser.add_argument("--folder", type=int, default=36, help="documents in the folder")
     parser.add_argument("--rounds", type=int, default=2, help="folder runs of each --jobs")
     args = parser.parse_args()
-    from medextract.synth import generate_document
+    from medextract_dev.synth import generate_document
 
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:

@@ -3,7 +3,7 @@
 Every probe runs the image's own binaries and Python from its root: read-only,
 with a private tmpfs /tmp, as an unprivileged user, with the Dockerfile's ENV
 plus what Lambda adds. Samples and the probe script come in on a read-only bind
-mount at /mnt. The host side only generates samples (medextract.synth), plays
+mount at /mnt. The host side only generates samples (medextract_dev.synth), plays
 AWS (moto's server on 127.0.0.1) and plays Lambda's Runtime API.
 """
 
@@ -132,8 +132,8 @@ def on_host(argv: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def generate(out: Path, *args: str) -> list[tuple[Path, dict[str, Any]]]:
-    """`python -m medextract.synth ...` on the host; (file, ground truth) pairs."""
-    on_host([str(HOST_PY), "-m", "medextract.synth", "--out", str(out), *args])
+    """`python -m medextract_dev.synth ...` on the host; (file, ground truth) pairs."""
+    on_host([str(HOST_PY), "-m", "medextract_dev.synth", "--out", str(out), *args])
     docs = []
     for line in (out / "manifest.jsonl").read_text().splitlines():
         entry = json.loads(line)
@@ -414,6 +414,10 @@ def check_coldstart(
     if probe["ocr_engine"] != "TesseractLibrary":
         raise CheckFailed(f"the image reads with {probe['ocr_engine']}, not tesseract's library")
     figures.add("cold start: whole process, spawn to exit", f"{wall:.2f} s")
+    dev_only = probe["dev_only_modules_present"]
+    figures.add("  development tools in the image", ", ".join(dev_only) or "none")
+    if dev_only:
+        raise CheckFailed(f"the image holds development tools: {', '.join(dev_only)}")
     problem = import_verdict(imp, probe["heavy_modules_loaded_by_import"])
     if problem:
         raise CheckFailed(f"importing {handler} in a fresh process: {problem}")
@@ -482,7 +486,7 @@ def lambda_environment(
 
 def template_command(image: Image) -> list[str]:
     """ENTRYPOINT + the template's ImageConfig.Command (which overrides CMD), checked alike."""
-    from medextract.aws.local import FUNCTION, load_template
+    from medextract_dev.aws_local import FUNCTION, load_template
 
     props = load_template()["Resources"][FUNCTION]
     dockerfile = props.get("Metadata", {}).get("Dockerfile")
@@ -506,8 +510,8 @@ def check_handler(
     """The image's ENTRYPOINT + CMD, served one SQS batch of S3 notifications, against moto."""
     import boto3
     from medextract.aws.config import PipelineSettings
-    from medextract.aws.local import LocalQueueRunner, create_stack, queue_depth
     from medextract.aws.storage import PAGES_PREFIX
+    from medextract_dev.aws_local import LocalQueueRunner, create_stack, queue_depth
 
     command = template_command(image)
     with moto_server() as endpoint:

@@ -11,6 +11,7 @@ Only the standard library and medextract are imported; it prints one JSON line.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import sys
 import time
@@ -19,10 +20,28 @@ from pathlib import Path
 STARTED = time.perf_counter()
 
 
+# Development tools (tools/medextract_dev): no image may hold them.
+DEV_ONLY = (
+    "medextract_dev",
+    "medextract.synth",
+    "medextract.demo",
+    "medextract.aws.local",
+    "medextract.review.local",
+)
+
+
+def _present(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def coldstart(module: str, path: str) -> dict[str, object]:
     t0 = time.perf_counter()
     importlib.import_module(module)
     imported = time.perf_counter()
+    dev_only = [name for name in DEV_ONLY if _present(name)]
     loaded = sorted(m for m in ("cv2", "numpy", "pdf2image", "PIL", "boto3") if m in sys.modules)
     from medextract.extract import extract
 
@@ -41,6 +60,7 @@ def coldstart(module: str, path: str) -> dict[str, object]:
         "interpreter_to_probe_s": t0 - STARTED,
         "handler_import_s": imported - t0,
         "heavy_modules_loaded_by_import": loaded,
+        "dev_only_modules_present": dev_only,
         "first_page_s": done - imported,
         "document_type": result.document_type.value,
     }

@@ -82,7 +82,7 @@ def raw_ocr(pages: int, models: dict[str, Path]) -> None:
     from medextract.documents import load
     from medextract.ocr import tesseract_environment
     from medextract.settings import get_settings
-    from medextract.synth import generate_document
+    from medextract_dev.synth import generate_document
 
     settings = get_settings()
     stats: dict[str, dict[str, list[float]]] = {m: {"s": [], "recall": []} for m in models}

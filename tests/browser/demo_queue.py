@@ -1,7 +1,7 @@
 """The demo's flagged documents as a review queue, and a reviewer who clears it with the
 keyboard alone: the keyboard test (``test_review_keyboard``) and ``make bench-review``.
 
-The documents are ``make review``'s own (``medextract.demo``: seed 4242, its forms and
+The documents are ``make review``'s own (``medextract_dev.demo``: seed 4242, its forms and
 formats), read once by the real core (tesseract) and kept under ``out/review-cache/``
 (not committed): the file, its result and its page images, keyed by the demo's seed and
 index and the result schema. Reading is the slow part (seconds per document on two
@@ -34,7 +34,7 @@ class DemoDocument:
 
 
 def _entry(index: int) -> Path:
-    from medextract import demo
+    from medextract_dev import demo
 
     return CACHE / f"seed{demo.SEED}-{index:03d}-schema{SCHEMA_VERSION}"
 
@@ -53,11 +53,11 @@ def _load(folder: Path) -> DemoDocument | None:
 
 
 def _read(index: int) -> DemoDocument:
-    """Demo document ``index`` as ``medextract.demo`` drops it, read by the real core."""
-    from medextract import demo
+    """Demo document ``index`` as ``medextract_dev.demo`` drops it, read by the real core."""
     from medextract.aws.runtime import core_extractor
     from medextract.settings import get_settings
-    from medextract.synth import generate_document
+    from medextract_dev import demo
+    from medextract_dev.synth import generate_document
 
     doc_type, fmt, named = demo.SAMPLES[index % len(demo.SAMPLES)]
     generated = generate_document(demo.SEED, index, doc_type=doc_type, fmt=fmt)

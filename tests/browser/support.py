@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from medextract.review.local import Server, local_app, local_environment, local_service
 from medextract.review.service import ReviewService
 from medextract.review.settings import get_review_settings
+from medextract_dev.review_local import Server, local_app, local_environment, local_service
 
 from tests.functional.conftest import PipelineEnv, embedded_aws
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from medextract.review.local import DEV_REVIEWER
+from medextract_dev.review_local import DEV_REVIEWER
 
 from tests.browser.support import LARGE, Site, review_site, shot
 from tests.functional.review_support import FIELDS, FLAGGED, seed

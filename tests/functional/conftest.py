@@ -18,7 +18,6 @@ from typing import Any
 
 import boto3
 import pytest
-from medextract.aws import local
 from medextract.aws.config import get_pipeline_settings
 from medextract.aws.process import Extractor
 from medextract.aws.runtime import Pipeline, get_pipeline
@@ -34,6 +33,7 @@ from medextract.result import (
 from medextract.review.api import get_service
 from medextract.review.settings import get_review_settings
 from medextract.settings import get_settings
+from medextract_dev import aws_local as local
 from moto import mock_aws
 
 from functions.extract import app

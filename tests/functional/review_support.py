@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 import numpy as np
-from medextract.aws.local import FakeLambdaContext
 from medextract.aws.process import Extracted
 from medextract.errors import InputError, Reason
 from medextract.pageimage import encode_page
@@ -22,6 +21,7 @@ from medextract.result import (
     Source,
     Timings,
 )
+from medextract_dev.aws_local import FakeLambdaContext
 from PIL import Image, ImageDraw
 
 from tests.functional.conftest import PipelineEnv, load_event

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from medextract.aws.local import FakeLambdaContext
 from medextract.review.api import get_service
 from medextract.review.quality import wilson
 from medextract.review.settings import get_review_settings
+from medextract_dev.aws_local import FakeLambdaContext
 
 from tests.functional.audit_support import AS_READ, SamplingExtractor, run
 from tests.functional.conftest import PipelineEnv, captured_output, embedded_aws
@@ -252,10 +252,10 @@ def test_flagged_result_fields_are_the_audited_ones():
 def test_make_review_serves_an_audit_queue_with_the_demo_documents(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ):
-    from medextract import demo
     from medextract.aws.config import get_pipeline_settings
     from medextract.aws.runtime import get_pipeline
-    from medextract.review import local
+    from medextract_dev import demo
+    from medextract_dev import review_local as local
 
     from tests.functional.conftest import FakeExtractor, aws_environment
 

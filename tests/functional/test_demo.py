@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from medextract import demo
 from medextract.aws.config import get_pipeline_settings
 from medextract.aws.runtime import get_pipeline
+from medextract_dev import demo
 
 from tests.functional.conftest import FakeExtractor, aws_environment
 

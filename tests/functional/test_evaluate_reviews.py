@@ -10,10 +10,10 @@ import pytest
 from medextract.evaluate.reviews import labelled_set, write
 from medextract.evaluate.run import pair
 from medextract.evaluate.truth import read_truth
-from medextract.review.local import DEV_REVIEWER, local_environment, local_service
 from medextract.review.models import Submission
 from medextract.review.settings import get_review_settings
 from medextract.review.store import ReviewTable
+from medextract_dev.review_local import DEV_REVIEWER, local_environment, local_service
 
 from tests.functional.conftest import embedded_aws
 from tests.functional.review_support import seed

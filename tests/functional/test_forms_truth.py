@@ -1,5 +1,5 @@
 """The generator's truth names the fields each form's data file names, so a form's
-file and its drawing cannot drift apart (medextract.forms, medextract.synth)."""
+file and its drawing cannot drift apart (medextract.forms, medextract_dev.synth)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import random
 
 from medextract.forms import FORMS
 from medextract.result import DocumentType
-from medextract.synth import PAGE2_FIELDS
-from medextract.synth import forms as synth_forms
+from medextract_dev.synth import PAGE2_FIELDS
+from medextract_dev.synth import forms as synth_forms
 
 DRAW = {
     DocumentType.PRESCRIPTION: synth_forms.draw_prescription,

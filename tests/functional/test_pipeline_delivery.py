@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
-from medextract.aws.local import FakeLambdaContext
 from medextract.aws.objects import ObjectRef
 from medextract.aws.runtime import Pipeline
 from medextract.aws.storage import OutputBucket, ResultsTable, S3Source
+from medextract_dev.aws_local import FakeLambdaContext
 
 from functions.extract import app
 from tests.functional.conftest import FakeExtractor, PipelineEnv, captured_output, load_event

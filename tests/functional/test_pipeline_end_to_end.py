@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from medextract.result import Result
-from medextract.synth import bad_inputs, generate_document
+from medextract_dev.synth import bad_inputs, generate_document
 
 from functions.extract import app
 from tests.functional.conftest import PipelineEnv, captured_output, embedded_aws

@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 import pytest
-from medextract.aws import local
-from medextract.synth.bad import READ, hostile_inputs
+from medextract_dev import aws_local as local
+from medextract_dev.synth.bad import READ, hostile_inputs
 
 from functions.extract import app
 from tests.functional.conftest import (
@@ -175,7 +175,7 @@ def test_every_hostile_file_ends_as_an_item_none_in_the_dead_letter_queue(
     pipeline_env: PipelineEnv, hostile
 ):
     # Given the hostile corpus and two good prescriptions dropped together
-    from medextract.synth import generate_document
+    from medextract_dev.synth import generate_document
 
     for name, (path, _) in hostile.items():
         pipeline_env.put(f"hostile/{name}", path.read_bytes())

@@ -12,10 +12,10 @@ import pytest
 from medextract.aws.records import PipelineRecord
 from medextract.aws.runtime import Pipeline
 from medextract.aws.storage import AlreadyReviewed, OutputBucket, ResultsTable, S3Source
-from medextract.review.local import local_service
 from medextract.review.models import Reviewer, Submission
 from medextract.review.service import Conflict
 from medextract.review.store import plain
+from medextract_dev.review_local import local_service
 
 from tests.functional.conftest import PipelineEnv
 from tests.functional.review_support import (

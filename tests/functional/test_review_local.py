@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from medextract.review.local import (
+from medextract.review.settings import get_review_settings
+from medextract_dev.review_local import (
     DEV_REVIEWER,
     Server,
     local_app,
     local_environment,
     local_service,
 )
-from medextract.review.settings import get_review_settings
 
 from tests.functional.conftest import PipelineEnv
 from tests.functional.review_support import FLAGGED, seed

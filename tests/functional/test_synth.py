@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from medextract.synth import (
+from medextract_dev.synth import (
     FIELD_TYPES,
     FORMATS,
     PAGE2_FIELDS,
@@ -24,7 +24,7 @@ from medextract.synth import (
     generate_document,
     load_truth,
 )
-from medextract.synth.__main__ import main as synth_main
+from medextract_dev.synth.__main__ import main as synth_main
 from pdf2image import convert_from_bytes, pdfinfo_from_bytes
 from pdf2image.exceptions import PDFPageCountError
 from PIL import Image, ImageSequence
@@ -267,7 +267,7 @@ def test_unknown_form_is_a_readable_page_of_text(bad: dict[str, Path]) -> None:
 def test_rotation_is_clockwise_and_undone_by_turning_back(rotation: int) -> None:
     import random
 
-    from medextract.synth import degrade, forms
+    from medextract_dev.synth import degrade, forms
 
     page = forms.draw_record(random.Random("rotation")).pages[0]  # printing fills the top half
     capture = degrade.Capture(kind="scan", ppi=60, rotation=rotation, chosen=set())
@@ -293,10 +293,10 @@ def test_a_jpeg_declares_its_resolution_or_a_phones_72_dpi_or_nothing() -> None:
 
 # --- The real forms' layout and its named variants -------------------------------------
 
-from medextract.synth import REAL, TABLES  # noqa: E402
-from medextract.synth import forms as synth_forms  # noqa: E402
-from medextract.synth.degrade import HEAVY_ONLY  # noqa: E402
-from medextract.synth.variants import REPORTED  # noqa: E402
+from medextract_dev.synth import REAL, TABLES  # noqa: E402
+from medextract_dev.synth import forms as synth_forms  # noqa: E402
+from medextract_dev.synth.degrade import HEAVY_ONLY  # noqa: E402
+from medextract_dev.synth.variants import REPORTED  # noqa: E402
 
 
 def _record(**asked: str) -> synth_forms.DrawnForm:
@@ -479,7 +479,7 @@ def test_an_unknown_variant_or_option_is_refused() -> None:
 def test_the_damage_tier_bounds_the_degradations(tier: str) -> None:
     import random
 
-    from medextract.synth import degrade
+    from medextract_dev.synth import degrade
 
     plans = [degrade.plan(random.Random(i), True, random.Random(-i), tier=tier) for i in range(40)]
     chosen = set().union(*(p.chosen for p in plans))
@@ -495,7 +495,7 @@ def test_the_damage_tier_bounds_the_degradations(tier: str) -> None:
 def test_a_corpus_draws_the_real_forms_values_and_every_option() -> None:
     import random
 
-    from medextract.synth import variants
+    from medextract_dev.synth import variants
 
     seen = {
         (name, variants.choose(random.Random(i), "patient_details")[name])
@@ -523,9 +523,9 @@ def test_record_values_are_plausible_together() -> None:
 
 # --- handwriting, font sets and the layouts of the returned scans (issue 16) ----------
 
-from medextract.synth import fonts as synth_fonts  # noqa: E402
-from medextract.synth.generate import _pen  # noqa: E402
-from medextract.synth.hand import Pen  # noqa: E402
+from medextract_dev.synth import fonts as synth_fonts  # noqa: E402
+from medextract_dev.synth.generate import _pen  # noqa: E402
+from medextract_dev.synth.hand import Pen  # noqa: E402
 
 # Every character a filled-in value can hold.
 VALUE_CHARACTERS = string.ascii_letters + string.digits + "()/-.,:'&_"
@@ -737,7 +737,7 @@ def test_bold_values_and_labels_are_drawn_heavier() -> None:
 def test_an_arm_or_phone_shadow_makes_a_shadowed_photo_that_stays_legible(shape: str) -> None:
     import random
 
-    from medextract.synth import degrade
+    from medextract_dev.synth import degrade
 
     for i in range(5):
         capture = degrade.plan(random.Random(i), True, random.Random(-i), "moderate", shadow=shape)

@@ -10,9 +10,9 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from medextract import claims
-from medextract.synth import generate_document, variants
-from medextract.synth.cms1500 import FIELDS, LINE_COLUMNS, claim_fields, draw_claim
-from medextract.synth.generate import DOCUMENT_TYPES
+from medextract_dev.synth import generate_document, variants
+from medextract_dev.synth.cms1500 import FIELDS, LINE_COLUMNS, claim_fields, draw_claim
+from medextract_dev.synth.generate import DOCUMENT_TYPES
 
 TODAY = date(2026, 1, 1)  # the generator's dates of service end with 2025
 

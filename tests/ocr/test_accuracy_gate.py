@@ -13,8 +13,8 @@ gate when the reader reads them.
 
 import pytest
 from medextract.extract import extract
-from medextract.synth import REAL, generate_document
-from medextract.synth.variants import BEFORE_ISSUE_16
+from medextract_dev.synth import REAL, generate_document
+from medextract_dev.synth.variants import BEFORE_ISSUE_16
 
 SEED = 11
 

@@ -8,7 +8,7 @@ from medextract.cli import main
 from medextract.errors import InputError, Reason
 from medextract.extract import extract
 from medextract.result import DocumentType
-from medextract.synth import bad_inputs
+from medextract_dev.synth import bad_inputs
 
 CASES = [
     Reason.EMPTY_FILE,
@@ -89,7 +89,7 @@ def _reason(data: bytes, settings=None) -> Reason:
 
 
 def test_every_pdf_page_is_checked_before_any_is_rendered():
-    from medextract.synth.bad import _pdf_huge_later_pages
+    from medextract_dev.synth.bad import _pdf_huge_later_pages
 
     # Page 1 is a letter page; pages 2 and 3 declare 100 x 100 inches.
     assert _reason(_pdf_huge_later_pages()) is Reason.PAGE_TOO_LARGE
@@ -97,7 +97,7 @@ def test_every_pdf_page_is_checked_before_any_is_rendered():
 
 @pytest.mark.parametrize("pages", [1, 20])
 def test_a_pdf_page_drawing_a_bomb_image_is_refused_from_the_image_list(pages):
-    from medextract.synth.bad import _pdf_bombs
+    from medextract_dev.synth.bad import _pdf_bombs
 
     assert _reason(_pdf_bombs(pages)) is Reason.PAGE_TOO_LARGE
 
@@ -105,7 +105,7 @@ def test_a_pdf_page_drawing_a_bomb_image_is_refused_from_the_image_list(pages):
 def test_a_pdf_page_is_rendered_in_grey_at_the_size_the_reader_works_at():
     from medextract.documents import READER_LONG_SIDE, open_document
     from medextract.settings import Settings
-    from medextract.synth.bad import _pdf_objects
+    from medextract_dev.synth.bad import _pdf_objects
 
     poster = _pdf_objects(  # 27 x 36 inches: 5400 x 7200 at 200 dpi, inside the limit
         [
@@ -120,7 +120,7 @@ def test_a_pdf_page_is_rendered_in_grey_at_the_size_the_reader_works_at():
 
 
 def test_a_pdf_encrypted_with_a_handler_poppler_lacks_is_encrypted_not_corrupt():
-    from medextract.synth.bad import _pdf_objects
+    from medextract_dev.synth.bad import _pdf_objects
 
     data = _pdf_objects(
         [
@@ -135,7 +135,7 @@ def test_a_pdf_encrypted_with_a_handler_poppler_lacks_is_encrypted_not_corrupt()
 
 def test_a_poppler_timeout_is_the_documents_render_timeout(tmp_path):
     from medextract.settings import Settings
-    from medextract.synth.bad import _many_pages
+    from medextract_dev.synth.bad import _many_pages
 
     for tool in ("pdfinfo", "pdftoppm", "pdfimages"):
         fake = tmp_path / tool
@@ -150,7 +150,7 @@ def test_pages_are_read_one_at_a_time_never_all_held_at_once(monkeypatch):
     import weakref
 
     import medextract.extract as pipeline
-    from medextract.synth.bad import _many_pages
+    from medextract_dev.synth.bad import _many_pages
 
     from tests.fakes import ReplayEngine, line_words
 

@@ -5,7 +5,7 @@ import json
 
 from medextract.cli import main
 from medextract.errors import InputError
-from medextract.synth import generate_document
+from medextract_dev.synth import generate_document
 
 SEED = 11
 

@@ -5,7 +5,7 @@ disagrees with is found, and the report crops its box from the page."""
 import json
 
 from medextract.cli import main
-from medextract.synth import generate_corpus
+from medextract_dev.synth import generate_corpus
 
 SEED = 11
 

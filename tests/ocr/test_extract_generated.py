@@ -10,7 +10,7 @@ import pytest
 from medextract.cli import main
 from medextract.extract import extract
 from medextract.result import SCHEMA_PATH, DocumentType, Result, json_schema
-from medextract.synth import generate_document
+from medextract_dev.synth import generate_document
 
 SEED = 11
 

@@ -22,7 +22,7 @@ from medextract.ocr import (
 )
 from medextract.preprocess import prepare
 from medextract.settings import Settings
-from medextract.synth import generate_document
+from medextract_dev.synth import generate_document
 
 
 @pytest.fixture(scope="module")

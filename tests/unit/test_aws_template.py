@@ -3,8 +3,8 @@
 import importlib
 
 from medextract.aws.config import PipelineSettings
-from medextract.aws.local import TEMPLATE, load_template, resources_of_type
 from medextract.aws.runtime import IDEMPOTENCY_KEY
+from medextract_dev.aws_local import TEMPLATE, load_template, resources_of_type
 
 TEMPLATE_DATA = load_template(TEMPLATE)
 RESOURCES = TEMPLATE_DATA["Resources"]

@@ -8,7 +8,7 @@ import pytest
 from medextract.documents import open_document, sniff
 from medextract.errors import InputError, Reason
 from medextract.settings import Settings
-from medextract.synth.bad import _jpeg_bad_exif, _polyglot, _tiff_bad_ifd, _zip_of_pdfs
+from medextract_dev.synth.bad import _jpeg_bad_exif, _polyglot, _tiff_bad_ifd, _zip_of_pdfs
 from PIL import Image, ImageDraw
 
 

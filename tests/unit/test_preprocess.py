@@ -8,7 +8,7 @@ import pytest
 from medextract import preprocess as P
 from medextract.documents import open_document
 from medextract.settings import Settings
-from medextract.synth import generate_document
+from medextract_dev.synth import generate_document
 from PIL import Image
 
 

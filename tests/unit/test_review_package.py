@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from medextract.aws.local import TEMPLATE, load_template
+from medextract_dev.aws_local import TEMPLATE, load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 REVIEW = ROOT / "functions" / "review"

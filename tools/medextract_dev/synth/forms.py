@@ -18,14 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
-
 from medextract.forms import FORMS
 from medextract.result import DocumentType
-from medextract.synth import data
-from medextract.synth.fonts import SERIF_BOLD, STYLE, SYMBOL, face, font
-from medextract.synth.hand import Pen
-from medextract.synth.variants import REAL
+from PIL import Image, ImageDraw, ImageFont
+
+from medextract_dev.synth import data
+from medextract_dev.synth.fonts import SERIF_BOLD, STYLE, SYMBOL, face, font
+from medextract_dev.synth.hand import Pen
+from medextract_dev.synth.variants import REAL
 
 BASE_PPI = 300
 PAGE_W, PAGE_H = 2550, 3300  # US Letter at 300 ppi

@@ -9,7 +9,7 @@
 4. reads the results table back (and the review queue through its index), prints a
    table, and writes each result JSON from the output bucket under ``out/pipeline/``.
 
-``python -m medextract.demo [--count N] [--out DIR]``
+``python -m medextract_dev.demo [--count N] [--out DIR]``
 """
 
 from __future__ import annotations
@@ -65,14 +65,14 @@ def run(
 
     import boto3
     from boto3.dynamodb.types import TypeDeserializer
-    from moto import mock_aws
-
-    from medextract.aws import local
     from medextract.aws.config import get_pipeline_settings
     from medextract.aws.runtime import Pipeline, get_pipeline
     from medextract.observability import logger
     from medextract.settings import get_settings
-    from medextract.synth import generate_document
+    from moto import mock_aws
+
+    from medextract_dev import aws_local as local
+    from medextract_dev.synth import generate_document
 
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -192,7 +192,7 @@ def _table(items: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m medextract.demo", description=__doc__.split("\n")[0]
+        prog="python -m medextract_dev.demo", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--count", type=int, default=4, help="sample scans to drop (default 4)")
     parser.add_argument("--out", type=Path, default=Path("out/pipeline"), help="where JSON goes")

@@ -5,7 +5,7 @@ The same routes as the Lambda; two things differ, both through ``dependency_over
 the caller is a fixed dev identity (no Cognito here), and page images come through this
 server (``/local/pages/...``) because moto's presigned URLs only resolve in-process.
 
-``python -m medextract.review.local [--count N] [--port 8000]``
+``python -m medextract_dev.review_local [--count N] [--port 8000]``
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import HttpResolverLocal, Response
-
 from medextract.review.api import build, current_reviewer, get_service
 from medextract.review.models import Reviewer, Submission
 from medextract.review.service import Invalid, ReviewService
@@ -164,7 +163,7 @@ class Server:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m medextract.review.local", description=__doc__.split("\n")[0]
+        prog="python -m medextract_dev.review_local", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
         "--count", type=int, default=COUNT, help=f"demo scans to read first (default {COUNT})"
@@ -175,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))  # functions/ lives at the repository root
-    from medextract import demo
+    from medextract_dev import demo
 
     origin = f"http://127.0.0.1:{args.port}"
 

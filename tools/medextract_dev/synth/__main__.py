@@ -1,4 +1,4 @@
-"""``python -m medextract.synth --seed 7 --count 60 --out DIR``: write a corpus with truth."""
+"""``python -m medextract_dev.synth --seed 7 --count 60 --out DIR``: write a corpus with truth."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from medextract.synth.bad import bad_inputs
-from medextract.synth.fonts import FONT_SETS, HOLDOUT_PACKAGES
-from medextract.synth.generate import ALL_TYPES, FORMATS, generate_corpus
-from medextract.synth.variants import REAL
+from medextract_dev.synth.bad import bad_inputs
+from medextract_dev.synth.fonts import FONT_SETS, HOLDOUT_PACKAGES
+from medextract_dev.synth.generate import ALL_TYPES, FORMATS, generate_corpus
+from medextract_dev.synth.variants import REAL
 
 
 def _option(text: str) -> tuple[str, str]:
@@ -22,7 +22,7 @@ def _option(text: str) -> tuple[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m medextract.synth",
+        prog="python -m medextract_dev.synth",
         description="Generate synthetic prescriptions and patient records with ground truth.",
     )
     parser.add_argument("--seed", type=int, default=7)

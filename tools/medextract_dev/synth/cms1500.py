@@ -24,13 +24,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from medextract.claims import npi_check_digit
 from PIL import ImageDraw, ImageFont
 
-from medextract.claims import npi_check_digit
-from medextract.synth import data
-from medextract.synth.fonts import face
-from medextract.synth.forms import PAGE_H, PAGE_W, DrawnForm, Written, _paper
-from medextract.synth.hand import Pen
+from medextract_dev.synth import data
+from medextract_dev.synth.fonts import face
+from medextract_dev.synth.forms import PAGE_H, PAGE_W, DrawnForm, Written, _paper
+from medextract_dev.synth.hand import Pen
 
 Ink = tuple[int, int, int]
 

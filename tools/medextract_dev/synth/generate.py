@@ -20,11 +20,11 @@ import numpy as np
 from PIL import Image
 from pydantic import BaseModel, ConfigDict
 
-from medextract.synth import cms1500, forms, variants
-from medextract.synth.degrade import apply as capture_page
-from medextract.synth.degrade import plan as plan_capture
-from medextract.synth.fonts import FONT_SETS, HANDS, PACKAGE, hands
-from medextract.synth.hand import Pen
+from medextract_dev.synth import cms1500, forms, variants
+from medextract_dev.synth.degrade import apply as capture_page
+from medextract_dev.synth.degrade import plan as plan_capture
+from medextract_dev.synth.fonts import FONT_SETS, HANDS, PACKAGE, hands
+from medextract_dev.synth.hand import Pen
 
 DocumentType = Literal["prescription", "patient_details", "cms1500"]
 Format = Literal["pdf", "jpeg", "png", "tiff"]
@@ -277,7 +277,7 @@ def encode(
             quality=quality,
             creationDate=_PDF_DATE,
             modDate=_PDF_DATE,
-            producer="medextract.synth",
+            producer="medextract_dev.synth",
         )
     elif fmt == "jpeg":
         quality = 95 if clean else rng.randint(70, 92)

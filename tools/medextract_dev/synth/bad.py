@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from medextract.synth.fonts import FACES, font
-from medextract.synth.generate import _PDF_DATE, generate_document
+from medextract_dev.synth.fonts import FACES, font
+from medextract_dev.synth.generate import _PDF_DATE, generate_document
 
 BAD_INPUT_CASES = (
     "EMPTY_FILE",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
-from medextract.synth.fonts import HANDS, hand_face, letter_height
+from medextract_dev.synth.fonts import HANDS, hand_face, letter_height
 
 Box = tuple[int, int, int, int]
 Ink = tuple[int, int, int]
