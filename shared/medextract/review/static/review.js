@@ -8,7 +8,6 @@ const REASONS = {
   PATTERN_MISMATCH: "not the field's shape",
   LOW_OCR_CONFIDENCE: "OCR unsure of a word",
   VARIANTS_DISAGREE: "two readings disagree",
-  AMBIGUOUS_DATE: "the date reads two ways",
   UNKNOWN_MEDICINE: "medicine not in the drug list",
   UNKNOWN_WORD: "a word in no vocabulary",
   IMPLAUSIBLE_VALUE: "implausible value",
