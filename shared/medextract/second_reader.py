@@ -21,6 +21,7 @@ The model is loaded once per process, on first use or in the background
 
 from __future__ import annotations
 
+import atexit
 import math
 import threading
 import time
@@ -64,6 +65,7 @@ class RapidReader:
                 return
             self._loader = threading.Thread(target=self._load_quietly, daemon=True)
             self._loader.start()
+            _LOADERS.append(self._loader)
 
     def _load_quietly(self) -> None:
         try:
@@ -208,6 +210,18 @@ class Recogniser:
         text = "".join(self._characters[i] for i in best[keep])
         kept = probability[keep]
         return LineRead(text, round(float(kept.mean()), 5) if kept.size else 0.0)
+
+
+# Models loading in the background: waited for at exit. A process that ends (a document
+# refused while its model loads) with onnxruntime mid-load is aborted by the C++ runtime
+# ("terminate called without an active exception", status -6) instead of exiting with ours.
+_LOADERS: list[threading.Thread] = []
+
+
+@atexit.register
+def _wait_for_loaders() -> None:
+    for loader in _LOADERS:
+        loader.join()
 
 
 _RECOGNISERS: dict[int, Recogniser] = {}
