@@ -22,6 +22,7 @@ The model is loaded once per process, on first use or in the background
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 import threading
 import time
@@ -52,47 +53,31 @@ class RapidReader:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._engine: Recogniser | None = None
-        self._lock = threading.Lock()
-        self._loader: threading.Thread | None = None
-        self._load_error: BaseException | None = None
 
     def preload(self) -> None:
-        """Start loading the model in the background (a cold document's pages are
-        decoded and read by tesseract meanwhile)."""
-        with self._lock:
-            if self._engine is not None or self._loader is not None:
+        """Start loading the model in the background, once per process (a cold
+        document's pages are decoded and read by tesseract meanwhile)."""
+        threads = self._settings.second_reader_threads
+        with _LOCK:
+            if threads in _RECOGNISERS or threads in _LOADERS:
                 return
-            self._loader = threading.Thread(target=self._load_quietly, daemon=True)
-            self._loader.start()
-            _LOADERS.append(self._loader)
-
-    def _load_quietly(self) -> None:
-        try:
-            self._load()
-        except BaseException as exc:  # handed to the caller by _ready
-            self._load_error = exc
-
-    def _load(self) -> Recogniser:
-        if self._engine is None:
-            self._engine = _recogniser(self._settings.second_reader_threads)
-        return self._engine
+            loader = threading.Thread(target=_load_quietly, args=(threads,), daemon=True)
+            _LOADERS[threads] = loader
+            loader.start()
 
     def _ready(self) -> Recogniser:
-        loader = self._loader
+        """The model, once the background load (if any) is over; a model that cannot
+        be loaded is a ``ConfigurationError`` (loading again raises what it raised)."""
+        threads = self._settings.second_reader_threads
+        loader = _LOADERS.get(threads)
         if loader is not None:
             loader.join()
-        if self._load_error is not None:
+        try:
+            return _recogniser(threads)
+        except (ImportError, OSError, RuntimeError) as exc:
             raise ConfigurationError(
                 Reason.OCR_ENGINE_MISSING, "the second reader's model could not be loaded"
-            ) from self._load_error
-        with self._lock:
-            try:
-                return self._load()
-            except (ImportError, OSError, RuntimeError) as exc:
-                raise ConfigurationError(
-                    Reason.OCR_ENGINE_MISSING, "the second reader's model could not be loaded"
-                ) from exc
+            ) from exc
 
     def lines(self, crops: Sequence[np.ndarray]) -> list[LineRead]:
         """Each crop (one line of text, grey) recognised; at most ``ocr_timeout_seconds``
@@ -212,16 +197,23 @@ class Recogniser:
         return LineRead(text, round(float(kept.mean()), 5) if kept.size else 0.0)
 
 
-# Models loading in the background: waited for at exit. A process that ends (a document
-# refused while its model loads) with onnxruntime mid-load is aborted by the C++ runtime
-# ("terminate called without an active exception", status -6) instead of exiting with ours.
-_LOADERS: list[threading.Thread] = []
+# The model loading in the background, one thread per thread setting and process:
+# waited for at exit. A process that ends (a document refused while its model loads) with
+# onnxruntime mid-load is aborted by the C++ runtime ("terminate called without an
+# active exception", status -6) instead of exiting with ours.
+_LOADERS: dict[int, threading.Thread] = {}
 
 
 @atexit.register
 def _wait_for_loaders() -> None:
-    for loader in _LOADERS:
+    for loader in list(_LOADERS.values()):
         loader.join()
+
+
+def _load_quietly(threads: int) -> None:
+    """Load in the background; a failure is raised again to the caller by ``_ready``."""
+    with contextlib.suppress(ImportError, OSError, RuntimeError):
+        _recogniser(threads)
 
 
 _RECOGNISERS: dict[int, Recogniser] = {}
