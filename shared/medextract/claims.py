@@ -54,13 +54,12 @@ class Finding:
     suggestion: str | list[str] | None = None
 
 
-# The reasons each rule flags with. Proposed as their own ReviewReason values (result.py):
-# CHECK_DIGIT, UNKNOWN_CODE, POINTER_UNFILLED, TOTAL_MISMATCH, PLACE_MISMATCH.
-CHECK_DIGIT = ReviewReason.IMPLAUSIBLE_VALUE
-UNKNOWN_CODE = ReviewReason.IMPLAUSIBLE_VALUE
-POINTER_UNFILLED = ReviewReason.IMPLAUSIBLE_VALUE
-TOTAL_MISMATCH = ReviewReason.IMPLAUSIBLE_VALUE
-PLACE_MISMATCH = ReviewReason.IMPLAUSIBLE_VALUE
+# The reasons each rule flags with (their own ReviewReason values since schema 1.4).
+CHECK_DIGIT = ReviewReason.CHECK_DIGIT
+UNKNOWN_CODE = ReviewReason.UNKNOWN_CODE
+POINTER_UNFILLED = ReviewReason.POINTER_UNFILLED
+TOTAL_MISMATCH = ReviewReason.TOTAL_MISMATCH
+PLACE_MISMATCH = ReviewReason.PLACE_MISMATCH
 SHAPE = ReviewReason.PATTERN_MISMATCH
 DATES = ReviewReason.DATES_INCONSISTENT
 

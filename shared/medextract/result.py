@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # Defined apart, so that the command line's parser needs no pydantic; re-exported here.
 from medextract.doctype import DocumentType as DocumentType
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "result.schema.json"
 
 
@@ -41,6 +41,12 @@ class ReviewReason(StrEnum):
     INTERLEAVED_LINES = "INTERLEAVED_LINES"  # a line holds the words of two lines
     UNCONFIRMED = "UNCONFIRMED"  # only another field can vouch for it, and it is missing or flagged
     # 1.3: AMBIGUOUS_DATE removed (no rule ever gave it; each date field has one format).
+    # Added in 1.4: checks that know a claim (medextract.claims).
+    CHECK_DIGIT = "CHECK_DIGIT"  # an NPI whose last digit is not its Luhn check digit
+    UNKNOWN_CODE = "UNKNOWN_CODE"  # a diagnosis code the ICD-10-CM code set does not hold
+    POINTER_UNFILLED = "POINTER_UNFILLED"  # a diagnosis pointer names a letter with no code
+    TOTAL_MISMATCH = "TOTAL_MISMATCH"  # the total charge is not the sum of the line charges
+    PLACE_MISMATCH = "PLACE_MISMATCH"  # a state code no state has, or a ZIP of another state
 
 
 class _Model(BaseModel):
@@ -56,7 +62,10 @@ class BoundingBox(_Model):
     height: float = Field(ge=0, le=1)
 
 
-FieldValue = str | int | float | bool | list[str] | None
+CellValue = str | int | float | bool | list[str] | None
+# A table field's value (added in 1.4): its rows, each a mapping of column name to value.
+Row = dict[str, CellValue]
+FieldValue = str | int | float | bool | list[str] | list[Row] | None
 
 
 class FieldReview(_Model):
@@ -88,6 +97,13 @@ class ExtractedField(_Model):
     )
     review: FieldReview | None = Field(
         default=None, description="Added in 1.1: set when a person reviewed the field."
+    )
+    rows: list[dict[str, ExtractedField]] | None = Field(
+        default=None,
+        description="Added in 1.4: a table field's cells (the claim's service lines), row by "
+        "row, each a field of its own with its value, confidence, box and flags. The table's "
+        "value is the same rows' values; it is flagged when any cell is, and its confidence "
+        "is its least sure cell's.",
     )
 
 
