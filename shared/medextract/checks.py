@@ -741,7 +741,7 @@ def findings(
     found: list[Finding] = []
     medicines = fields.get("medicines")
     if medicines is not None and isinstance(medicines.value, list):
-        found += medicine_findings("medicines", medicines.value)
+        found += medicine_findings("medicines", [m for m in medicines.value if isinstance(m, str)])
     directions = fields.get("directions")
     if directions is not None and isinstance(directions.value, str):
         found += directions_findings("directions", directions.value, english)
