@@ -25,7 +25,9 @@ def draw(result: Result, pages: list[PreparedPage]) -> list[np.ndarray]:
         x2, y2 = x + int(field.box.width * w), y + int(field.box.height * h)
         colour = _REVIEW if field.needs_review else _OK
         cv2.rectangle(canvas, (x - 4, y - 4), (x2 + 4, y2 + 4), colour, 3)
-        value = field.value if not isinstance(field.value, list) else "; ".join(map(str, field.value))
+        value = field.value
+        if isinstance(value, list):
+            value = "; ".join(map(str, value))
         label = f"{name} = {value!s:.60} ({field.confidence:.2f})".replace("\n", " / ")
         cv2.putText(canvas, label, (x, max(20, y - 10)), cv2.FONT_HERSHEY_SIMPLEX, 0.7, colour, 2)
     return canvases
