@@ -7,4 +7,5 @@ from enum import StrEnum
 class DocumentType(StrEnum):
     PRESCRIPTION = "prescription"
     PATIENT_DETAILS = "patient_details"
+    CMS1500 = "cms1500"
     UNKNOWN = "unknown"

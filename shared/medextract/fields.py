@@ -53,7 +53,14 @@ class Locate(StrEnum):
     UNDER_HEADING = "under_heading"  # in the heading's column, by sub-label, shape and order
     TOP_LINE = "top_line"  # the first line of the page that matches the pattern
     ANYWHERE = "anywhere"  # the first line of the page that contains the pattern
+    # Added for the claim (CMS-1500): a value at a known place of a registered printed form.
+    BOX = "box"  # the words inside the field's boxes on the printed form
+    CHECK = "check"  # the checkbox with the most ink (an X in M or F)
+    TABLE = "table"  # repeated rows of boxes, each row's cells read as fields
 
+
+# The kinds read at a place of the printed form rather than beside a printed label.
+BOXED = frozenset({Locate.BOX, Locate.CHECK, Locate.TABLE})
 
 Normaliser = Callable[[str], Normalised]
 
@@ -75,6 +82,16 @@ class FieldSpec:
     same_row: bool = True  # LINES_AFTER: the rest of the label's own row is part of the value
     line_filter: Callable[[str], bool] | None = None  # drop lines (e.g. the Rx mark)
     drop_tall: bool = False  # drop words much taller than their line (the Rx mark beside it)
+    # BOX / CHECK: where the value lies on the printed form, in the form's own units
+    # (``medextract.forms.Frame``): each box (x0, y0, x1, y1) one part of the value, read
+    # in order and joined by ``join`` (a list with ``many``); CHECK: each choice's box.
+    boxes: tuple[tuple[float, float, float, float], ...] = ()
+    choices: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()
+    # TABLE: each column a spec of its own (its boxes in the first row's place), ``rows``
+    # rows ``row_step`` form units apart; a cell is named ``name[i].column`` (i from 0).
+    columns: tuple[FieldSpec, ...] = ()
+    rows: int = 0
+    row_step: float = 0.0
 
 
 @dataclass
@@ -259,6 +276,8 @@ class FormEngine:
 
     def _locate_on_page(self, spec: FieldSpec, page: PageText) -> Found | None:
         """The value's lines on one page, or None, by the spec's way of locating it."""
+        if spec.locate in BOXED:
+            return None  # read from the registered form (``medextract.boxes``), not by label
         if spec.locate in (Locate.TOP_LINE, Locate.ANYWHERE):
             lines = self._free_locators[spec.locate](spec, page.segments)
         else:

@@ -383,6 +383,91 @@ def date_boxes(value: str) -> Normalised:
     return Normalised(f"{m[1]} {m[2]} {m[3]}", iso=iso, ok=iso is not None)
 
 
+def service_date(value: str) -> Normalised:
+    """A date of service (box 24A), 'MM DD YY', kept as printed; its year is this
+    century's (a claim is for services of the last year or so)."""
+    fixed = digits_only(value.strip())
+    m = re.fullmatch(r"(\d{2})[ |/.\-]*(\d{2})[ |/.\-]*(\d{2})", fixed)
+    if not m:
+        return Normalised(value, ok=False)
+    iso = _iso(2000 + int(m[3]), int(m[1]), int(m[2]))
+    return Normalised(f"{m[1]} {m[2]} {m[3]}", iso=iso, ok=iso is not None)
+
+
+def sex(value: str) -> Normalised:
+    """Box 3's sex, the checkbox marked: M or F."""
+    fixed = value.strip().upper()
+    return Normalised(fixed, ok=fixed in ("M", "F"))
+
+
+def phone_boxes(value: str) -> Normalised:
+    """A telephone number whose parentheses are the form's ink: '217 555-0134' (or as
+    printed) typed '(217) 555-0134'."""
+    m = re.fullmatch(r"\(?(\d{3})\)?[ \-]?(\d{3})[ \-]?(\d{4})", digits_only(value).strip())
+    return Normalised(f"({m[1]}) {m[2]}-{m[3]}", ok=True) if m else Normalised(value, ok=False)
+
+
+_ZIP_PART = re.compile(r", ([A-Z]{2}), (\d{5}(?:-\d{4})?)(?=,|$)")
+_PHONE_PARTS = re.compile(r", \(?(\d{3})\)?,? (\d{3})[ \-]?(\d{4})$")
+
+
+def address_boxes(value: str) -> Normalised:
+    """An address read from the claim's boxes, their parts joined by ', ': the state's
+    and the ZIP's boxes become 'ST 12345', a trailing phone's area code and number
+    '(217) 555-0134' (box 33's phone, its parentheses the form's ink)."""
+    fixed = _ZIP_PART.sub(r", \1 \2", re.sub(r"\s+", " ", value.strip()))
+    phone_at = _PHONE_PARTS.search(fixed)
+    address = ADDRESS(fixed[: phone_at.start()] if phone_at else fixed)
+    if phone_at is None:
+        return address
+    shaped = f"{address.value}, ({phone_at[1]}) {phone_at[2]}-{phone_at[3]}"
+    return Normalised(shaped, ok=address.ok)
+
+
+_DIAGNOSIS = re.compile(r"[A-TV-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
+
+
+def icd_code(value: str) -> Normalised:
+    """A diagnosis code as printed (box 21): a letter, a digit, a digit or letter, then
+    up to four more, with or without its dot; a lone digit read for the leading letter's
+    lookalike ('0' for 'O') is not mended here (the code-set check suggests)."""
+    fixed = value.strip().upper().replace(" ", "")
+    return Normalised(fixed, ok=bool(_DIAGNOSIS.fullmatch(fixed)))
+
+
+def place_of_service(value: str) -> Normalised:
+    """A place of service code: two digits."""
+    fixed = digits_only(value.replace(" ", ""))
+    return Normalised(fixed, ok=bool(re.fullmatch(r"\d{2}", fixed)))
+
+
+_PROCEDURE = re.compile(r"\d{5}|\d{4}[FTU]|[A-Z]\d{4}")
+
+
+def procedure_code(value: str) -> Normalised:
+    """A CPT (five digits; four and F, T or U) or HCPCS (a letter and four digits) code."""
+    fixed = value.strip().upper().replace(" ", "")
+    if len(fixed) == 5 and fixed[0].isalpha():
+        fixed = fixed[0] + digits_only(fixed[1:])
+    elif len(fixed) == 5:
+        fixed = digits_only(fixed[:4]) + (fixed[4] if fixed[4] in "FTU" else digits_only(fixed[4]))
+    return Normalised(fixed, ok=bool(_PROCEDURE.fullmatch(fixed)))
+
+
+def modifiers(value: str) -> Normalised:
+    """Up to four two-character procedure modifiers, as a list ('25  RT' -> ['25', 'RT'])."""
+    parts = value.upper().split()
+    return Normalised(
+        parts, ok=len(parts) <= 4 and all(re.fullmatch(r"[0-9A-Z]{2}", p) for p in parts)
+    )
+
+
+def diagnosis_pointer(value: str) -> Normalised:
+    """A service line's diagnosis pointer: one to four letters A-L ('BA')."""
+    fixed = value.strip().upper().replace(" ", "")
+    return Normalised(fixed, ok=bool(re.fullmatch(r"[A-L]{1,4}", fixed)))
+
+
 def icd_indicator(value: str) -> Normalised:
     """Box 21's ICD indicator: 0 (ICD-10) or 9 (ICD-9), as printed."""
     fixed = digits_only(value.strip())
@@ -413,6 +498,15 @@ _NAMED: dict[str, Callable[[str], Normalised]] = {
     "tax_id": tax_id,
     "date_boxes": date_boxes,
     "icd_indicator": icd_indicator,
+    "service_date": service_date,
+    "sex": sex,
+    "phone_boxes": phone_boxes,
+    "address_boxes": address_boxes,
+    "icd_code": icd_code,
+    "place_of_service": place_of_service,
+    "procedure_code": procedure_code,
+    "modifiers": modifiers,
+    "diagnosis_pointer": diagnosis_pointer,
 }
 _FACTORIES: dict[str, tuple[Callable[..., Callable[[str], Normalised]], tuple[type, ...]]] = {
     "date_numeric": (date_numeric, (str,)),

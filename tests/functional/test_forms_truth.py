@@ -7,12 +7,14 @@ import random
 
 from medextract.forms import FORMS
 from medextract.result import DocumentType
-from medextract_dev.synth import PAGE2_FIELDS
+from medextract_dev.synth import PAGE2_FIELDS, cms1500
 from medextract_dev.synth import forms as synth_forms
+from medextract_dev.synth.variants import choose
 
 DRAW = {
     DocumentType.PRESCRIPTION: synth_forms.draw_prescription,
     DocumentType.PATIENT_DETAILS: synth_forms.draw_record,
+    DocumentType.CMS1500: lambda rng: cms1500.draw_claim(rng, choose(rng, "cms1500")),
 }
 
 

@@ -59,8 +59,8 @@ def test_every_document_type_but_unknown_is_read_from_its_own_file() -> None:
 
 def test_a_draft_form_file_loads_but_nothing_reads_it() -> None:
     drafts = {name for name, form in _form_files().items() if form.draft}
-    assert "cms1500" in drafts
     assert not drafts & {t.value for t in DocumentType}
+    assert parse_form(GOOD.replace('title = "A tiny form"', 'title = "T"\ndraft = true'), "t").draft
 
 
 def test_a_form_file_becomes_the_readers_specs_with_named_normalisers() -> None:
@@ -74,7 +74,11 @@ def test_a_form_file_becomes_the_readers_specs_with_named_normalisers() -> None:
 
 
 def test_the_classifier_tie_break_keeps_the_forms_order() -> None:
-    assert list(MARKERS) == [DocumentType.PRESCRIPTION, DocumentType.PATIENT_DETAILS]
+    assert list(MARKERS) == [
+        DocumentType.PRESCRIPTION,
+        DocumentType.PATIENT_DETAILS,
+        DocumentType.CMS1500,
+    ]
 
 
 def test_the_prescriptions_medicines_drop_an_rx_mark_read_as_a_letter() -> None:
@@ -160,3 +164,120 @@ def test_a_refused_review_value_gives_the_hint_its_form_file_writes() -> None:
     with pytest.raises(ValuesRejected) as caught:
         type_values("patient_details", {"weight"}, {"weight": "heavy"})
     assert caught.value.rejected[0].expected == "a whole number of kg, 2 to 400"
+
+
+BOXED = """\
+type = "boxed"
+title = "A form read at places"
+markers = ["Boxed Form", "Signed:"]
+
+[frame]
+width = 1000
+height = 500
+
+[[fields]]
+name = "member_id"
+locate = "box"
+normalise = "IDENTIFIER"
+core = true
+boxes = [[10, 10, 400, 60]]
+
+[[fields]]
+name = "sex"
+locate = "check"
+normalise = "sex"
+choices = [{ value = "M", box = [500, 10, 520, 30] }, { value = "F", box = [600, 10, 620, 30] }]
+
+[[fields]]
+name = "lines"
+locate = "table"
+core = true
+rows = 3
+row_step = 100
+
+[[fields.columns]]
+name = "code"
+normalise = "procedure_code"
+hint = "99213"
+core = true
+boxes = [[10, 200, 200, 250]]
+
+[[fields.columns]]
+name = "charge"
+normalise = "amount"
+boxes = [[200, 200, 300, 250], [300, 200, 350, 250]]
+"""
+
+
+def test_a_table_field_declares_its_columns_with_their_normalisers_in_the_file() -> None:
+    form = parse_form(BOXED, "boxed.toml")
+    lines = next(s for s in form.specs if s.name == "lines")
+    assert (lines.rows, lines.row_step) == (3, 100)
+    code, charge = lines.columns
+    assert (code.name, code.core, code.boxes) == ("code", True, ((10, 200, 200, 250),))
+    assert charge.normalise("125 00").value == "125.00"
+    assert form.tables == {"lines": ("code", "charge")}
+    assert form.column_hints == {"lines": {"code": "99213"}}
+    assert form.core_fields == ("member_id", "lines")
+    sex = next(s for s in form.specs if s.name == "sex")
+    assert [value for value, _ in sex.choices] == ["M", "F"]
+
+
+_CHOICES = 'choices = [{ value = "M", box = [1, 1, 2, 2] }, { value = "F", box = [3, 3, 4, 4] }]'
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (("[frame]\nwidth = 1000\nheight = 500\n", ""), "needs a frame"),
+        (("boxes = [[10, 10, 400, 60]]", "boxes = [[400, 10, 10, 60]]"), "left < right"),
+        (("boxes = [[10, 10, 400, 60]]", "boxes = [[10, 10, 400, 900]]"), "outside the frame"),
+        (("rows = 3\n", "rows = 6\n"), "outside the frame"),  # the sixth row's cells
+        (("boxes = [[10, 10, 400, 60]]", ""), "needs boxes"),
+        (
+            ('choices = [{ value = "M", box = [500, 10, 520, 30] }, ', "choices = ["),
+            "needs choices",
+        ),
+        (
+            ('name = "charge"\nnormalise = "amount"', 'name = "charge"\nnormalise = "amout"'),
+            "no normaliser",
+        ),
+        (('name = "charge"', 'name = "code"'), "columns named twice"),
+        (
+            ('locate = "table"\n', 'locate = "table"\nnormalise = "amount"\n'),
+            "columns have normalisers",
+        ),
+        (
+            (
+                "core = true\nboxes = [[10, 10, 400, 60]]",
+                "core = true\nboxes = [[10, 10, 400, 60]]\n" + _CHOICES,
+            ),
+            "takes no choices",
+        ),
+    ],
+)
+def test_a_wrong_boxed_form_is_refused_saying_why(change: tuple[str, str], said: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        parse_form(BOXED.replace(*change), "boxed.toml")
+    assert said in caught.value.message
+
+
+def test_the_claims_file_holds_every_field_the_issue_names_with_service_lines_a_table() -> None:
+    form = FORMS[DocumentType.CMS1500]
+    assert [f.name for f in form.fields] == [
+        "insured_id", "patient_name", "patient_birth_date", "patient_sex", "insured_name",
+        "patient_address", "patient_phone", "insured_policy_group", "insurance_plan_name",
+        "referring_provider_name", "referring_provider_npi", "icd_indicator", "diagnosis_codes",
+        "service_lines", "federal_tax_id", "patient_account_number", "total_charge",
+        "service_facility", "billing_provider", "billing_provider_npi",
+    ]  # fmt: skip
+    assert set(form.core_fields) == {
+        "insured_id", "patient_name", "patient_birth_date", "diagnosis_codes", "service_lines",
+        "total_charge", "billing_provider_npi",
+    }  # fmt: skip
+    assert form.tables["service_lines"] == (
+        "date_from", "date_to", "place_of_service", "procedure_code", "modifiers",
+        "diagnosis_pointer", "charges", "units", "rendering_npi",
+    )  # fmt: skip
+    assert form.frame is not None
+    assert not form.draft

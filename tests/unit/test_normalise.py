@@ -197,3 +197,22 @@ def test_a_normaliser_named_in_a_form_file_resolves_with_its_arguments():
     assert n.named("date_numeric:dmy")("17/12/2020").iso == "2020-12-17"
     with pytest.raises(ValueError, match="order"):
         n.named("date_numeric:ymd")
+
+
+def test_the_claims_box_shapes_type_what_the_boxes_hold() -> None:
+    assert n.service_date("01 19 25").iso == "2025-01-19"
+    assert not n.service_date("13 19 25").ok
+    assert n.phone_boxes("303 326-1696").value == "(303) 326-1696"
+    assert not n.phone_boxes("303 326-169").ok
+    assert n.address_boxes("7080 LINCOLN BLVD, DENVER, CO, 80205").value == (
+        "7080 LINCOLN BLVD, DENVER, CO 80205"
+    )
+    billing = n.address_boxes("CEDAR HILL CLINIC, 12 OAK ST, BOISE, ID 83702-1234, 208 555-0134")
+    assert billing.ok and billing.value.endswith("ID 83702-1234, (208) 555-0134")
+    assert n.procedure_code("J1100").ok and n.procedure_code("0O213").value == "00213"
+    assert not n.procedure_code("9921").ok
+    assert n.modifiers("25  RT").value == ["25", "RT"] and not n.modifiers("25R").ok
+    assert n.diagnosis_pointer("ba").value == "BA" and not n.diagnosis_pointer("AM").ok
+    assert n.icd_code("E11.9").ok and n.icd_code("E119").ok and not n.icd_code("119").ok
+    assert n.place_of_service("11").ok and not n.place_of_service("1").ok
+    assert n.sex("m").value == "M" and not n.sex("X").ok

@@ -24,8 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from medextract import normalise
 from medextract.errors import ConfigurationError, Reason
-from medextract.fields import FieldSpec, Locate
+from medextract.fields import BOXED, FieldSpec, Locate
 from medextract.result import DocumentType
+from medextract.words import Normalised
 
 _NAME = r"^[a-z][a-z0-9_]*$"
 
@@ -34,12 +35,82 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Box = tuple[float, float, float, float]
+
+
+class Frame(_Entry):
+    """A printed form's ruled frame, the unit of its boxes' coordinates: ``width`` by
+    ``height`` units from the frame's top left corner (the CMS-1500's: 1/300 inch, the
+    outer rules' extent). A page's frame, once found, is mapped onto it."""
+
+    width: float = Field(gt=0)
+    height: float = Field(gt=0)
+
+
+class Choice(_Entry):
+    """One checkbox of a ``check`` field: the value it stands for and its box."""
+
+    value: str = Field(min_length=1)
+    box: Box
+
+
+def _ordered(box: Box) -> Box:
+    x0, y0, x1, y1 = box
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"box {list(box)} is not [left, top, right, bottom] with left < right")
+    return box
+
+
+class Column(_Entry):
+    """One column of a ``table`` field: each row's cell is read from its boxes (given
+    in the first row's place) and typed by its normaliser."""
+
+    name: str = Field(pattern=_NAME)
+    normalise: str
+    hint: str = ""
+    core: bool = False
+    many: bool = False
+    join: str = " "
+    boxes: tuple[Box, ...] = Field(min_length=1)
+
+    @field_validator("normalise")
+    @classmethod
+    def _known_normaliser(cls, value: str) -> str:
+        normalise.named(value)  # raises ValueError, saying why
+        return value
+
+    @field_validator("boxes")
+    @classmethod
+    def _boxes_ordered(cls, value: tuple[Box, ...]) -> tuple[Box, ...]:
+        return tuple(_ordered(b) for b in value)
+
+    def spec(self) -> FieldSpec:
+        return FieldSpec(
+            self.name,
+            Locate.BOX,
+            normalise.named(self.normalise),
+            core=self.core,
+            many=self.many,
+            join=self.join,
+            boxes=self.boxes,
+        )
+
+
+def _rows_only(text: str) -> Normalised:
+    """A table's own normaliser: a table is typed cell by cell, never from one text."""
+    return Normalised(None, ok=False)
+
+
 class FieldEntry(_Entry):
     """One field of a form (``fields.FieldSpec`` says what each key does to the reading)."""
 
     name: str = Field(pattern=_NAME, description="The field's key in the result, snake_case.")
     locate: Locate
-    normalise: str = Field(description="A normaliser's name: 'PERSON', 'date_numeric:dmy'.")
+    normalise: str = Field(
+        default="",
+        description="A normaliser's name: 'PERSON', 'date_numeric:dmy' (a table's "
+        "columns have their own).",
+    )
     hint: str = Field(default="", description="What a value looks like, for a reviewer.")
     label: str = ""
     stop: tuple[str, ...] = ()
@@ -53,11 +124,23 @@ class FieldEntry(_Entry):
     same_row: bool = True
     line_filter: str | None = None
     drop_tall: bool = False
+    # Read from the registered printed form (locate "box", "check", "table"): see Frame.
+    boxes: tuple[Box, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    columns: tuple[Column, ...] = ()
+    rows: int = Field(default=0, ge=0)
+    row_step: float = Field(default=0.0, ge=0)
+
+    @field_validator("boxes")
+    @classmethod
+    def _boxes_ordered(cls, value: tuple[Box, ...]) -> tuple[Box, ...]:
+        return tuple(_ordered(b) for b in value)
 
     @field_validator("normalise")
     @classmethod
     def _known_normaliser(cls, value: str) -> str:
-        normalise.named(value)  # raises ValueError, saying why
+        if value:
+            normalise.named(value)  # raises ValueError, saying why
         return value
 
     @field_validator("line_filter")
@@ -69,15 +152,35 @@ class FieldEntry(_Entry):
 
     @model_validator(mode="after")
     def _anchored(self) -> FieldEntry:
-        if self.locate not in (Locate.TOP_LINE, Locate.ANYWHERE) and not self.label:
+        free = (Locate.TOP_LINE, Locate.ANYWHERE, *BOXED)
+        if self.locate not in free and not self.label:
             raise ValueError(f"locate = {self.locate.value!r} needs a label")
+        needs = {
+            Locate.BOX: ("boxes", bool(self.boxes)),
+            Locate.CHECK: ("choices", len(self.choices) >= 2),
+            Locate.TABLE: ("columns, rows and row_step", bool(self.columns) and self.rows > 0),
+        }
+        if (self.locate is Locate.TABLE) == bool(self.normalise):
+            raise ValueError("a table's columns have normalisers, any other field one of its own")
+        if self.locate in needs and not needs[self.locate][1]:
+            raise ValueError(f"locate = {self.locate.value!r} needs {needs[self.locate][0]}")
+        given = [k for k in ("boxes", "choices", "columns") if getattr(self, k)]
+        allowed = {Locate.BOX: "boxes", Locate.CHECK: "choices", Locate.TABLE: "columns"}
+        stray = [k for k in given if allowed.get(self.locate) != k]
+        if stray:
+            raise ValueError(f"locate = {self.locate.value!r} takes no {', '.join(stray)}")
+        columns = [c.name for c in self.columns]
+        if len(columns) != len(set(columns)):
+            raise ValueError(
+                f"columns named twice: {sorted(c for c in columns if columns.count(c) > 1)}"
+            )
         return self
 
     def spec(self) -> FieldSpec:
         return FieldSpec(
             self.name,
             self.locate,
-            normalise.named(self.normalise),
+            normalise.named(self.normalise) if self.normalise else _rows_only,
             label=self.label,
             stop=self.stop,
             page=self.page,
@@ -90,6 +193,11 @@ class FieldEntry(_Entry):
             same_row=self.same_row,
             line_filter=normalise.LINE_FILTERS[self.line_filter] if self.line_filter else None,
             drop_tall=self.drop_tall,
+            boxes=self.boxes,
+            choices=tuple((c.value, c.box) for c in self.choices),
+            columns=tuple(c.spec() for c in self.columns),
+            rows=self.rows,
+            row_step=self.row_step,
         )
 
 
@@ -112,6 +220,8 @@ class FormFile(_Entry):
     markers: tuple[str, ...] = Field(min_length=1)
     min_markers: int = Field(default=2, ge=1)
     extra_labels: tuple[str, ...] = ()
+    # A form read at known places (fields located "box", "check", "table") has a frame.
+    frame: Frame | None = None
     sections: tuple[Section, ...] = ()
     fields: tuple[FieldEntry, ...] = Field(min_length=1)
 
@@ -129,7 +239,33 @@ class FormFile(_Entry):
             raise ValueError("a field is in two sections")
         if self.min_markers > len(self.markers):
             raise ValueError("min_markers is more than the markers listed")
+        boxed = [f.name for f in self.fields if f.locate in BOXED]
+        if boxed and self.frame is None:
+            raise ValueError(f"fields {boxed} are read at places of the form, which needs a frame")
+        if self.frame is not None:
+            self._inside_frame(self.frame)
         return self
+
+    def _inside_frame(self, frame: Frame) -> None:
+        for f in self.fields:
+            last = max(0, f.rows - 1) * f.row_step
+            boxes = [*f.boxes, *(c.box for c in f.choices)]
+            boxes += [
+                (x0, y0 + last, x1, y1 + last) for c in f.columns for x0, y0, x1, y1 in c.boxes
+            ]
+            for x0, y0, x1, y1 in boxes:
+                if (
+                    x0 < -0.05 * frame.width
+                    or x1 > 1.05 * frame.width
+                    or y0 < -0.05 * frame.height
+                    or y1 > 1.05 * frame.height
+                ):
+                    raise ValueError(f"field {f.name!r}: a box lies outside the frame")
+
+    @property
+    def tables(self) -> dict[str, tuple[str, ...]]:
+        """Each table field's columns, by name."""
+        return {f.name: tuple(c.name for c in f.columns) for f in self.fields if f.columns}
 
     @cached_property
     def specs(self) -> tuple[FieldSpec, ...]:
@@ -142,6 +278,13 @@ class FormFile(_Entry):
     @property
     def hints(self) -> dict[str, str]:
         return {f.name: f.hint for f in self.fields if f.hint}
+
+    @property
+    def column_hints(self) -> dict[str, dict[str, str]]:
+        """Each table field's column hints, by column."""
+        return {
+            f.name: {c.name: c.hint for c in f.columns if c.hint} for f in self.fields if f.columns
+        }
 
 
 def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
