@@ -228,3 +228,51 @@ def call(event: dict[str, Any]) -> tuple[int, Any]:
     response = app.handler(event, FakeLambdaContext(function_name="ReviewFunction"))
     body = response.get("body")
     return response["statusCode"], json.loads(body) if body else None
+
+
+def claim_page_image() -> bytes:
+    """A white page with each of the claim's values drawn in its box (a cell's in its)."""
+    from tests.claim_support import claim_fields
+
+    image = Image.new("L", PAGE_SIZE, 250)
+    draw = ImageDraw.Draw(image)
+    width, height = PAGE_SIZE
+    boxes = []
+    for field in claim_fields().values():
+        cells = [c for row in field.rows or [] for c in row.values()]
+        boxes += [(c.box, c.text or "") for c in cells or [field]]
+    for box, text in boxes:
+        if box is None:
+            continue
+        left, top = box.left * width, box.top * height
+        draw.rectangle(
+            [left, top, left + box.width * width, top + box.height * height], outline=200
+        )
+        draw.text((left + 4, top + 4), text, fill=20)
+    return encode_page(np.asarray(image))
+
+
+class ClaimExtractor:
+    """Every document is a claim (``tests.claim_support``): line 2's charges flagged;
+    ``CLEAN``: nothing flagged."""
+
+    def __init__(self) -> None:
+        self.image = claim_page_image()
+
+    def __call__(self, data: bytes, name: str, doc_type: DocumentType | None) -> Extracted:
+        from tests.claim_support import claim_result
+
+        flagged = None if data.startswith(b"CLEAN") else (1, "charges")
+        return Extracted(claim_result(data, name, DocumentType.CMS1500, flagged), [self.image])
+
+
+def seed_claims(env: PipelineEnv, count: int, clean: int = 0) -> list[str]:
+    """``count`` claims with a flagged cell (then ``clean`` with none) through the
+    pipeline; their ids, oldest first."""
+    for index in range(count):
+        env.put(f"claims/claim-{index}.pdf", f"CLAIM {index}".encode())
+    for index in range(clean):
+        env.put(f"claims/clean-{index}.pdf", f"CLEAN {index}".encode())
+    env.drain_with(env.pipeline(ClaimExtractor()))
+    items = sorted(env.items(), key=lambda i: (i["received_at"], i["document_id"]))
+    return [i["document_id"] for i in items]

@@ -105,7 +105,7 @@ def test_an_audit_shows_every_field_without_confidence_reasons_or_ocr_text(
     assert view["audit"] is True and view["flagged_fields"] == []
     assert set(view["fields"]) == set(FIELDS)
     for field in view["fields"].values():
-        assert set(field) == {"value", "iso", "page", "box"}
+        assert set(field) == {"value", "iso", "page", "box", "rows"}  # rows: a table's cells
     text = json.dumps(view)
     assert "confidence" not in text and "review_reasons" not in text and "0.97" not in text
 

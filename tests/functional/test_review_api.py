@@ -249,7 +249,7 @@ def test_reviewed_record_is_a_new_json_version_beside_the_machine_result(
 
     latest, machine = result_versions(review_env, doc)
     record = PipelineRecord.model_validate(latest)  # the published schema
-    assert record.status == "REVIEWED" and record.version == 2 and record.record_version == "1.1"
+    assert record.status == "REVIEWED" and record.version == 2 and record.record_version == "1.2"
     assert record.fields["refills"].value == 2
     assert record.result is not None and record.result.fields["refills"].value == 25  # as read
     assert machine["status"] == "NEEDS_REVIEW" and machine["fields"]["refills"]["value"] == 25
@@ -329,7 +329,8 @@ def test_flagged_field_left_out_or_unknown_field_is_422(review_env: PipelineEnv)
 
     assert status == 422
     reasons = {f["field"]: f["reason"] for f in body["fields"]}
-    assert reasons == {"directions": "FLAGGED_FIELD_UNCHECKED"}
+    # Every refusal at once: the left-out flagged field and the unknown one.
+    assert reasons == {"directions": "FLAGGED_FIELD_UNCHECKED", "blood_type": "UNKNOWN_FIELD"}
 
 
 def test_malformed_submission_is_422(review_env: PipelineEnv):

@@ -91,13 +91,14 @@ def local_app(service: ReviewService, reviewer: Reviewer = DEV_REVIEWER) -> Http
 def review_one(service: ReviewService, who: Reviewer = DEMO_REVIEWER) -> str | None:
     """Something in the Reviewed tab: the oldest flagged document sent whole, its flagged
     values confirmed as read (the first whose values all have their fields' shape)."""
-    from medextract.aws.records import Status
+    from medextract.aws.records import Status, field_of
 
     for entry in service.queue(who, Status.NEEDS_REVIEW, 25, None).items:
         if entry.missing_pages:
             continue  # left for you: the record sent without its second page
         doc = service.document(entry.document_id)
-        values = {name: doc.fields[name].value for name in doc.flagged_fields}
+        named = [field_of(n) for n in doc.flagged_fields]  # a flagged cell: its table
+        values = {name: doc.fields[name].value for name in named}
         service.claim(who, doc.document_id)
         try:
             service.review(who, doc.document_id, Submission(version=doc.version, values=values))

@@ -26,7 +26,14 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
 from medextract.aws.objects import ObjectRef
-from medextract.aws.records import Failure, PipelineRecord, SourceRef, Status, to_item
+from medextract.aws.records import (
+    Failure,
+    PipelineRecord,
+    SourceRef,
+    Status,
+    flagged_names,
+    to_item,
+)
 from medextract.aws.storage import AlreadyReviewed, SourceObject
 from medextract.errors import ConfigurationError, InputError, MedextractError, TransientError
 from medextract.observability import NAMESPACE, SERVICE, logger, metrics
@@ -209,7 +216,7 @@ def _record(
         document_type_confidence=result.document_type_confidence if result else None,
         needs_review=status is not Status.EXTRACTED,
         fields=dict(result.fields) if result else {},
-        flagged_fields=result.flagged_fields() if result else [],
+        flagged_fields=flagged_names(result.fields) if result else [],
         failure=read.failure,
         result=result,
         page_images=[

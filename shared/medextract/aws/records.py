@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from medextract.result import ExtractedField, Result
 
-RECORD_VERSION = "1.1"  # 1.1: page_images, version, reviewed_at, reviewed_by, REVIEWED
+# 1.1: page_images, version, reviewed_at, reviewed_by, REVIEWED. 1.2: a table field's
+# flagged cells named in flagged_fields (``service_lines[2].charges``), its rows in fields.
+RECORD_VERSION = "1.2"
 
 
 class Status(StrEnum):
@@ -57,7 +59,12 @@ class PipelineRecord(_Model):
     document_type_confidence: float | None = None
     needs_review: bool = Field(description="True unless status is EXTRACTED.")
     fields: dict[str, ExtractedField] = Field(default_factory=dict)
-    flagged_fields: list[str] = Field(default_factory=list)
+    flagged_fields: list[str] = Field(
+        default_factory=list,
+        description="The flagged fields by name; a table field's flagged cells as "
+        "'table[row].column' (row 0-based, as in the table's rows), the table itself when "
+        "it is flagged and no cell is (no row was read).",
+    )
     failure: Failure | None = None
     result: Result | None = Field(default=None, description="The core's full result.")
     page_images: list[str] = Field(
@@ -71,6 +78,51 @@ class PipelineRecord(_Model):
     @property
     def page_count(self) -> int:
         return self.result.source.page_count if self.result else 0
+
+
+def cell_name(table: str, row: int, column: str) -> str:
+    """A table cell's name in ``flagged_fields``, the review's refusals and the audit
+    trail: ``service_lines[2].charges`` (the row 0-based, as in the table's ``rows``).
+    It names a place in the form, never a value."""
+    return f"{table}[{row}].{column}"
+
+
+def field_of(name: str) -> str:
+    """The field a name of ``flagged_fields`` belongs to: a cell's table, else itself."""
+    return name.split("[", 1)[0]
+
+
+def flagged_names(fields: dict[str, ExtractedField]) -> list[str]:
+    """``flagged_fields``: each flagged field's name, a table's flagged cells in row and
+    column order (:func:`cell_name`); a flagged table without a flagged cell by its own
+    name (no row read, or a doubt about the whole table)."""
+    names: list[str] = []
+    for name, field in fields.items():
+        if not field.needs_review:
+            continue
+        cells = [
+            cell_name(name, index, column)
+            for index, row in enumerate(field.rows or [])
+            for column, cell in row.items()
+            if cell.needs_review
+        ]
+        names += cells or [name]
+    return names
+
+
+def flagged_reasons(fields: dict[str, ExtractedField]) -> list[str]:
+    """Why the flagged fields (and a table's flagged cells) were flagged, for the review
+    queue's filter: reason codes, sorted."""
+    reasons: set[str] = set()
+    for field in fields.values():
+        if not field.needs_review:
+            continue
+        reasons.update(r.value for r in field.review_reasons)
+        for row in field.rows or []:
+            reasons.update(
+                r.value for c in row.values() if c.needs_review for r in c.review_reasons
+            )
+    return sorted(reasons)
 
 
 def to_item(record: PipelineRecord) -> dict[str, Any]:
@@ -99,9 +151,7 @@ def to_item(record: PipelineRecord) -> dict[str, Any]:
         "page_images": record.page_images,
         "missing_pages": result.missing_pages if result else [],
         # Why the flagged fields were flagged, for the review queue's filter.
-        "review_reasons": sorted(
-            {r.value for f in record.fields.values() if f.needs_review for r in f.review_reasons}
-        ),
+        "review_reasons": flagged_reasons(record.fields),
         "version": record.version,
         "reviewed_at": record.reviewed_at,
         "reviewed_by": record.reviewed_by,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from medextract.result import BoundingBox, ExtractedField, FieldValue
+from medextract.result import BoundingBox, ExtractedField, FieldValue, Row
 
 
 class _Model(BaseModel):
@@ -101,6 +101,9 @@ class AuditField(_Model):
     iso: str | None = None
     page: int | None = None
     box: BoundingBox | None = None
+    rows: list[dict[str, AuditField]] | None = Field(
+        default=None, description="A table's cells, row by row, each shown the same way."
+    )
 
 
 class DocumentView(_Model):
@@ -144,7 +147,17 @@ class Submission(_Model):
     fields left out are confirmed as read."""
 
     version: int = Field(ge=1, description="The version the reviewer saw.")
-    values: dict[str, FieldValue]
+    values: dict[str, FieldValue] = Field(
+        description="Field name -> value. A table's value is its rows as the reviewer "
+        "leaves them, each a mapping of column to value (a kept row may leave out a column "
+        "it does not change; never a flagged cell)."
+    )
+    rows: dict[str, list[int | None]] = Field(
+        default_factory=dict,
+        description="For a table whose rows were added or removed: which row as read "
+        "(0-based) each submitted row is, null for an added one. Left out: the rows as "
+        "read, in order, and any past them added.",
+    )
 
 
 class Reopen(_Model):
@@ -152,9 +165,13 @@ class Reopen(_Model):
 
 
 class Change(_Model):
-    field: str
-    before: FieldValue
-    after: FieldValue
+    field: str = Field(
+        description="A field, a table's cell ('service_lines[2].charges', its row in the "
+        "reviewed table) or a table's row ('service_lines[3]': added, before null; or "
+        "removed, after null, numbered as read)."
+    )
+    before: FieldValue | Row
+    after: FieldValue | Row
 
 
 class AuditEntry(_Model):

@@ -21,10 +21,10 @@ from typing import Any, Protocol
 
 from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
 from medextract.aws.process import iso, utc_now
-from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status
+from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status, field_of
 from medextract.forms import FORMS, SPECS
 from medextract.result import DocumentType, ExtractedField, FieldReview, FieldValue
-from medextract.review import quality, store
+from medextract.review import quality, store, tables
 from medextract.review.formats import formats
 from medextract.review.models import (
     Action,
@@ -189,14 +189,18 @@ def awaiting(item: dict[str, Any]) -> bool:
 def blind(view: DocumentView) -> DocumentView:
     """An audit's view: every field as an ``AuditField`` (no confidence, reason,
     suggestion or OCR text), in the form's order, nothing flagged."""
-    fields = {
-        name: AuditField(value=f.value, iso=f.iso, page=f.page, box=f.box)
-        for name, f in view.fields.items()
-    }
+    fields = {name: _audit_field(f) for name, f in view.fields.items()}
     order = field_order(view.document_type, fields, [])
     return view.model_copy(
         update={"audit": True, "fields": fields, "flagged_fields": [], "field_order": order}
     )
+
+
+def _audit_field(f: ExtractedField | AuditField) -> AuditField:
+    rows = None
+    if f.rows is not None:
+        rows = [{c: _audit_field(cell) for c, cell in row.items()} for row in f.rows]
+    return AuditField(value=f.value, iso=f.iso, page=f.page, box=f.box, rows=rows)
 
 
 def _at(epoch: int) -> str:
@@ -270,8 +274,17 @@ def unsent_fields(
     ]
 
 
+def _formats(document_type: str | None, fields: dict[str, Any]) -> dict[str, str]:
+    """The hints of the document's fields, and of its tables' columns (``table.column``)."""
+    hints = {n: f for n, f in formats(document_type).items() if n in fields}
+    columns = tables.column_hints(document_type)
+    return hints | {n: f for n, f in columns.items() if field_of(n.split(".", 1)[0]) in fields}
+
+
 def field_order(document_type: str | None, fields: dict[str, Any], flagged: list[str]) -> list[str]:
-    """Flagged fields first, each group in the form's order."""
+    """Flagged fields first (a table with a flagged cell among them), each group in the
+    form's order."""
+    flagged = [field_of(n) for n in flagged]
     form = list(form_pages(document_type))
     order = [n for n in form if n in fields] + sorted(n for n in fields if n not in form)
     return [n for n in order if n in flagged] + [n for n in order if n not in flagged]
@@ -450,7 +463,7 @@ class ReviewService:
             missing_pages=missing,
             unsent_fields=unsent_fields(item.get("document_type"), fields, missing),
             sections=sections(item.get("document_type"), fields),
-            formats={n: f for n, f in formats(item.get("document_type")).items() if n in fields},
+            formats=_formats(item.get("document_type"), fields),
             source_key=item.get("source_key"),
             failure=failure,
             claim=_claim(item, now, self.lease_seconds),
@@ -522,7 +535,7 @@ class ReviewService:
         }
         typed = _submitted_values(item, fields, submission, audited)
         at = iso(moment)
-        reviewed, changes = _reviewed_fields(fields, typed, who, at)
+        reviewed, changes = _reviewed_fields(item.get("document_type"), fields, typed, who, at)
         dumped = {k: v.model_dump(mode="json") for k, v in reviewed.items()}
         updates = {
             "status": Status.REVIEWED.value,
@@ -539,7 +552,7 @@ class ReviewService:
             raise self._why_refused(document_id, who, seen) from None
         action = Action.AUDITED if audited else Action.REVIEWED
         audit = self._audit(who, document_id, action, seen + 1, at, changes)
-        counts = _quality_counts(item, fields, changes, audited)
+        counts = _quality_counts(item, fields, typed, changes, audited)
         try:
             self.table.review(
                 document_id,
@@ -633,32 +646,71 @@ class ReviewService:
         return UploadTicket(url=post["url"], fields=post["fields"], key=key, expires_in=URL_SECONDS)
 
 
+# A submitted field typed: a scalar's (value, iso), or a table's typed rows.
+Typed = dict[str, "tuple[FieldValue, str | None] | tables.TypedTable"]
+
+
+def _unchecked(
+    item: dict[str, Any], fields: dict[str, ExtractedField], submission: Submission, audited: bool
+) -> list[Rejected]:
+    """The fields (a flagged cell by its name) the reviewer must check and left out."""
+    if audited:
+        left = [n for n in fields if n not in submission.values]
+        return [Rejected(n, "AUDITED_FIELD_UNCHECKED", "an audit checks every field") for n in left]
+    flagged = [n for n in item.get("flagged_fields") or [] if field_of(n) not in submission.values]
+    return [
+        Rejected(n, "FLAGGED_FIELD_UNCHECKED", "a flagged field needs the reviewer's value")
+        for n in flagged
+    ]
+
+
+def _typed_submission(
+    item: dict[str, Any],
+    fields: dict[str, ExtractedField],
+    submission: Submission,
+    audited: bool,
+) -> Typed:
+    """Each submitted value typed (a table's cells by their columns), or ValuesRejected
+    naming each refused or unchecked one."""
+    document_type = item.get("document_type")
+    rejected = _unchecked(item, fields, submission, audited)
+    is_table = {n for n, f in fields.items() if f.rows is not None and n in submission.values}
+    scalars = {n: v for n, v in submission.values.items() if n not in is_table}
+    out: Typed = {}
+    try:
+        out.update(type_values(document_type, set(fields) - is_table, scalars))
+    except ValuesRejected as exc:
+        rejected += exc.rejected
+    hints = tables.column_hints(document_type)
+    for name in sorted(is_table):
+        typed, refused = tables.type_table(
+            document_type,
+            name,
+            fields[name],
+            submission.values[name],
+            submission.rows.get(name),
+            audited,
+            hints,
+        )
+        rejected += refused
+        if typed is not None:
+            out[name] = typed
+    if rejected:
+        raise ValuesRejected(rejected)
+    return out
+
+
 def _submitted_values(
     item: dict[str, Any],
     fields: dict[str, ExtractedField],
     submission: Submission,
     audited: bool,
-) -> dict[str, tuple[FieldValue, str | None]]:
+) -> Typed:
     """The submission's values typed by the form's normalisers; ``Invalid`` naming each
     refused one, and each field left unchecked (an audit checks every field; a review,
-    every flagged one)."""
-    to_check = list(fields) if audited else list(item.get("flagged_fields") or [])
-    unchecked = [n for n in to_check if n not in submission.values]
+    every flagged one, a table's flagged cells each)."""
     try:
-        if unchecked:
-            raise ValuesRejected(
-                [
-                    Rejected(n, "AUDITED_FIELD_UNCHECKED", "an audit checks every field")
-                    if audited
-                    else Rejected(
-                        n,
-                        "FLAGGED_FIELD_UNCHECKED",
-                        "a flagged field needs the reviewer's value",
-                    )
-                    for n in unchecked
-                ]
-            )
-        return type_values(item.get("document_type"), set(fields), submission.values)
+        return _typed_submission(item, fields, submission, audited)
     except ValuesRejected as exc:
         raise Invalid(
             "some values were refused",
@@ -674,54 +726,78 @@ def _submitted_values(
         ) from None
 
 
+def _reviewed_scalar(
+    before: ExtractedField, typed: tuple[FieldValue, str | None] | None, who: Reviewer, at: str
+) -> ExtractedField:
+    value, value_iso = typed if typed is not None else (before.value, before.iso)
+    return before.model_copy(
+        update={
+            "value": value,
+            "iso": value_iso,
+            "needs_review": False,
+            "review": FieldReview(
+                reviewed_by=who.name,
+                reviewed_at=at,
+                changed=value != before.value,
+                extracted_value=before.value,
+                extracted_iso=before.iso,
+            ),
+        }
+    )
+
+
 def _reviewed_fields(
+    document_type: str | None,
     fields: dict[str, ExtractedField],
-    typed: dict[str, tuple[FieldValue, str | None]],
+    typed: Typed,
     who: Reviewer,
     at: str,
 ) -> tuple[dict[str, ExtractedField], list[Change]]:
-    """Every field as the reviewer left it (unflagged, the review on it) and the changes."""
+    """Every field as the reviewer left it (unflagged, the review on it; a table's on
+    each cell too, ``medextract.review.tables``) and the changes."""
     reviewed, changes = {}, []
     for name, before in fields.items():
-        value, value_iso = typed.get(name, (before.value, before.iso))
-        if value != before.value:
-            changes.append(Change(field=name, before=before.value, after=value))
-        reviewed[name] = before.model_copy(
-            update={
-                "value": value,
-                "iso": value_iso,
-                "needs_review": False,
-                "review": FieldReview(
-                    reviewed_by=who.name,
-                    reviewed_at=at,
-                    changed=value != before.value,
-                    extracted_value=before.value,
-                    extracted_iso=before.iso,
-                ),
-            }
-        )
+        given = typed.get(name)
+        if isinstance(given, tables.TypedTable):
+            columns = tables.column_specs(document_type, name)
+            reviewed[name], table_changes = tables.reviewed_table(
+                name, before, given, columns, who.name, at
+            )
+            changes += [Change(field=f, before=b, after=a) for f, b, a in table_changes]
+            continue
+        reviewed[name] = _reviewed_scalar(before, given, who, at)
+        if reviewed[name].value != before.value:
+            changes.append(Change(field=name, before=before.value, after=reviewed[name].value))
     return reviewed, changes
 
 
 def _quality_counts(
     item: dict[str, Any],
     fields: dict[str, ExtractedField],
+    typed: Typed,
     changes: list[Change],
     audited: bool,
 ) -> tuple[str, str, dict[str, int]]:
     """The review's counts for the quality table: its week, its form, per field whether
-    it was flagged, why, and whether the reviewer changed it."""
+    it was flagged, why, and whether the reviewer changed it; a table's per column and
+    for its rows (``tables.outcomes``)."""
     changed = {c.field for c in changes}
     flagged = set(item.get("flagged_fields") or [])
-    outcomes = [
-        quality.Outcome(
-            field=name,
-            flagged=name in flagged,
-            reasons=tuple(str(r) for r in before.review_reasons),
-            changed=name in changed,
+    outcomes: list[quality.Outcome] = []
+    for name, before in fields.items():
+        if before.rows is not None:
+            given = typed.get(name)
+            table = given if isinstance(given, tables.TypedTable) else None
+            outcomes += tables.outcomes(name, before, table)
+            continue
+        outcomes.append(
+            quality.Outcome(
+                field=name,
+                flagged=name in flagged,
+                reasons=tuple(str(r) for r in before.review_reasons),
+                changed=name in changed,
+            )
         )
-        for name, before in fields.items()
-    ]
     return (
         quality.iso_week(item["received_at"]),
         str(item.get("document_type") or "unknown"),
