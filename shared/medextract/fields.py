@@ -38,6 +38,9 @@ from medextract.words import Word
 RIGHT_GAP = 0.12
 # Lines of one multi-line value are never further apart than this many line heights.
 LINE_GAP = 3.0
+# A segment beside a value's line joins it when one of its words was read at least this
+# sure (a speck at the page's edge reads as "uM" at 0.07).
+BESIDE_CONF = 0.5
 # A missing value is looked for again this far (a fraction of the page width) past its label.
 REGION_WIDTH = 0.35
 
@@ -355,7 +358,12 @@ class FormEngine:
             if previous is not None and gap_below(previous, other) > LINE_GAP * other.height:
                 break  # a wide gap ends the block (a signature lies further down)
             if previous is not None and not below(other, previous):
-                continue  # beside the line above, not under it: a speck at the edge
+                # Beside the line above, not under it: part of that line when tesseract's
+                # layout split it at a wide gap (a handwritten "Naproxen - take 2 pill"),
+                # else a speck at the edge.
+                if previous is not seg and (merged := self._beside(spec, lines[-1], other)):
+                    lines[-1] = merged
+                continue
             if kept := self._keep(spec, cut_at_labels(other.words, stops)):
                 lines.append(kept)  # a dropped line (the Rx mark) does not start the block
                 previous = other
@@ -475,6 +483,13 @@ class FormEngine:
             if seg.left - 0.05 * seg.page_width <= other.left <= limit:
                 lines.append(other.words)
         return lines
+
+    def _beside(self, spec: FieldSpec, line: list[Word], other: Segment) -> list[Word]:
+        """``line`` with the words of ``other``, a segment on its row, in reading order; []
+        when ``other`` holds no word read with some confidence (a speck, a fold)."""
+        if not any(w.conf >= BESIDE_CONF and _has_word(w.text) for w in other.words):
+            return []
+        return self._keep(spec, sorted(line + other.words, key=lambda w: w.left))
 
     @staticmethod
     def _keep(spec: FieldSpec, line: list[Word]) -> list[Word]:

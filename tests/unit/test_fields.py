@@ -563,3 +563,15 @@ def test_the_end_of_a_labels_last_word_read_twice_is_not_its_value():
         ("Policy Number: 1573838348", 214, 144),
     )
     assert _record_value(page, "insurance_company") == "UnitedHealthcare"
+
+
+def test_a_line_split_by_a_wide_gap_keeps_its_head_beside_it():
+    # Tesseract's layout cut one handwritten row in two at a wide gap, the right part
+    # a little higher: the head ("Naproxen -") is part of the line, not a speck.
+    words = [w for w in prescription_words() if w.top < 1000 or w.top > 1500]
+    words += line_words("take 2 pill everyday for 1 month", 1004, left=520)
+    words += line_words("Naproxen -", 1018, left=150)
+    words += line_words("Take after meals", 1070, left=150)
+    assert _parsed(words)["directions"].value == (
+        "Naproxen - take 2 pill everyday for 1 month\nTake after meals"
+    )
