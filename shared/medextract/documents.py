@@ -56,12 +56,20 @@ class Document:
     page_count: int
     _render: Callable[[int], Image.Image] = field(repr=False)
     warnings: tuple[str, ...] = ()  # decoder warnings, as "Category: text" (no content)
+    _render_colour: Callable[[int], Image.Image] | None = field(default=None, repr=False)
 
     def page(self, number: int) -> Image.Image:
         """Page ``number`` (1-based), mode ``L``, decoded now and kept by nobody."""
         if not 1 <= number <= self.page_count:
             raise IndexError(f"page {number} of {self.page_count}")
         return self._render(number)
+
+    def colour_page(self, number: int) -> Image.Image:
+        """Page ``number`` in colour (mode ``RGB``), or ``L`` when the file holds grey
+        only: for a form whose own ink is dropped by its colour."""
+        if not 1 <= number <= self.page_count:
+            raise IndexError(f"page {number} of {self.page_count}")
+        return (self._render_colour or self._render)(number)
 
     def pages(self) -> Iterator[Image.Image]:
         """Every page in order, one decoded at a time."""
@@ -153,13 +161,18 @@ def _open_pdf(data: bytes, settings: Settings) -> Document:
         _check_pixels(width_pt * nominal, height_pt * nominal, number, settings)
     _check_pdf_images(data, count, poppler)
 
-    def render(number: int) -> Image.Image:
+    def render(number: int, colour: bool = False) -> Image.Image:
         width_pt, height_pt = sizes[number - 1]
         dpi = READER_LONG_SIDE * 72 / max(width_pt, height_pt, 1.0)
         dpi = min(max(dpi, MIN_RENDER_DPI), MAX_RENDER_DPI)
-        return _render_pdf_page(data, number, dpi, poppler)
+        return _render_pdf_page(data, number, dpi, poppler, colour)
 
-    return Document(media_type="application/pdf", page_count=count, _render=render)
+    return Document(
+        media_type="application/pdf",
+        page_count=count,
+        _render=render,
+        _render_colour=lambda number: render(number, colour=True),
+    )
 
 
 def _pdfinfo(data: bytes, poppler: _Poppler, last_page: int | None = None) -> dict[str, Any]:
@@ -247,7 +260,9 @@ def _check_pdf_images(data: bytes, count: int, poppler: _Poppler) -> None:
                 )
 
 
-def _render_pdf_page(data: bytes, number: int, dpi: float, poppler: _Poppler) -> Image.Image:
+def _render_pdf_page(
+    data: bytes, number: int, dpi: float, poppler: _Poppler, colour: bool = False
+) -> Image.Image:
     from pdf2image import convert_from_bytes
     from pdf2image.exceptions import (
         PDFPageCountError,
@@ -262,7 +277,7 @@ def _render_pdf_page(data: bytes, number: int, dpi: float, poppler: _Poppler) ->
             dpi=round(dpi, 2),  # type: ignore[arg-type]  # pdftoppm -r takes a real
             first_page=number,
             last_page=number,
-            grayscale=True,  # colour carries nothing we read
+            grayscale=not colour,  # colour carries nothing we read but a form's dropout ink
             use_cropbox=True,  # the box pdfinfo measured
             timeout=poppler.timeout,
             **poppler.options,
@@ -281,6 +296,8 @@ def _render_pdf_page(data: bytes, number: int, dpi: float, poppler: _Poppler) ->
         raise InputError(Reason.CORRUPT_DOCUMENT, f"page {number} of the PDF does not render")
     page = rendered[0]
     _check_pixels(page.width, page.height, number, poppler.settings)
+    if colour:
+        return page if page.mode in ("L", "RGB") else page.convert("RGB")
     return page if page.mode == "L" else _grey(page)
 
 
@@ -294,19 +311,39 @@ def _open_image(data: bytes, media_type: str, settings: Settings) -> Document:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
             _check_pixels(frame.width, frame.height, number, settings)
 
-    def render(number: int) -> Image.Image:
+    def render(number: int, colour: bool = False) -> Image.Image:
         with _decoding():
             image = Image.open(io.BytesIO(data))
             image.seek(number - 1)
             if media_type == "image/jpeg":
                 # Decode at the smallest DCT scale at least the reader's size, in grey.
                 scale = READER_LONG_SIDE / max(image.size)
-                image.draft("L", (round(image.width * scale), round(image.height * scale)))
+                mode = "RGB" if colour else "L"
+                image.draft(mode, (round(image.width * scale), round(image.height * scale)))
             image.load()
             # Phone photos are often stored sideways with an EXIF orientation tag.
-            return _grey(ImageOps.exif_transpose(image))
+            upright = ImageOps.exif_transpose(image)
+            if colour and upright.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
+                return _grey_paper(upright).convert("RGB")
+            return _grey(upright)
 
-    return Document(media_type=media_type, page_count=count, _render=render, warnings=tuple(caught))
+    return Document(
+        media_type=media_type,
+        page_count=count,
+        _render=render,
+        warnings=tuple(caught),
+        _render_colour=lambda number: render(number, colour=True),
+    )
+
+
+def _grey_paper(image: Image.Image) -> Image.Image:
+    """A colour image with any transparency laid on white paper."""
+    if image.mode in ("RGBA", "P") and (image.mode == "RGBA" or "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGB", image.size, (255, 255, 255))
+        paper.paste(rgba.convert("RGB"), mask=rgba.getchannel("A"))
+        return paper
+    return image
 
 
 class _decoding:

@@ -25,16 +25,25 @@ from functools import cached_property
 from PIL import Image
 
 from medextract import __version__
+from medextract.boxes import (
+    PAGE_MODE,
+    BoxReader,
+    assemble_tables,
+    empty_cell,
+    fill_offset,
+    find_frame,
+    read_boxed,
+)
 from medextract.checks import english_words, known_words, settle
 from medextract.classify import classify
 from medextract.documents import open_document
 from medextract.errors import InputError, Reason
-from medextract.fields import FieldSpec, FormEngine, PageText, Reading
-from medextract.forms import EXTRA_LABELS, SPECS
+from medextract.fields import FieldSpec, FormEngine, Locate, PageText, Reading, missing_field
+from medextract.forms import EXTRA_LABELS, FORMS, SPECS
 from medextract.fuse import SecondReader, fuse_all, second_opinions
 from medextract.ocr import OcrEngine, Word, default_engine
 from medextract.points import restore_points
-from medextract.preprocess import PreparedPage, ink_fraction, prepare
+from medextract.preprocess import PreparedPage, ink_fraction, prepare, prepare_form
 from medextract.result import (
     DocumentType,
     ExtractedField,
@@ -195,6 +204,8 @@ def parse(
     judged (``cross_check``); the second reader's opinion fused in (``fuse_all``)."""
     if doc_type is DocumentType.UNKNOWN:
         return {}
+    if FORMS[doc_type].frame is not None:
+        return parse_boxed(doc_type, reads, engine, settings, read_again, tie_break, second)
     form = FormEngine(SPECS[doc_type], EXTRA_LABELS[doc_type])
     threshold = settings.review_threshold
     texts = [r.text for r in reads]
@@ -212,6 +223,73 @@ def parse(
     opinions = second_opinions(form.specs, asked, pages, second)
     english = english_words(settings.english_words)
     return fuse_all(fields, opinions, threshold, lambda text: known_words(text, english))
+
+
+def read_form_page(number: int, page: Image.Image, engine: OcrEngine) -> PageRead:
+    """A page of a form printed in dropout ink: prepared without its form ink
+    (``prepare_form``) and read in sparse-text mode (its values are lone words in boxes);
+    a poor reading is read again turned over."""
+    start = time.perf_counter()
+    prepared = prepare_form(page)
+    words = engine.words(prepared.binary, psm=PAGE_MODE)
+    median = statistics.median(w.conf for w in words) if words else 0.0
+    if len(words) < 8 or median < UPRIGHT_CONFIDENCE:
+        turned = prepared.turned(2)
+        turned_words = engine.words(turned.binary, psm=PAGE_MODE)
+        if _quality(turned_words) > _quality(words):
+            prepared, words = turned, turned_words
+    return PageRead(number, prepared, words, time.perf_counter() - start)
+
+
+def parse_boxed(
+    doc_type: DocumentType,
+    reads: Sequence[PageRead],
+    engine: OcrEngine,
+    settings: Settings,
+    read_again: ReadAgain | None = None,
+    tie_break: ReadAgain | None = None,
+    second: SecondReader | None = None,
+) -> dict[str, ExtractedField]:
+    """Fields of a form read at the places of its boxes (``medextract.boxes``; its pages
+    read by ``read_form_page``): each value and table cell read where its box is, then
+    checked by the same second reading and second reader as every other form's."""
+    form = FORMS[doc_type]
+    assert form.frame is not None
+    specs = SPECS[doc_type]
+    threshold = settings.review_threshold
+    readings: dict[str, Reading] = {}
+    fields: dict[str, ExtractedField] = {}
+    cells: list[FieldSpec] = []
+    for read in reads:
+        rules = read.prepared.rules
+        frame = (
+            find_frame(rules, form.frame.width, form.frame.height) if rules is not None else None
+        )
+        if frame is None:
+            continue
+        frame = fill_offset(frame, [b for s in specs for b in s.boxes], read.words)
+        reader = BoxReader(read.prepared, read.number, read.words, engine, frame)
+        on_page = [s for s in specs if (s.page or 1) == read.number]
+        page_readings, checks, page_cells = read_boxed(on_page, reader, threshold)
+        readings.update(page_readings)
+        fields.update(checks)
+        cells += page_cells
+    boxed = [s for s in specs if s.locate is Locate.BOX and s.name in readings] + cells
+    pages = [r.prepared for r in reads]
+    read_again = read_again or MosaicReader(engine)
+    tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
+    checked = cross_check(boxed, readings, pages, read_again, threshold, tie_break)
+    if second is not None:
+        opinions = second_opinions(boxed, readings, pages, second)
+        english = english_words(settings.english_words)
+        checked = fuse_all(checked, opinions, threshold, lambda text: known_words(text, english))
+    for spec in cells:
+        checked[spec.name] = empty_cell(spec, checked[spec.name])
+    fields.update(checked)
+    for spec in specs:
+        if spec.locate is not Locate.TABLE and spec.name not in fields:
+            fields[spec.name] = missing_field()
+    return assemble_tables(specs, fields)
 
 
 def _missing(
@@ -366,6 +444,9 @@ def extract_pages(
     final_type = forced or detected
     if forced is not None:
         type_confidence = 1.0
+    if final_type is not DocumentType.UNKNOWN and FORMS[final_type].frame is not None:
+        # A form in dropout ink: its pages read again in colour, without the form's ink.
+        reads = [read_form_page(r.number, document.colour_page(r.number), engine) for r in reads]
     fields = parse(final_type, reads, engine, settings, second=second)
     fields, unsent = settle(
         SPECS.get(final_type, ()),

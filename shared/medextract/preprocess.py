@@ -37,6 +37,9 @@ class PreparedPage:
     rotation: int  # degrees clockwise applied: 0, 90, 180, 270
     skew: float  # degrees of skew removed
     scale: float  # normalised pixels per source pixel
+    # A form in dropout ink (``prepare_form``): its printed rules, 255 on 0, same geometry;
+    # ``binary`` and ``grey`` then hold the fill-ins only.
+    rules: np.ndarray | None = None
 
     def turned(self, quarter_turns: int) -> PreparedPage:
         """The same page turned a further ``quarter_turns`` x 90 degrees clockwise."""
@@ -47,6 +50,7 @@ class PreparedPage:
             rotation=(self.rotation + 90 * quarter_turns) % 360,
             skew=self.skew,
             scale=self.scale,
+            rules=None if self.rules is None else np.ascontiguousarray(np.rot90(self.rules, k)),
         )
 
 
@@ -363,3 +367,71 @@ def upright_score(binary: np.ndarray) -> float:
         above += line[: core[0]].sum()
         below += line[core[-1] + 1 :].sum()
     return float((above - below) / max(above + below, 1e-9))
+
+
+# --------------------------------------------------------------------------------------
+# A form printed in dropout ink (the CMS-1500 claim): its own ink dropped, its rules kept
+# apart for finding the form on the page.
+# --------------------------------------------------------------------------------------
+
+# A colour page is the form's ink where red stands this far above green and blue...
+DROPOUT_MARGIN = 40
+# ...and on a grey page (a grey scan of a red form), where the flattened grey is lighter
+# than this: the red ink greys to about 180, typed or written values to under 100.
+DROPOUT_GREY = 150
+
+
+def drop_form_ink(page: Image.Image) -> np.ndarray:
+    """The page in grey without the form's own red "dropout" ink, which exists so that a
+    reader can drop it: a colour page's red channel (red ink is as light as the paper
+    there; black, blue or grey fill-ins stay dark). A grey page comes back as it is; its
+    form ink, which greys to a light grey, is dropped by lightness once its background is
+    flat (``prepare_form``)."""
+    if page.mode == "L":
+        return np.asarray(page)
+    rgb = np.asarray(page.convert("RGB")).astype(np.int16)
+    red, others = rgb[..., 0], np.maximum(rgb[..., 1], rgb[..., 2])
+    reddish = red - others > DROPOUT_MARGIN
+    grey = np.asarray(page.convert("L")).copy()
+    grey[reddish] = 255
+    # Anti-aliased edges of the red ink: a pixel whose red channel is light is paper.
+    return np.where(red > 200, np.maximum(grey, red.astype(np.uint8)), grey).astype(np.uint8)
+
+
+def _companion(image: np.ndarray, grey_shape: tuple[int, int]) -> np.ndarray:
+    return cv2.resize(image, (grey_shape[1], grey_shape[0]), interpolation=cv2.INTER_AREA)
+
+
+def prepare_form(page: Image.Image) -> PreparedPage:
+    """``prepare`` for a form printed in dropout ink: the page's geometry (flattening,
+    quarter turns, skew, upside down) is found on its luminance, where the form's rules
+    and text are; the same geometry is applied to the page without its form ink
+    (``drop_form_ink``), which becomes ``binary`` and ``grey``; the rules found on the
+    luminance are kept in ``rules``."""
+    luminance = to_grey(page)
+    dropped = drop_form_ink(page)
+    grey, scale = normalise_size(luminance)
+    fills = _companion(dropped, grey.shape)
+    corners = find_page(grey)
+    if corners is not None:
+        grey, fills = flatten_page(grey, corners), flatten_page(fills, corners)
+    flat = flatten_background(grey)
+    clean = flatten_background(fills)
+    if page.mode == "L":
+        clean = np.where(clean > DROPOUT_GREY, 255, clean).astype(np.uint8)
+    layout = estimate_layout(binarise(clean))
+    if layout.quarter:
+        flat, clean = (np.ascontiguousarray(np.rot90(a, -layout.quarter)) for a in (flat, clean))
+    if abs(layout.skew) >= 0.2:
+        flat, clean = _rotate(flat, layout.skew, 255), _rotate(clean, layout.skew, 255)
+    rules = find_rules(flat)
+    binary = remove_edge_blobs(cv2.max(binarise(clean), rules))
+    prepared = PreparedPage(
+        binary=binary,
+        grey=cv2.max(clean, rules),
+        rotation=90 * layout.quarter,
+        skew=layout.skew,
+        scale=scale,
+        rules=rules,
+    )
+    return prepared.turned(2) if upright_score(binary) < UPSIDE_DOWN else prepared

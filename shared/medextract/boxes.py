@@ -1,0 +1,361 @@
+"""A form read at the places of its printed boxes (the CMS-1500 claim), not by its labels.
+
+The claim's labels are printed in dropout ink, which ``preprocess.prepare_form`` drops;
+its rules are kept apart (``PreparedPage.rules``). Here the printed frame is found among
+those rules (``find_frame``: the first and last rule that spans most of the page, and
+their ends), each field's boxes are mapped from the form file's units onto the page, and
+the words read on the page without its form ink are given to the box their centre lies
+in. A box tesseract read nothing in is read again alone (a lone short value, ``11``, is
+what a page reading drops). A checkbox field takes the choice with the most ink. A table
+field's rows are its columns' boxes moved down a row at a time; each of its cells is a
+field of its own (``name[i].column``), so the cells are checked by the same second
+reading and second reader as every other value (``verify``, ``fuse``), and put together
+again as the table by ``assemble_tables``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from medextract.fields import FieldSpec, Found, Locate, Reading, missing_field, score_field, typed
+from medextract.ocr import OcrEngine
+from medextract.preprocess import PreparedPage
+from medextract.result import BoundingBox, ExtractedField, ReviewReason
+from medextract.words import Word
+
+# A rule of the frame spans at least this share of the page's width, lies further than
+# this share of its height from its top and bottom edges (a scan's own edge is no rule),
+FRAME_SPAN = 0.6
+EDGE = 0.02
+# and two of them are the frame's top and bottom when their distance against their
+# length is the frame's height against its width, within this share.
+RATIO_ERROR = 0.05
+# A checkbox's mark is looked for this many form units around the printed box (a
+# misfed printer moves the X as much as the values).
+CHECK_MARGIN = 24
+# A mark has at least this share of the box's area in ink, and twice the other boxes'.
+CHECK_INK = 0.01
+# The page-segmentation mode of the page's reading (sparse text: lone values in boxes)
+# and of a box read alone (one line).
+PAGE_MODE = 11
+BOX_MODE = 7
+# The fill-ins' offsets tried (form units), and the half-height of a box's middle band.
+OFFSETS = tuple(range(-30, 31, 3))
+BAND = 18
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the printed frame lies on the page (pixels), and the form's own units."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    width: float  # the form file's frame, in its units
+    height: float
+
+    dx: float = 0.0  # the fill-ins' offset from their boxes (a misfed printer), form units
+    dy: float = 0.0
+
+    def to_page(self, box: Box) -> tuple[int, int, int, int]:
+        sx = (self.right - self.left) / self.width
+        sy = (self.bottom - self.top) / self.height
+        x0, y0, x1, y1 = box
+        return (
+            round(self.left + (x0 + self.dx) * sx),
+            round(self.top + (y0 + self.dy) * sy),
+            round(self.left + (x1 + self.dx) * sx),
+            round(self.top + (y1 + self.dy) * sy),
+        )
+
+
+def fill_offset(frame: Frame, boxes: Sequence[Box], words: Sequence[Word]) -> Frame:
+    """The frame with the fill-ins' offset from their boxes: a misfed printer moves every
+    value alike, up to a quarter of a box. The offset is the one that puts the most words
+    in the middle band of some box (then the most inside some box, across)."""
+
+    def centred(dy: float) -> int:
+        moved = replace(frame, dy=dy)
+        bands = []
+        for x0, y0, x1, y1 in boxes:
+            middle = (y0 + y1) / 2
+            bands.append(moved.to_page((x0, middle - BAND, x1, middle + BAND)))
+        return sum(any(_inside(w, b) for b in bands) for w in words)
+
+    dy = max(OFFSETS, key=lambda d: (centred(d), -abs(d)))
+
+    def inside(dx: float) -> int:
+        moved = replace(frame, dx=dx, dy=dy)
+        places = [moved.to_page(b) for b in boxes]
+        return sum(any(_inside(w, p) for p in places) for w in words)
+
+    dx = max(OFFSETS, key=lambda d: (inside(d), -abs(d)))
+    return replace(frame, dx=dx, dy=dy)
+
+
+def find_frame(rules: np.ndarray, width: float, height: float) -> Frame | None:
+    """The printed frame among the page's rules (255 on 0): of the rules spanning
+    ``FRAME_SPAN`` of the page (the page's own edges left out), the pair whose distance
+    apart, against their length, is the frame's height against its width; its sides
+    are those rules' ends."""
+    h, w = rules.shape
+    long = cv2.morphologyEx(
+        rules, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 8, 1))
+    )
+    count, _, stats, _ = cv2.connectedComponentsWithStats(long, connectivity=8)
+    edge = EDGE * h
+    spans = sorted(
+        (y + hh / 2, float(x), float(x + ww))
+        for x, y, ww, hh, _ in stats[1:count]
+        if ww >= FRAME_SPAN * w and hh < h // 20 and edge < y + hh / 2 < h - edge
+    )
+    best: tuple[float, Frame] | None = None
+    for i, (top, l0, r0) in enumerate(spans):
+        for bottom, l1, r1 in spans[i + 1 :]:
+            left, right = min(l0, l1), max(r0, r1)  # a rule is broken where values touch it
+            error = abs((bottom - top) / (right - left) - height / width) / (height / width)
+            if error < RATIO_ERROR and (best is None or error < best[0] - 0.005):
+                best = (error, Frame(left, top, right, bottom, width, height))
+    return best[1] if best else None
+
+
+def _inside(word: Word, box: tuple[int, int, int, int]) -> bool:
+    x0, y0, x1, y1 = box
+    return x0 <= word.cx < x1 and y0 <= word.cy < y1
+
+
+def _cut(word: Word, place: tuple[int, int, int, int]) -> Word | None:
+    """The part of ``word`` inside ``place``: its characters whose share of its width
+    lies inside (two values typed close together are read as one word across the rule
+    between their boxes: '2406' of '06 19 24' and '06 19 24'), or None."""
+    x0, y0, x1, y1 = place
+    if not y0 <= word.cy < y1 or word.right <= x0 or word.left >= x1:
+        return None
+    if x0 <= word.left and word.right <= x1:
+        return word
+    n = len(word.text)
+    step = word.width / max(n, 1)
+    keep = [i for i in range(n) if x0 <= word.left + (i + 0.5) * step < x1]
+    if not keep:
+        return None
+    left = round(word.left + keep[0] * step)
+    return replace(
+        word,
+        text=word.text[keep[0] : keep[-1] + 1],
+        left=left,
+        width=max(1, round(word.left + (keep[-1] + 1) * step) - left),
+    )
+
+
+def _written(text: str) -> bool:
+    """A word of the fill-in, not a speck or a rule's scrap ('|', '_', '.')."""
+    return any(c.isalnum() for c in text)
+
+
+def _lines(words: Sequence[Word]) -> list[list[Word]]:
+    """Words grouped into lines (a centre within half a word's height of the line's)."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.cy):
+        if lines and abs(word.cy - np.mean([w.cy for w in lines[-1]])) < 0.5 * word.height:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.left) for line in lines]
+
+
+class BoxReader:
+    """Reads a boxed form's fields from one page (its ``PreparedPage`` from
+    ``prepare_form``), given the form file's frame size."""
+
+    def __init__(
+        self,
+        page: PreparedPage,
+        number: int,
+        words: Sequence[Word],
+        engine: OcrEngine,
+        frame: Frame,
+    ) -> None:
+        self.page = page
+        self.number = number
+        self.words = list(words)
+        self.engine = engine
+        self.frame = frame
+        self.height, self.width = page.binary.shape
+
+    def words_in(self, box: Box) -> list[Word]:
+        place = self.frame.to_page(box)
+        found = [c for w in self.words if (c := _cut(w, place)) is not None and _written(c.text)]
+        if found:
+            return found
+        return self._read_alone(place)
+
+    def _read_alone(self, place: tuple[int, int, int, int]) -> list[Word]:
+        x0, y0, x1, y1 = (max(0, v) for v in place)
+        crop = self.page.binary[y0 : min(y1, self.height), x0 : min(x1, self.width)]
+        if crop.size == 0 or np.count_nonzero(crop == 0) < 0.002 * crop.size:
+            return []  # nothing written
+        pad = 20
+        padded = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+        return [
+            replace(w, left=w.left - pad + x0, top=w.top - pad + y0)
+            for w in self.engine.words(padded, psm=BOX_MODE)
+            if _written(w.text)
+        ]
+
+    def read(self, spec: FieldSpec, threshold: float) -> Reading:
+        """A ``box`` field (or a table's cell): each box's words, as lines, typed."""
+        lines: list[list[Word]] = []
+        for box in spec.boxes:
+            lines += _lines(self.words_in(box))
+        if not lines:
+            return Reading(missing_field(), [])
+        found = Found(lines, self.number, self.width, self.height)
+        norm, text = typed(spec, found.line_texts())
+        return Reading(
+            score_field(norm, text, found, threshold), [(self.number, ln) for ln in lines]
+        )
+
+    def check(self, spec: FieldSpec, threshold: float) -> ExtractedField:
+        """A ``check`` field: the choice whose box (and margin) holds the most ink."""
+        inks = []
+        for _, box in spec.choices:
+            x0, y0, x1, y1 = box
+            m = CHECK_MARGIN
+            px0, py0, px1, py1 = self.frame.to_page((x0 - m, y0 - m, x1 + m, y1 + m))
+            crop = self.page.binary[max(0, py0) : py1, max(0, px0) : px1]
+            inks.append((np.count_nonzero(crop == 0) / max(crop.size, 1), (px0, py0, px1, py1)))
+        order = sorted(range(len(inks)), key=lambda i: -inks[i][0])
+        best, other = inks[order[0]][0], inks[order[1]][0]
+        if best < CHECK_INK:
+            return missing_field()
+        confidence = round(1 - other / best, 3)
+        reasons = [ReviewReason.LOW_OCR_CONFIDENCE] if confidence < threshold else []
+        x0, y0, x1, y1 = inks[order[0]][1]
+        return ExtractedField(
+            value=spec.choices[order[0]][0],
+            text="X",
+            confidence=confidence,
+            page=self.number,
+            box=BoundingBox(
+                left=max(0.0, x0 / self.width),
+                top=max(0.0, y0 / self.height),
+                width=min(1.0, (x1 - x0) / self.width),
+                height=min(1.0, (y1 - y0) / self.height),
+            ),
+            needs_review=bool(reasons),
+            review_reasons=reasons,
+        )
+
+
+def cell_name(table: str, row: int, column: str) -> str:
+    return f"{table}[{row}].{column}"
+
+
+def cell_specs(spec: FieldSpec, row: int) -> list[FieldSpec]:
+    """Row ``row``'s cells of a table field, each a ``box`` spec of its own."""
+    dy = row * spec.row_step
+    return [
+        replace(
+            column,
+            name=cell_name(spec.name, row, column.name),
+            boxes=tuple((x0, y0 + dy, x1, y1 + dy) for x0, y0, x1, y1 in column.boxes),
+            page=spec.page,
+        )
+        for column in spec.columns
+    ]
+
+
+def read_boxed(
+    specs: Sequence[FieldSpec],
+    reader: BoxReader,
+    threshold: float,
+) -> tuple[dict[str, Reading], dict[str, ExtractedField], list[FieldSpec]]:
+    """Every ``box`` field and table cell as a reading (for the second readings), every
+    ``check`` field settled, and the cell specs of the rows found (a row with no cell
+    read is left out)."""
+    readings: dict[str, Reading] = {}
+    checks: dict[str, ExtractedField] = {}
+    cells: list[FieldSpec] = []
+    for spec in specs:
+        if spec.locate is Locate.BOX:
+            readings[spec.name] = reader.read(spec, threshold)
+        elif spec.locate is Locate.CHECK:
+            checks[spec.name] = reader.check(spec, threshold)
+        elif spec.locate is Locate.TABLE:
+            for row in range(spec.rows):
+                row_specs = cell_specs(spec, row)
+                row_readings = {s.name: reader.read(s, threshold) for s in row_specs}
+                if not _filled(row_specs, row_readings):
+                    continue
+                readings.update(row_readings)
+                cells += row_specs
+    return readings, checks, cells
+
+
+def _filled(specs: Sequence[FieldSpec], readings: dict[str, Reading]) -> bool:
+    """A row is filled in when one of its core cells holds two letters or digits."""
+    return any(
+        s.core and len([c for c in (readings[s.name].field.text or "") if c.isalnum()]) >= 2
+        for s in specs
+    )
+
+
+def empty_cell(spec: FieldSpec, field: ExtractedField) -> ExtractedField:
+    """A cell left empty in a filled row: it stands when its column's shape allows
+    nothing (no modifiers, ``[]``), and is missing otherwise."""
+    if field.value is not None or ReviewReason.MISSING not in field.review_reasons:
+        return field
+    empty = spec.normalise("")
+    if empty.ok:
+        return ExtractedField(value=empty.value, text="", confidence=1.0, needs_review=False)
+    return field
+
+
+def assemble_tables(
+    specs: Sequence[FieldSpec], fields: dict[str, ExtractedField]
+) -> dict[str, ExtractedField]:
+    """The fields with each table's cells (``name[i].column``) put together as its rows:
+    the table's value is the rows' values, its confidence its least sure cell's, and it
+    is flagged (with its cells' reasons) when any cell is."""
+    out = {name: f for name, f in fields.items() if "[" not in name}
+    for spec in specs:
+        if spec.locate is not Locate.TABLE:
+            continue
+        rows: list[dict[str, ExtractedField]] = []
+        for row in range(spec.rows):
+            names = {c.name: cell_name(spec.name, row, c.name) for c in spec.columns}
+            if any(n in fields for n in names.values()):
+                rows.append({c: fields[n] for c, n in names.items() if n in fields})
+        out[spec.name] = table_field(rows)
+    return out
+
+
+def table_field(rows: list[dict[str, ExtractedField]]) -> ExtractedField:
+    """A table field from its rows of cells."""
+    cells = [f for row in rows for f in row.values()]
+    if not cells:
+        return missing_field()
+    reasons = list(dict.fromkeys(r for f in cells for r in f.review_reasons))
+    boxes = [f.box for f in cells if f.box is not None]
+    box = None
+    if boxes:
+        left, top = min(b.left for b in boxes), min(b.top for b in boxes)
+        right = max(b.left + b.width for b in boxes)
+        bottom = max(b.top + b.height for b in boxes)
+        box = BoundingBox(left=left, top=top, width=right - left, height=bottom - top)
+    return ExtractedField(
+        value=[{c: f.value for c, f in row.items()} for row in rows],
+        confidence=min(f.confidence for f in cells),
+        page=next((f.page for f in cells if f.page is not None), None),
+        box=box,
+        needs_review=any(f.needs_review for f in cells),
+        review_reasons=reasons,
+        rows=rows,
+    )
