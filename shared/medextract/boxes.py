@@ -15,12 +15,15 @@ again as the table by ``assemble_tables``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 import cv2
 import numpy as np
 
+from medextract.claims import SERVICE_LINES, claim_findings
 from medextract.fields import FieldSpec, Found, Locate, Reading, missing_field, score_field, typed
 from medextract.ocr import OcrEngine
 from medextract.preprocess import PreparedPage
@@ -358,4 +361,51 @@ def table_field(rows: list[dict[str, ExtractedField]]) -> ExtractedField:
         needs_review=any(f.needs_review for f in cells),
         review_reasons=reasons,
         rows=rows,
+    )
+
+
+def settle_claim(
+    fields: dict[str, ExtractedField], today: date, factor: float
+) -> dict[str, ExtractedField]:
+    """The claim's fields after its own checks (``medextract.claims``): a finding on a
+    field flags it, one on a cell (``service_lines[i].column``) flags the cell and so
+    its table; the check's reason is added, the confidence multiplied by ``factor`` and
+    the check's suggestion attached."""
+    values = {n: f.value for n, f in fields.items()}
+    dates = {n: f.iso for n, f in fields.items() if f.iso}
+    table = fields.get(SERVICE_LINES)
+    rows = table.rows or [] if table is not None else []
+    row_dates = [{c: cell.iso for c, cell in row.items() if cell.iso} for row in rows]
+    found = claim_findings(values, dates, today, rows=[], row_dates=row_dates)
+    out = dict(fields)
+    cells = [dict(row) for row in rows]
+    for finding in found:
+        where = _CELL.fullmatch(finding.field)
+        if where is not None and int(where[1]) < len(cells) and where[2] in cells[int(where[1])]:
+            row = cells[int(where[1])]
+            row[where[2]] = _flagged(row[where[2]], finding.reason, finding.suggestion, factor)
+        elif finding.field in out:
+            out[finding.field] = _flagged(
+                out[finding.field], finding.reason, finding.suggestion, factor
+            )
+    if table is not None and table.rows is not None:
+        out[SERVICE_LINES] = table_field(cells)
+    return out
+
+
+_CELL = re.compile(rf"{SERVICE_LINES}\[(\d+)\]\.(\w+)")
+
+
+def _flagged(
+    field: ExtractedField, reason: ReviewReason, suggestion: object, factor: float
+) -> ExtractedField:
+    if reason in field.review_reasons:
+        return field
+    return field.model_copy(
+        update={
+            "needs_review": True,
+            "review_reasons": [*field.review_reasons, reason],
+            "confidence": round(field.confidence * factor, 3),
+            "suggestion": suggestion or field.suggestion,
+        }
     )

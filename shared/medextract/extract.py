@@ -33,8 +33,9 @@ from medextract.boxes import (
     fill_offset,
     find_frame,
     read_boxed,
+    settle_claim,
 )
-from medextract.checks import english_words, known_words, settle
+from medextract.checks import FINDING_FACTOR, english_words, known_words, settle
 from medextract.classify import classify
 from medextract.documents import open_document
 from medextract.errors import InputError, Reason
@@ -455,6 +456,8 @@ def extract_pages(
         english_words(settings.english_words),
         datetime.date.today(),
     )
+    if final_type is DocumentType.CMS1500:
+        fields = settle_claim(fields, datetime.date.today(), FINDING_FACTOR)
     end = time.perf_counter()
 
     needs_review = final_type is DocumentType.UNKNOWN or any(

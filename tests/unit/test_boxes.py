@@ -1,0 +1,107 @@
+"""A claim read at the places of its boxes: the frame found among the rules, a table's
+cells put together as rows, and the claim's checks flagging the field or the cell."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from medextract.boxes import Frame, find_frame, settle_claim, table_field
+from medextract.claims import npi_check_digit
+from medextract.result import ExtractedField, ReviewReason
+
+pytestmark = pytest.mark.unit
+
+NPI = "123456789" + npi_check_digit("123456789")
+
+
+def _field(value: object, iso: str | None = None) -> ExtractedField:
+    return ExtractedField(value=value, iso=iso, confidence=0.95, needs_review=False)  # type: ignore[arg-type]
+
+
+def _row(charges: str, npi: str = NPI, pointer: str = "A") -> dict[str, ExtractedField]:
+    return {
+        "date_from": _field("01 19 25", "2025-01-19"),
+        "date_to": _field("01 19 25", "2025-01-19"),
+        "place_of_service": _field("11"),
+        "procedure_code": _field("99213"),
+        "modifiers": _field([]),
+        "diagnosis_pointer": _field(pointer),
+        "charges": _field(charges),
+        "units": _field(1),
+        "rendering_npi": _field(npi),
+    }
+
+
+def _claim(rows: list[dict[str, ExtractedField]], total: str) -> dict[str, ExtractedField]:
+    return {
+        "patient_birth_date": _field("05 12 1987", "1987-05-12"),
+        "diagnosis_codes": _field(["E119"]),
+        "icd_indicator": _field("0"),
+        "referring_provider_npi": _field(NPI),
+        "billing_provider_npi": _field(NPI),
+        "total_charge": _field(total),
+        "service_lines": table_field(rows),
+    }
+
+
+def test_a_consistent_claim_passes_its_checks_unflagged() -> None:
+    settled = settle_claim(
+        _claim([_row("100.00"), _row("25.50")], "125.50"), date(2026, 1, 1), 0.25
+    )
+    assert not any(f.needs_review for f in settled.values())
+
+
+def test_a_bad_npi_in_a_cell_flags_the_cell_and_its_table_only() -> None:
+    bad = NPI[:-1] + str((int(NPI[-1]) + 1) % 10)
+    settled = settle_claim(
+        _claim([_row("100.00"), _row("25.50", npi=bad)], "125.50"), date(2026, 1, 1), 0.25
+    )
+    lines = settled["service_lines"]
+    assert lines.rows is not None
+    assert lines.rows[1]["rendering_npi"].review_reasons == [ReviewReason.CHECK_DIGIT]
+    assert not lines.rows[0]["rendering_npi"].needs_review
+    assert lines.needs_review and ReviewReason.CHECK_DIGIT in lines.review_reasons
+    assert not settled["total_charge"].needs_review
+
+
+def test_a_total_that_is_not_the_sum_and_a_pointer_to_an_empty_letter_are_flagged() -> None:
+    settled = settle_claim(_claim([_row("100.00", pointer="B")], "120.00"), date(2026, 1, 1), 0.25)
+    assert ReviewReason.TOTAL_MISMATCH in settled["total_charge"].review_reasons
+    assert settled["total_charge"].confidence == pytest.approx(0.95 * 0.25, abs=0.001)
+    cells = settled["service_lines"].rows
+    assert cells is not None
+    assert ReviewReason.POINTER_UNFILLED in cells[0]["diagnosis_pointer"].review_reasons
+
+
+def test_an_unknown_diagnosis_code_is_flagged_with_the_nearest_suggested() -> None:
+    claim = _claim([_row("100.00")], "100.00")
+    claim["diagnosis_codes"] = _field(["E11O"])
+    settled = settle_claim(claim, date(2026, 1, 1), 0.25)
+    assert ReviewReason.UNKNOWN_CODE in settled["diagnosis_codes"].review_reasons
+    assert settled["diagnosis_codes"].suggestion is not None
+
+
+def test_the_frame_is_the_pair_of_spanning_rules_with_the_forms_proportions() -> None:
+    rules = np.zeros((2200, 1700), np.uint8)
+    rules[10, 5:1695] = 255  # the scan's own edge: no rule of the form
+    for y in (300, 400, 700, 2048):
+        rules[y : y + 3, 90:1610] = 255
+    frame = find_frame(rules, 2320, 2670)
+    assert frame is not None
+    assert (frame.left, frame.right) == (pytest.approx(90, abs=2), pytest.approx(1610, abs=2))
+    assert frame.top == pytest.approx(301.5, abs=2) and frame.bottom == pytest.approx(2049.5, abs=2)
+    x0, y0, x1, y1 = Frame(90, 300, 1610, 2050, 2320, 2670).to_page((0, 0, 2320, 2670))
+    assert (x0, y0, x1, y1) == (90, 300, 1610, 2050)
+
+
+def test_a_table_is_flagged_when_a_cell_is_and_keeps_its_rows_values() -> None:
+    row = _row("100.00")
+    row["units"] = ExtractedField(
+        value=None, confidence=0.0, needs_review=True, review_reasons=[ReviewReason.MISSING]
+    )
+    table = table_field([_row("20.00"), row])
+    assert table.needs_review and table.confidence == 0.0
+    assert isinstance(table.value, list) and table.value[0]["charges"] == "20.00"
+    assert table.review_reasons == [ReviewReason.MISSING]
