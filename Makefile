@@ -116,15 +116,16 @@ template-check: tools
 	$(TOOLS)/checkov/bin/checkov --file template.yaml --framework cloudformation --skip-download \
 		--compact --quiet
 
-# The extract function's image, proven without Docker: scripts/image_check.py builds
-# functions/extract/Dockerfile's root (debootstrap from Debian's mirror) and runs the
-# CLI, a cold start and the handler inside it. Cache: /var/tmp/medextract-image-check.
+# The function images, proven without Docker: scripts/image_check.py builds each root from
+# debootstrap (Debian's mirror) and the same functions/*/install.sh its Dockerfile runs,
+# then runs the CLI, a cold start and the handler inside the extract image and the review
+# handler inside its own. Cache: /var/tmp/medextract-image-check.
 IMAGE_CHECK_APT := debootstrap
 image-check: deps
 	@dpkg -s $(IMAGE_CHECK_APT) >/dev/null 2>&1 || { \
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(IMAGE_CHECK_APT); }
-	$(PY) -m pytest -q -p no:cacheprovider scripts/test_dockerfile_interp.py scripts/test_image_checks.py
+	$(PY) -m pytest -q -p no:cacheprovider scripts/test_image_root.py scripts/test_image_checks.py
 	$(PY) scripts/image_check.py
 
 # ruff's rules (the complexity gate, C90 at 12, among them: pyproject.toml), its format,

@@ -1,10 +1,11 @@
-"""`make image-check`: prove the extract function's image works, without Docker.
+"""`make image-check`: prove the function images work, without Docker.
 
-1. Build the image's root filesystem by interpreting functions/extract/Dockerfile
-   (scripts/dockerfile_interp.py: debootstrap of bookworm for FROM, every RUN in
-   a chroot). An instruction it cannot run fails the check.
+1. Build each image's root filesystem from the same install script its Dockerfile runs
+   (scripts/image_root.py: debootstrap of bookworm-slim for FROM, the build context
+   copied to /opt/build, the Dockerfile's one RUN, functions/<function>/install.sh, in a
+   chroot with Docker's build environment). A Dockerfile of any other shape fails.
 2. Check the recipe's inputs: requirements.txt pins what constraints.txt pins,
-   and every pinned wheel also exists for arm64 (nothing assumes x86_64).
+   and every pinned wheel and apt package also exists for arm64 (nothing assumes x86_64).
 3. Inside the root (read-only, private /tmp, an unprivileged user, the image's
    ENV, no host libraries), run `tesseract --version`, the CLI on a generated
    scan of each form with the key fields checked against the generator's ground
@@ -28,20 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dockerfile_interp import (
-    DEBIAN_MIRROR,
-    DEBIAN_SECURITY_MIRROR,
-    Context,
-    Image,
-    Log,
-    RecipeError,
-    build,
-)
 from image_checks import CheckFailed, Tally, check_review_image, run_checks
+from image_root import DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR, BuildError, Image, Log, build
 
 REPO = Path(__file__).resolve().parent.parent
 DOCKERFILE = REPO / "functions/extract/Dockerfile"
 REVIEW_DOCKERFILE = REPO / "functions/review/Dockerfile"
+INSTALL_SCRIPT = REPO / "functions/extract/install.sh"
 REQUIREMENTS = REPO / "functions/extract/requirements.txt"
 CONSTRAINTS = REPO / "constraints.txt"
 DEFAULT_CACHE = Path(os.environ.get("IMAGE_CHECK_DIR", "/var/tmp/medextract-image-check"))
@@ -59,7 +53,7 @@ def build_image(cache: Path, log: Log, dockerfile: Path = DOCKERFILE) -> Image:
     ca = host_ca_bundle()
     return build(
         dockerfile,
-        Context.at(REPO),
+        REPO,
         cache,
         log,
         build_files=ca,
@@ -96,14 +90,15 @@ def check_requirements(log: Log) -> None:
 
 
 def apt_pins() -> list[str]:
-    """`package=version` pins of the apt installs: install.sh's and the Dockerfile's."""
+    """`package=version` pins of the extract image's apt installs: the OCR layer's
+    (`"pkg=$VERSION"`) and its install script's own (`'pkg=version'`)."""
     script = (REPO / "layers/tesseract/install.sh").read_text()
     variables = dict(re.findall(r"^([A-Z_]+)='([^']*)'", script, flags=re.M))
     pins = [
         f"{pkg}={variables[var]}"
         for pkg, var in re.findall(r'"([a-z0-9.+-]+)=\$([A-Z_]+)"', script)
     ]
-    pins += re.findall(r"'([a-z0-9.+-]+=[^']+)'", DOCKERFILE.read_text())
+    pins += re.findall(r"'([a-z0-9.+-]+=[^']+)'", INSTALL_SCRIPT.read_text())
     return pins
 
 
@@ -185,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             # The review function's own image: its handler imports, nothing of the reader.
             check_review_image(build_image(opts.cache, log, REVIEW_DOCKERFILE), log)
             tally.passed += 1
-    except (RecipeError, CheckFailed) as exc:
+    except (BuildError, CheckFailed) as exc:
         log(f"FAILED: {exc}")
         print(tally.line(failed=1))
         return 1

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dockerfile_interp import Image, Log, chroot_argv
+from image_root import Image, Log, chroot_argv
 
 REPO = Path(__file__).resolve().parent.parent
 # Lambda runs the function as an unprivileged user on a read-only root.

@@ -1,9 +1,10 @@
 #!/bin/sh
 # The OCR layer of the extract function's image: Tesseract 5.3.0 with English
 # and orientation (OSD) data, and poppler-utils (pdftoppm/pdfinfo for pdf2image),
-# all from Debian 12 (bookworm). Run as root on a bookworm system; the
-# Dockerfile runs it, and `make image-check` runs the same Dockerfile step
-# inside a debootstrapped root. See README.md beside this file.
+# all from Debian 12 (bookworm). Run as root on a bookworm system; the extract
+# function's install script (functions/extract/install.sh) runs it, in its
+# Dockerfile's build and in `make image-check`'s debootstrapped root alike. See
+# README.md beside this file.
 #
 # Pins: the upstream version is fixed; the trailing `*` lets a Debian security
 # revision (`+deb12uN`) through, because a mirror only carries a suite's latest
