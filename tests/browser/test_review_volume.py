@@ -125,6 +125,8 @@ def test_reviewed_document_reopened_is_back_in_review_and_held_by_me(page: Any):
         page.focus("#reopen")
         page.keyboard.press("Enter")
         page.wait_for_selector('#doc-state[data-status="NEEDS_REVIEW"]')
+        # the history is read after the document is drawn: wait for it, not race it
+        page.wait_for_selector('#history li[data-action="REOPENED"]', state="attached")
         submit_disabled = page.locator("#submit").is_disabled()
         page.locator("#history-box summary").focus()
         page.keyboard.press("Enter")

@@ -42,6 +42,7 @@ DOCUMENT_ID = r"^[a-z]{1,8}_[0-9a-f]{16,64}$"  # medextract.aws.objects.document
 STATIC = {  # the review page: path -> (file, content type)
     "/": ("index.html", "text/html; charset=utf-8"),
     "/review.js": ("review.js", "text/javascript; charset=utf-8"),
+    "/grid.js": ("grid.js", "text/javascript; charset=utf-8"),
     "/review.css": ("review.css", "text/css; charset=utf-8"),
     "/quality.js": ("quality.js", "text/javascript; charset=utf-8"),
 }

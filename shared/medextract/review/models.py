@@ -194,7 +194,7 @@ UploadType = Literal["application/pdf", "image/jpeg", "image/png", "image/tiff"]
 class UploadRequest(_Model):
     content_type: UploadType
     size: int = Field(gt=0, description="Bytes; the presigned POST enforces 1..size.")
-    document_type: Literal["prescription", "patient_details"] | None = None
+    document_type: Literal["prescription", "patient_details", "cms1500"] | None = None
 
 
 class UploadTicket(_Model):

@@ -20,7 +20,17 @@ const REASONS = {
   AUDITED_FIELD_UNCHECKED: "an audit checks every field: accept or correct it",
   UNKNOWN_FIELD: "the form has no such field",
   PAGES_MISSING: "a page of the form was not sent",
+  CHECK_DIGIT: "the NPI's check digit is wrong",
+  UNKNOWN_CODE: "no such diagnosis code",
+  POINTER_UNFILLED: "points to a diagnosis letter with no code",
+  TOTAL_MISMATCH: "the total is not the sum of the line charges",
+  PLACE_MISMATCH: "no such state, or a ZIP of another state",
+  EMPTY_ROW: "a line with no value: remove it (Alt+Delete)",
+  ROWS_MISMATCH: "the lines sent do not match the lines read: reload",
+  NOT_A_TABLE: "not a table's lines",
 };
+// Refusals of a submission, not reasons a document is flagged: not in the queue's filter.
+const REFUSALS = ["FLAGGED_FIELD_UNCHECKED", "AUDITED_FIELD_UNCHECKED", "UNKNOWN_FIELD", "EMPTY_ROW", "ROWS_MISMATCH", "NOT_A_TABLE"];
 // A failed document: what went wrong in words, and what the reviewer can do about it.
 const FAILURES = {
   EMPTY_FILE: ["the file is empty", "Ask the sender for the scan again and upload it."],
@@ -118,7 +128,7 @@ async function start() {
   }
   const reasons = $("#filter-reason");
   for (const [code, words] of Object.entries({ ...REASONS, ...Object.fromEntries(Object.entries(FAILURES).map(([k, v]) => [k, v[0]])) })) {
-    if (["FLAGGED_FIELD_UNCHECKED", "AUDITED_FIELD_UNCHECKED", "UNKNOWN_FIELD"].includes(code)) continue;
+    if (REFUSALS.includes(code)) continue;
     reasons.append(Object.assign(document.createElement("option"), { value: code, textContent: words }));
   }
   await route();
@@ -235,6 +245,8 @@ function clearDocument() {
   state.doc = null;
   state.active = null;
   state.userZoom = false;
+  state.grids = {};
+  state.gridValues = {};
   const img = $("#page");
   img.onload = null;
   img.removeAttribute("src");
@@ -262,8 +274,9 @@ async function openDocument(id) {
   state.doc = doc;
   state.lane = doc.audit ? "AUDIT" : "NEEDS_REVIEW";  // where "next" looks
   state.touched = new Set();
-  const first = doc.field_order.find((n) => required(n)) || doc.field_order[0];
-  state.page = (doc.fields[first] || {}).page || 1;
+  const order = stops(doc.field_order);
+  const first = order.find((n) => required(n)) || order[0];
+  state.page = (fieldOf(first) || {}).page || 1;
   renderDocument();
   await renderHistory();
 }
@@ -277,8 +290,13 @@ function editable() {
 }
 // A field the reviewer must check before submitting: flagged, on a document in review;
 // every field of an audit.
+// A table's cells each (grid.js); the table itself only when it is flagged with no cell
+// flagged (no line was read: the record names the table itself then).
 function required(name) {
   const d = state.doc;
+  const cell = cellOf(name);
+  if (cell) return cellRequired(cell);
+  if (isTable(name)) return !d.audit && d.status === "NEEDS_REVIEW" && d.flagged_fields.includes(name);
   if (d.audit) return !d.unsent_fields.includes(name);
   return d.status === "NEEDS_REVIEW" && (d.flagged_fields.includes(name) || d.fields[name].needs_review);
 }
@@ -289,6 +307,7 @@ function asText(value) {
   if (value === null || value === undefined) return "";
   if (Array.isArray(value)) return value.join("\n");
   if (typeof value === "boolean") return value ? "Yes" : "No";
+  if (typeof value === "object") return Object.values(value).map(cellText).filter(Boolean).join(" ");  // a table's line
   return String(value);
 }
 
@@ -317,15 +336,17 @@ function renderDocument() {
   form.replaceChildren();
   for (const section of d.sections) {
     if (section.title) form.append(Object.assign(document.createElement("h3"), { textContent: section.title }));
-    for (const name of section.fields) form.append(fieldRow(name, d.fields[name], canEdit));
+    for (const name of section.fields) form.append(isTable(name) ? tableBlock(name, canEdit) : fieldRow(name, d.fields[name], canEdit));
   }
   $("#submit").hidden = $("#release").hidden = !canEdit;
   $("#next").hidden = d.status !== "NEEDS_REVIEW";
   $("#reopen").hidden = !["REVIEWED", "EXTRACTED"].includes(d.status);
   $("#reopen").textContent = d.status === "EXTRACTED" ? "send back to review" : "reopen for review";
   $("#handled").hidden = d.status !== "FAILED" || Boolean(d.handled_at);
+  $("#document-view").classList.toggle("has-table", Object.keys(d.fields).some(isTable));
   updateSubmit();
-  const first = d.field_order.find((n) => required(n)) || d.field_order[0];
+  const order = stops(d.field_order);
+  const first = order.find((n) => required(n)) || order[0];
   if (first && canEdit) document.getElementById(`f-${first}`)?.focus();
   else if (d.status === "FAILED" && !$("#handled").hidden) $("#handled").focus();
 }
@@ -418,24 +439,25 @@ function alternatives(name, field) {
 }
 
 function takeAlternative(name, index) {
-  const option = alternatives(name, state.doc.fields[name])[index];
+  const field = fieldOf(name);
+  const option = field && alternatives(name, field)[index];
   const input = document.getElementById(`f-${name}`);
   if (!option || !input || input.readOnly) return;
-  input.value = asText(option.value);
+  input.value = cellOf(name) ? cellText(option.value) : asText(option.value);
   touch(name);
   input.focus();
 }
 
 function touch(name) {
   state.touched.add(name);
-  document.querySelector(`.field[data-field="${name}"]`)?.classList.add("touched");
+  document.querySelector(`#fields [data-field="${name}"]`)?.classList.add("touched");
   updateSubmit();
 }
 
 // Enter: the next flagged field not yet checked (in the form's order, wrapping), else submit.
 function nextField(name) {
   const d = state.doc;
-  const order = d.sections.flatMap((s) => s.fields);
+  const order = stops(d.sections.flatMap((s) => s.fields));
   const left = order.filter((n) => required(n) && !state.touched.has(n));
   const after = left.find((n) => order.indexOf(n) > order.indexOf(name)) || left[0];
   if (after) document.getElementById(`f-${after}`).focus();
@@ -443,21 +465,22 @@ function nextField(name) {
 }
 
 function untouchedFlagged() {
-  return state.doc.field_order.filter((n) => required(n) && !state.touched.has(n));
+  return stops(state.doc.field_order).filter((n) => required(n) && !state.touched.has(n));
 }
 
 function updateSubmit() {
   const left = untouchedFlagged();
   const button = $("#submit");
   button.disabled = !editable() || left.length > 0;
-  button.title = left.length ? `still to check: ${left.join(", ")}` : "";
+  button.title = left.length ? `still to check: ${left.map(nameInWords).join("; ")}` : "";
 }
 
 function activate(name) {
-  document.querySelectorAll(".field.active, .box.active").forEach((e) => e.classList.remove("active"));
+  document.querySelectorAll(".field.active, .cell.active, .box.active").forEach((e) => e.classList.remove("active"));
   state.active = name;
-  const field = state.doc.fields[name];
-  document.querySelector(`.field[data-field="${name}"]`)?.classList.add("active");
+  const field = fieldOf(name);
+  document.querySelector(`#fields [data-field="${name}"]`)?.classList.add("active");
+  cellNotes(name);
   if (field && field.page && field.page !== state.page) { state.page = field.page; renderPages(); }  // focusView on load
   else if ($("#page").complete && $("#page").naturalWidth) focusView();
   document.querySelector(`.box[data-field="${name}"]`)?.classList.add("active");
@@ -478,18 +501,27 @@ function renderPages() {
   $("#viewer").classList.toggle("empty", !link);  // no image, no zoom: nothing to show
   if (!link) { img.onload = null; img.removeAttribute("src"); delete img.dataset.src; }
   else if (img.dataset.src !== link.url) { img.dataset.src = link.url; img.onload = focusView; img.src = link.url; }
-  $("#boxes").replaceChildren(...Object.entries(d.fields)
+  $("#boxes").replaceChildren(...boxEntries(d)
     .filter(([, f]) => f.box && (f.page || 1) === (link ? link.page : 1))
     .map(([name, f]) => {
       const box = document.createElement("div");
       box.className = `box${required(name) ? " flagged" : ""}${name === state.active ? " active" : ""}`;
       box.dataset.field = name;
-      box.title = name;
+      box.title = nameInWords(name);
       Object.assign(box.style, { left: `${f.box.left * 100}%`, top: `${f.box.top * 100}%`,
         width: `${f.box.width * 100}%`, height: `${f.box.height * 100}%` });
       box.addEventListener("click", () => document.getElementById(`f-${name}`)?.focus());
       return box;
     }));
+}
+
+// What has a box on the page: each field, a table's cells (its lines still in the grid).
+function boxEntries(d) {
+  return Object.entries(d.fields).flatMap(([name, f]) => {
+    if (!isTable(name)) return [[name, f]];
+    return gridRows(name).rows.filter((r) => r.origin !== null)
+      .flatMap((r) => Object.entries(f.rows[r.origin]).map(([c, cell]) => [cellName(name, r.key, c), cell]));
+  });
 }
 
 function showPage(number) {
@@ -517,7 +549,7 @@ function fit() {
 }
 function activeBox() {
   const d = state.doc, name = state.active;
-  const f = d && name && d.fields[name];
+  const f = d && name && fieldOf(name);
   return f && f.box && (f.page || 1) === state.page ? f.box : null;
 }
 // The active field's box centred, at a zoom that makes it readable (or the reviewer's own).
@@ -571,20 +603,23 @@ window.addEventListener("resize", () => { if (!$("#document-view").hidden && sta
 // ------------------------------------------------------------------ submit, release, next, reopen
 async function submit() {
   if (!state.doc || $("#submit").hidden) return;
-  if ($("#submit").disabled) { say(`Check every ${state.doc.audit ? "" : "flagged "}field first: ${untouchedFlagged().join(", ")}`); return; }
+  if ($("#submit").disabled) { say(`Check every ${state.doc.audit ? "" : "flagged "}field first: ${untouchedFlagged().map(nameInWords).join("; ")}`); return; }
   const d = state.doc;
-  const values = {};
-  for (const input of document.querySelectorAll("#fields input, #fields textarea")) {
+  const values = {}, rows = {};
+  for (const input of document.querySelectorAll("#fields input:not(.cell-input), #fields textarea")) {
     const field = d.fields[input.name];
     if (input.readOnly) continue;
     if (required(input.name) || input.value !== input.dataset.original) {
       values[input.name] = Array.isArray(field.value) ? input.value.split("\n").filter((l) => l.trim()) : input.value;
     }
   }
+  gridSubmission(values, rows);
   document.querySelectorAll(".field .error").forEach((e) => e.remove());
-  document.querySelectorAll(".field.refused").forEach((e) => e.classList.remove("refused"));
+  document.querySelectorAll(".field.refused, .cell.refused").forEach((e) => e.classList.remove("refused"));
   try {
-    const reviewed = await api("POST", `/documents/${d.document_id}/review`, { version: d.version, values });
+    const body = { version: d.version, values };
+    if (Object.keys(rows).length) body.rows = rows;
+    const reviewed = await api("POST", `/documents/${d.document_id}/review`, body);
     const changed = Object.values(reviewed.fields).filter((f) => f.review && f.review.changed && f.review.reviewed_at === reviewed.reviewed_at).length;
     sayNext(`Saved ${d.document_id.slice(0, 12)}…: ` + (changed ?
       `${changed} field${changed > 1 ? "s" : ""} corrected.` : "every field confirmed as read, nothing changed."));
@@ -594,9 +629,13 @@ async function submit() {
   } catch (err) {
     if (err.status === 422 && err.data && err.data.fields) {
       for (const bad of err.data.fields) {
-        const row = document.querySelector(`.field[data-field="${bad.field}"]`);
+        bad.field = gridName(bad.field);  // a cell by its place in the rows sent: its grid name
+        const cell = cellOf(bad.field);
+        document.querySelector(`#fields .cell[data-field="${bad.field}"]`)?.classList.add("refused");
+        const row = document.querySelector(`.field[data-field="${cell ? cell.table : bad.field}"]`);
         row?.classList.add("refused");
-        const words = bad.expected ? `${REASONS[bad.reason] || bad.message}: expected ${bad.expected}` : REASONS[bad.reason] || bad.message;
+        const said = bad.expected ? `${REASONS[bad.reason] || bad.message}: expected ${bad.expected}` : REASONS[bad.reason] || bad.message;
+        const words = cell ? `${nameInWords(bad.field)}: ${said}` : said;
         const p = Object.assign(document.createElement("p"), { className: "error", textContent: words });
         p.dataset.reason = bad.reason;
         let notes = row && row.querySelector(".notes");
@@ -677,6 +716,8 @@ async function reopen() {
   const d = state.doc;
   state.doc = await api("POST", `/documents/${d.document_id}/reopen`, { version: d.version });
   state.touched = new Set();
+  state.grids = {};
+  state.gridValues = {};
   renderDocument();
   await renderHistory();
   say(d.status === "EXTRACTED" ? "Sent back to review: you hold it." : "Reopened for review (a new version): you hold it.", true);
@@ -717,6 +758,7 @@ function documentKeys(event) {
   else if (alt && event.code === "KeyQ") { event.preventDefault(); backToQueue().catch(fail); }
   else if (alt && ZOOM_KEYS[event.code]) { event.preventDefault(); ZOOM_KEYS[event.code](); }  // never typed
   else if (alt && /^Digit[1-9]$/.test(event.code) && state.active) { event.preventDefault(); takeAlternative(state.active, Number(event.code.slice(5)) - 1); }
+  else if (gridKeys(event, alt)) { /* Alt+L, Alt+Delete: a line added, removed (grid.js) */ }
   else if (alt && event.code === "PageDown") { event.preventDefault(); showPage(state.page + 1); }
   else if (alt && event.code === "PageUp") { event.preventDefault(); showPage(state.page - 1); }
   else if (!typing() && !event.ctrlKey && !event.metaKey && !event.altKey) {
