@@ -129,6 +129,37 @@ def find_frame(rules: np.ndarray, width: float, height: float) -> Frame | None:
     return best[1] if best else None
 
 
+# A page is the printed form when its frame holds this share of the form's rules.
+RULES_SHARE = 2 / 3
+
+
+def frame_rules(rules: np.ndarray, frame: Frame) -> int:
+    """How many horizontal rules a fifth of the frame's width or longer lie between its
+    top and bottom (both included)."""
+    h, w = rules.shape
+    top, bottom = max(0, int(frame.top) - 3), min(h, int(frame.bottom) + 4)
+    inside = rules[top:bottom, max(0, int(frame.left)) : min(w, int(frame.right))]
+    if inside.size == 0:
+        return 0
+    length = max(1, inside.shape[1] // 5)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
+    rows = (cv2.morphologyEx(inside, cv2.MORPH_OPEN, kernel) > 0).any(axis=1)
+    return int(np.count_nonzero(np.diff(rows.astype(np.int8), prepend=0) == 1))
+
+
+def printed_form(rules: np.ndarray, width: float, height: float, expected: int) -> float:
+    """How sure a page (its rules, from ``prepare_form``) is the printed form whose frame
+    is ``width`` by ``height`` with ``expected`` rules: 0 when no such frame is found or it
+    holds under ``RULES_SHARE`` of them, else the share found (at most 1). The form's
+    printed phrases are in dropout ink, which a first reading of the page does not read;
+    its frame and rules are there in any ink."""
+    frame = find_frame(rules, width, height)
+    if frame is None or expected <= 0:
+        return 0.0
+    share = frame_rules(rules, frame) / expected
+    return round(min(share, 1.0), 3) if share >= RULES_SHARE else 0.0
+
+
 def _inside(word: Word, box: tuple[int, int, int, int]) -> bool:
     x0, y0, x1, y1 = box
     return x0 <= word.cx < x1 and y0 <= word.cy < y1

@@ -32,12 +32,13 @@ from medextract.boxes import (
     empty_cell,
     fill_offset,
     find_frame,
+    printed_form,
     read_boxed,
     settle_claim,
 )
 from medextract.checks import FINDING_FACTOR, english_words, known_words, settle
 from medextract.classify import classify
-from medextract.documents import open_document
+from medextract.documents import Document, open_document
 from medextract.errors import InputError, Reason
 from medextract.fields import FieldSpec, FormEngine, Locate, PageText, Reading, missing_field
 from medextract.forms import EXTRA_LABELS, FORMS, SPECS
@@ -226,12 +227,11 @@ def parse(
     return fuse_all(fields, opinions, threshold, lambda text: known_words(text, english))
 
 
-def read_form_page(number: int, page: Image.Image, engine: OcrEngine) -> PageRead:
-    """A page of a form printed in dropout ink: prepared without its form ink
-    (``prepare_form``) and read in sparse-text mode (its values are lone words in boxes);
+def read_form_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRead:
+    """A page of a form printed in dropout ink, prepared without its form ink
+    (``prepare_form``), read in sparse-text mode (its values are lone words in boxes);
     a poor reading is read again turned over."""
     start = time.perf_counter()
-    prepared = prepare_form(page)
     words = engine.words(prepared.binary, psm=PAGE_MODE)
     median = statistics.median(w.conf for w in words) if words else 0.0
     if len(words) < 8 or median < UPRIGHT_CONFIDENCE:
@@ -240,6 +240,32 @@ def read_form_page(number: int, page: Image.Image, engine: OcrEngine) -> PageRea
         if _quality(turned_words) > _quality(words):
             prepared, words = turned, turned_words
     return PageRead(number, prepared, words, time.perf_counter() - start)
+
+
+def classify_printed(
+    document: Document, reads: Sequence[PageRead]
+) -> tuple[DocumentType, float, list[PreparedPage]]:
+    """The form printed in dropout ink that a page shows, when no form's printed phrases
+    were read (they are light, and a first reading drops them): each page prepared without
+    the form's ink (``prepare_form``) and the form whose printed frame and rules one of its
+    pages shows (``boxes.printed_form``), with that share as its confidence. Returns the
+    type (unknown when none), its confidence and the prepared pages (none when unknown)."""
+    boxed = {t: f.frame for t, f in FORMS.items() if f.frame is not None and f.frame.rules}
+    if not boxed:
+        return DocumentType.UNKNOWN, 0.0, []
+    prepared = [prepare_form(document.colour_page(r.number)) for r in reads]
+    found = {
+        doc_type: max(
+            printed_form(p.rules, frame.width, frame.height, frame.rules)
+            for p in prepared
+            if p.rules is not None
+        )
+        for doc_type, frame in boxed.items()
+    }
+    best = max(found, key=lambda t: found[t])
+    if found[best] <= 0:
+        return DocumentType.UNKNOWN, 0.0, []
+    return best, found[best], prepared
 
 
 def parse_boxed(
@@ -442,12 +468,19 @@ def extract_pages(
 
     texts = [r.text for r in reads]
     detected, type_confidence = classify(texts)
+    printed: list[PreparedPage] = []
+    if forced is None and detected is DocumentType.UNKNOWN:
+        # No form's phrases read: a form whose phrases are in dropout ink, by its frame.
+        detected, printed_confidence, printed = classify_printed(document, reads)
+        if detected is not DocumentType.UNKNOWN:
+            type_confidence = printed_confidence
     final_type = forced or detected
     if forced is not None:
         type_confidence = 1.0
     if final_type is not DocumentType.UNKNOWN and FORMS[final_type].frame is not None:
         # A form in dropout ink: its pages read again in colour, without the form's ink.
-        reads = [read_form_page(r.number, document.colour_page(r.number), engine) for r in reads]
+        printed = printed or [prepare_form(document.colour_page(r.number)) for r in reads]
+        reads = [read_form_page(r.number, p, engine) for r, p in zip(reads, printed, strict=True)]
     fields = parse(final_type, reads, engine, settings, second=second)
     fields, unsent = settle(
         SPECS.get(final_type, ()),

@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from medextract.boxes import Frame, find_frame, settle_claim, table_field
+from medextract.boxes import Frame, find_frame, printed_form, settle_claim, table_field
 from medextract.claims import npi_check_digit
 from medextract.result import ExtractedField, ReviewReason
 
@@ -94,6 +94,29 @@ def test_the_frame_is_the_pair_of_spanning_rules_with_the_forms_proportions() ->
     assert frame.top == pytest.approx(301.5, abs=2) and frame.bottom == pytest.approx(2049.5, abs=2)
     x0, y0, x1, y1 = Frame(90, 300, 1610, 2050, 2320, 2670).to_page((0, 0, 2320, 2670))
     assert (x0, y0, x1, y1) == (90, 300, 1610, 2050)
+
+
+def _framed(inner_rules: int) -> np.ndarray:
+    """A page's rules: the frame's top and bottom, and ``inner_rules`` between them."""
+    rules = np.zeros((2200, 1700), np.uint8)
+    for y in (300, 2048):
+        rules[y : y + 3, 90:1610] = 255
+    for i in range(inner_rules):
+        y = 330 + i * 1700 // max(inner_rules, 1)
+        rules[y : y + 2, 90 + (i % 3) * 400 : 1000 + (i % 3) * 200] = 255
+    return rules
+
+
+def test_a_page_is_the_printed_form_when_its_frame_holds_most_of_the_forms_rules() -> None:
+    assert printed_form(_framed(28), 2320, 2670, expected=30) == 1.0
+    assert printed_form(_framed(22), 2320, 2670, expected=30) == pytest.approx(0.8)
+
+
+def test_a_frame_with_few_rules_or_no_frame_is_not_the_printed_form() -> None:
+    assert printed_form(_framed(6), 2320, 2670, expected=30) == 0.0  # a box around a letter
+    no_frame = _framed(28)
+    no_frame[2048:2051] = 0  # no bottom rule at the frame's proportions
+    assert printed_form(no_frame, 2320, 2670, expected=30) == 0.0
 
 
 def test_a_table_is_flagged_when_a_cell_is_and_keeps_its_rows_values() -> None:

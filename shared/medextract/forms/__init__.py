@@ -41,10 +41,14 @@ Box = tuple[float, float, float, float]
 class Frame(_Entry):
     """A printed form's ruled frame, the unit of its boxes' coordinates: ``width`` by
     ``height`` units from the frame's top left corner (the CMS-1500's: 1/300 inch, the
-    outer rules' extent). A page's frame, once found, is mapped onto it."""
+    outer rules' extent). A page's frame, once found, is mapped onto it. ``rules`` is
+    how many horizontal rules the printed form has between the frame's top and bottom
+    (a fifth of its width or longer): a page whose frame holds two thirds of them is the
+    form, when its printed phrases were not read (they are in dropout ink)."""
 
     width: float = Field(gt=0)
     height: float = Field(gt=0)
+    rules: int = Field(default=0, ge=0)
 
 
 class Choice(_Entry):
