@@ -394,3 +394,78 @@ def test_a_worker_keeps_the_pages_only_when_asked(labelled):
     scan = labelled / "a.pdf"
     assert _read_in_worker(scan, None).pages == []
     assert len(_read_in_worker(scan, None, keep_pages=True).pages) == 1
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _line(charges: str, code: str = "99213") -> dict[str, object]:
+    return {
+        "date_from": "01 19 25",
+        "date_to": "01 19 25",
+        "place_of_service": "11",
+        "procedure_code": code,
+        "modifiers": [],
+        "diagnosis_pointer": "A",
+        "charges": charges,
+        "units": 1,
+        "rendering_npi": "1234567893",
+    }
+
+
+def _read_line(line: dict[str, object], flagged: tuple[str, ...] = ()) -> dict[str, ExtractedField]:
+    return {
+        name: field(value, flagged=name in flagged, iso="2025-01-19" if "date" in name else None)
+        for name, value in line.items()
+    }
+
+
+def _claim_scores(truth_rows, read_rows):
+    from medextract.boxes import table_field
+
+    got = result("cms1500", service_lines=table_field(read_rows))
+    scored = score_document("c.png", truth("cms1500", service_lines=truth_rows), got)
+    return {(s.row, s.name.split(".")[1]): s for s in scored.fields}
+
+
+def test_a_table_is_scored_cell_by_cell_and_an_unflagged_wrong_cell_is_silent():
+    read = [_read_line(_line("100.00")), _read_line(_line("25.50") | {"charges": "26.50"})]
+    scores = _claim_scores([_line("100.00"), _line("25.50")], read)
+    assert len(scores) == 18 and all(s.name.startswith("service_lines.") for s in scores.values())
+    wrong = [key for key, s in scores.items() if s.wrong]
+    assert wrong == [(1, "charges")]
+    assert not scores[(1, "charges")].flagged
+    assert scores[(0, "charges")].core and not scores[(0, "modifiers")].core
+
+
+def test_a_missing_row_is_wrong_flagged_as_its_table_and_an_extra_row_is_wrong():
+    flagged_table = [_read_line(_line("100.00"), flagged=("units",))]
+    scores = _claim_scores([_line("100.00"), _line("25.50")], flagged_table)
+    missed = [s for (row, _), s in scores.items() if row == 1]
+    assert len(missed) == 9 and all(s.wrong and s.flagged for s in missed)
+
+    extra = [_read_line(_line("100.00")), _read_line(_line("25.50"))]
+    scores = _claim_scores([_line("100.00")], extra)
+    assert [key for key, s in scores.items() if s.wrong] == [(1, c) for c in _line("1")]
+    assert not any(s.flagged for s in scores.values())
+
+
+def test_per_field_figures_name_a_tables_columns():
+    evaluation = Evaluation()
+    from medextract.boxes import table_field
+
+    got = result("cms1500", service_lines=table_field([_read_line(_line("100.00"))]))
+    evaluation.add(score_document("c.png", truth("cms1500", service_lines=[_line("1.00")]), got))
+    rows = {r["field"]: r for r in evaluation.per_field()}
+    assert rows["service_lines.charges"]["wrong_unflagged"] == 1
+    assert rows["service_lines.procedure_code"]["right"] == 1
+    assert evaluation.per_form()[0]["core"]["values"] > 0
+
+
+def test_a_wrong_cell_is_listed_as_the_record_names_it():
+    from medextract.boxes import table_field
+
+    evaluation = Evaluation()
+    got = result("cms1500", service_lines=table_field([_read_line(_line("100.00"))]))
+    evaluation.add(score_document("c.png", truth("cms1500", service_lines=[_line("1.00")]), got))
+    assert [w["field"] for w in evaluation.as_json()["wrong"]] == ["service_lines[0].charges"]

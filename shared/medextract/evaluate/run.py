@@ -85,7 +85,7 @@ def _crops(document: DocumentScore, pages: list[PreparedPage]) -> dict[tuple[str
     out = {}
     for score in document.fields:
         if score.wrong and (crop := _crop(score, pages)) is not None:
-            out[(score.document, score.name)] = crop
+            out[(score.document, score.where)] = crop
     return out
 
 

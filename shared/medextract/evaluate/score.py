@@ -10,6 +10,10 @@ How a value is compared (docs/evaluate.md says the same):
   as ISO 8601 ``YYYY-MM-DD``): the result's ``iso`` equals the truth's. A date the
   result could not turn into ISO is wrong.
 - lists (``medicines``): as many items, each equal as a string, in order.
+- tables (a claim's ``service_lines``): scored cell by cell, each cell a value of its own
+  named ``table.column`` (core as its column is), rows matched in order: a row the result
+  lacks has its cells wrong (flagged when the table is), a row the truth lacks has its
+  cells wrong (flagged as each cell is).
 - ``null`` truth: right when the result has no value.
 
 Which outcome a field has:
@@ -30,7 +34,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -102,6 +106,15 @@ class FieldScore:
     box: BoundingBox | None
     reasons: tuple[str, ...]
     form_page: int | None = None  # the form's page the field is on (None: any)
+    row: int | None = None  # a table's cell: its row (0-based), ``name`` is table.column
+
+    @property
+    def where(self) -> str:
+        """The field's name, a table's cell as the record names it (``table[1].column``)."""
+        if self.row is None:
+            return self.name
+        table, _, column = self.name.partition(".")
+        return f"{table}[{self.row}].{column}"
 
     @property
     def is_value(self) -> bool:
@@ -149,6 +162,9 @@ def score_document(
     for name, expected in truth.fields.items():
         spec = _spec(truth.document_type, name)
         got: ExtractedField | None = result.fields.get(name)
+        if spec is not None and spec.columns and isinstance(expected, list):
+            scores += _cells(key, form, spec, expected, got, result)
+            continue
         scores.append(_field(key, form, name, spec, expected, got, result))
     return DocumentScore(
         key,
@@ -194,6 +210,34 @@ def _field(
         reasons=tuple(r.value for r in got.review_reasons) if got else (),
         form_page=page,
     )
+
+
+def _cells(
+    key: str,
+    form: str,
+    spec: FieldSpec,
+    expected: list[Any],
+    got: ExtractedField | None,
+    result: Result,
+) -> list[FieldScore]:
+    """A table's cells against the truth's rows, matched in order (see above)."""
+    rows = (got.rows or []) if got is not None else []
+    table_flagged = got.needs_review if got is not None else result.needs_review
+    scores = []
+    for i in range(max(len(expected), len(rows))):
+        truth_row = expected[i] if i < len(expected) and isinstance(expected[i], dict) else {}
+        read_row = rows[i] if i < len(rows) else {}
+        for column in spec.columns:
+            if column.name not in truth_row and column.name not in read_row:
+                continue
+            cell = read_row.get(column.name)
+            score = _field(key, form, column.name, column, truth_row.get(column.name), cell, result)
+            if cell is None:  # a row the result lacks: flagged as its table is
+                score = replace(score, flagged=table_flagged, outcome=WRONG)
+            elif column.name not in truth_row:  # a row the truth lacks
+                score = replace(score, outcome=WRONG)
+            scores.append(replace(score, name=f"{spec.name}.{column.name}", row=i))
+    return scores
 
 
 # ---------------------------------------------------------------- the figures
@@ -342,9 +386,11 @@ class Evaluation:
             table[(score.form, score.name)].add(score)
             core[(score.form, score.name)] = score.core
         order = {
-            (t.value, s.name): i
+            (t.value, name): i
             for t, specs in SPECS.items()
-            for i, s in enumerate(specs)
+            for i, name in enumerate(
+                n for s in specs for n in [s.name, *(f"{s.name}.{c.name}" for c in s.columns)]
+            )
         }  # fmt: skip
         return [
             {"form": form, "field": name, "core": core[(form, name)], **c.as_json()}
@@ -445,7 +491,7 @@ def _wrong_json(score: FieldScore) -> dict[str, Any]:
     return {
         "document": score.document,
         "form": score.form,
-        "field": score.name,
+        "field": score.where,
         "expected": score.expected,
         "value": score.value,
         "text": score.text,
