@@ -1,6 +1,6 @@
 """Accuracy, trust and speed of the extraction core on a generated corpus it was not tuned on.
 
-    python benchmarks/bench_core.py [--seed 8675] [--count 60] [--verbose]
+    python benchmarks/bench_core.py [--seed 8675] [--count 60] [--type cms1500] [--verbose]
 
 Every document is scored by ``medextract evaluate``'s scorer (``medextract.evaluate``:
 one scorer for the benchmark and for a customer's labelled scans; docs/evaluate.md says
@@ -17,7 +17,11 @@ value left unflagged, by document and field; and the median and p95 seconds per 
 ``extract`` (everything: load, render, preprocess, OCR, retries, parse) against the floor,
 one plain ``tesseract PAGE - --psm 3`` run on the same rendered pages. A field whose page
 was not in the file (page 2 of a record saved as one image) is no value: counted apart.
-The last line holds the core figures.
+One ``FORM`` line per form holds its figures (core and other accuracy, wrong values left
+unflagged, the share flagged, straight-through, seconds per document), and one more per
+kind of values the generator drew (``values=print``: typed; ``handwriting``; ``mixed``).
+``--type cms1500`` reads claims only (the generator's default mix has none). The last line
+holds the core figures.
 
 Tuning seeds: 7, 31337, 101, 202, 11. Seeds 8675 and 2026 are held back for reports:
 run them only to publish figures, never to look at their misses while tuning.
@@ -40,12 +44,14 @@ import numpy as np
 from medextract.documents import open_document
 from medextract.errors import MedextractError
 from medextract.evaluate import Evaluation, TruthEntry, score_document
+from medextract.evaluate.score import DocumentScore, counts
 from medextract.evaluate.text import render_reliability
 from medextract.extract import extract
 from medextract.ocr import tesseract_environment
 from medextract.settings import get_settings
 from medextract_dev.synth import GeneratedDocument, generate_document
 from medextract_dev.synth.fonts import STYLE
+from medextract_dev.synth.generate import ALL_TYPES
 
 
 def plain_tesseract_seconds(data: bytes) -> list[float]:
@@ -124,18 +130,53 @@ def print_groups(rows: list[dict[str, Any]], title: str) -> None:
         )
 
 
+def form_line(label: str, docs: list[DocumentScore], seconds: list[float]) -> str:
+    scores = [f for d in docs for f in d.fields]
+    core = counts(f for f in scores if f.core)
+    other = counts(f for f in scores if not f.core)
+    every = counts(scores)
+    straight = sum(d.straight_through for d in docs)
+    per_doc = statistics.median(seconds) if seconds else 0.0
+    return (
+        f"FORM {label} documents={len(docs)} "
+        f"doc_type={pct(sum(d.type_right for d in docs), len(docs)):.1f}% "
+        f"core_exact={pct(core.right, core.values):.1f}% ({core.right}/{core.values}) "
+        f"other_exact={pct(other.right, other.values):.1f}% "
+        f"wrong_unflagged={every.wrong_unflagged} "
+        f"flagged={pct(every.flagged, every.values):.1f}% "
+        f"straight_through={pct(straight, len(docs)):.0f}% ({straight}/{len(docs)})"
+        + (f" median_s_per_document={per_doc:.2f}" if seconds else "")
+    )
+
+
+def print_form_lines(evaluation: Evaluation, seconds: dict[str, list[float]]) -> None:
+    """Each form's figures, and each kind of values it was filled with."""
+    print()
+    for form in sorted({d.form for d in evaluation.documents}):
+        docs = [d for d in evaluation.documents if d.form == form]
+        print(form_line(form, docs, seconds.get(form, [])))
+        for kind in ("print", "handwriting", "mixed"):
+            drawn = [d for d in docs if f"values={kind}" in d.groups]
+            if drawn:
+                print(form_line(f"{form} values={kind}", drawn, []))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seed", type=int, default=8675, help="held back: report figures only")
     parser.add_argument("--count", type=int, default=60)
+    parser.add_argument(
+        "--type", dest="doc_type", choices=ALL_TYPES, help="one form only (cms1500: the claim)"
+    )
     parser.add_argument("--verbose", action="store_true", help="print every wrong field")
     args = parser.parse_args()
 
     evaluation = Evaluation()
     per_page: list[float] = []
     plain: list[float] = []
+    seconds: dict[str, list[float]] = {}
     for index in range(args.count):
-        doc = generate_document(args.seed, index)
+        doc = generate_document(args.seed, index, args.doc_type)
         entry = truth_entry(doc)
         try:
             start = time.perf_counter()
@@ -146,6 +187,7 @@ def main() -> int:
             evaluation.add(score_document(doc.filename, entry, None, exc.reason.value))
             continue
         per_page.extend([elapsed / result.source.page_count] * result.source.page_count)
+        seconds.setdefault(doc.truth.document_type, []).append(elapsed)
         plain.extend(plain_tesseract_seconds(doc.data))
         evaluation.add(score_document(doc.filename, entry, result))
 
@@ -194,6 +236,7 @@ def main() -> int:
         + (f"{area['value']:.3f}" if area["value"] is not None else "n/a")
         + f" ({area['right']} right, {area['wrong']} wrong values)"
     )
+    print_form_lines(evaluation, seconds)
     median = statistics.median(per_page) if per_page else 0.0
     p95 = float(np.percentile(per_page, 95)) if per_page else 0.0
     floor = statistics.median(plain) if plain else 0.0

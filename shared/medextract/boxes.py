@@ -46,6 +46,9 @@ CHECK_INK = 0.01
 # and of a box read alone (one line).
 PAGE_MODE = 11
 BOX_MODE = 7
+# The second reader's line crop of a boxed value is this many line heights wide at each
+# end (a page of running text: ``fuse.SIDE``, 1.5): a neighbouring box's value is nearer.
+BOXED_SIDE = 0.4
 # The fill-ins' offsets tried (form units), and the half-height of a box's middle band.
 OFFSETS = tuple(range(-30, 31, 3))
 BAND = 18

@@ -26,6 +26,7 @@ from PIL import Image
 
 from medextract import __version__
 from medextract.boxes import (
+    BOXED_SIDE,
     PAGE_MODE,
     BoxReader,
     assemble_tables,
@@ -307,7 +308,9 @@ def parse_boxed(
     tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
     checked = cross_check(boxed, readings, pages, read_again, threshold, tie_break)
     if second is not None:
-        opinions = second_opinions(boxed, readings, pages, second)
+        # A box's neighbours (a checkbox's X, box 17's qualifier, the next box's value)
+        # lie a character or two away: the crops are narrow at the ends.
+        opinions = second_opinions(boxed, readings, pages, second, side=BOXED_SIDE)
         english = english_words(settings.english_words)
         checked = fuse_all(checked, opinions, threshold, lambda text: known_words(text, english))
     for spec in cells:

@@ -13,7 +13,10 @@ model trained on other data). One rule per outcome:
   reaches the review threshold;
 - **no opinion**: a second reading without the field's shape neither confirms nor
   disputes (as in ``verify``), nor does one that differs only by case or by glyphs
-  that context tells apart (``D.0`` for ``D.O``, ``I`` for ``1``);
+  that context tells apart (``D.0`` for ``D.O``, ``I`` for ``1``) — except in an
+  identifier (a field typed ``IDENTIFIER``: letters and digits mixed freely,
+  ``DCR030260092``), where nothing tells a letter from a digit: there any glyph the
+  engines read differently is a dispute;
 - **disagree**: the field is flagged ``VARIANTS_DISAGREE``; its value is the
   better-supported reading (``_better``), at half that reading's confidence (so a
   flagged value never sits in the confident bands), and the other reading is its
@@ -33,6 +36,7 @@ from typing import Protocol
 import numpy as np
 
 from medextract.fields import FieldSpec, Normalised, Reading, typed
+from medextract.normalise import IDENTIFIER
 from medextract.ocr import Word
 from medextract.preprocess import PreparedPage
 from medextract.result import ExtractedField, ReviewReason
@@ -66,9 +70,10 @@ class Opinion:
     value: Normalised
     text: str
     confidence: float  # the weakest line's score
+    glyphs_count: bool = False  # an identifier: O and 0, I and 1 are different values
 
 
-def line_crop(page: PreparedPage, words: Sequence[Word]) -> np.ndarray:
+def line_crop(page: PreparedPage, words: Sequence[Word], side: float = SIDE) -> np.ndarray:
     """The line's words cut from the page's grey image, with a margin. Its height is the
     words' median extent: tesseract gives a handwritten word a box that can reach into
     the lines above and below, and two lines in one crop read as neither."""
@@ -82,8 +87,8 @@ def line_crop(page: PreparedPage, words: Sequence[Word]) -> np.ndarray:
     # of "16/06/2021", the "m" of "mg"), and a crop of its words only would hide them
     # from the second reader too. The end of a label caught this way is cut from the
     # reading (``_without_label``).
-    side = int(SIDE * (bottom - top))
-    return page.grey[rows, max(0, left - side) : min(w, right + side)]
+    ends = int(side * (bottom - top))
+    return page.grey[rows, max(0, left - ends) : min(w, right + ends)]
 
 
 def second_opinions(
@@ -91,14 +96,16 @@ def second_opinions(
     readings: dict[str, Reading],
     pages: Sequence[PreparedPage],
     reader: SecondReader,
+    side: float = SIDE,
 ) -> dict[str, Opinion]:
-    """Every field with lines, read by the second reader, in one batch of line crops."""
+    """Every field with lines, read by the second reader, in one batch of line crops
+    (``side`` line heights wide at each end)."""
     owners: list[str] = []
     crops: list[np.ndarray] = []
     for name, reading in readings.items():
         for page, words in reading.lines:
             owners.append(name)
-            crops.append(line_crop(pages[page - 1], words))
+            crops.append(line_crop(pages[page - 1], words, side))
     read = reader.lines(crops)
     by_name = {spec.name: spec for spec in specs}
     grouped: dict[str, list[LineRead]] = {}
@@ -109,7 +116,12 @@ def second_opinions(
         spec = by_name[name]
         texts = [_without_label(line.text, spec.sublabel or spec.label) for line in lines]
         value, text = _typed(spec, texts)
-        opinions[name] = Opinion(value, text, min(line.confidence for line in lines))
+        opinions[name] = Opinion(
+            value,
+            text,
+            min(line.confidence for line in lines),
+            glyphs_count=spec.normalise is IDENTIFIER,
+        )
     return opinions
 
 
@@ -147,7 +159,11 @@ def fuse(
     ``known`` says whether a text's words are all in some vocabulary."""
     if opinion is None or not opinion.value.ok:
         return field  # a reading without the field's shape is no opinion
-    if opinion.value.value != field.value and _same_glyphs(opinion.value.value, field.value):
+    if (
+        opinion.value.value != field.value
+        and not opinion.glyphs_count
+        and _same_glyphs(opinion.value.value, field.value)
+    ):
         return field  # "D.0" for "D.O": the second reader's glyph classes are no opinion
     if opinion.value.value == field.value:
         return _agree(field, opinion, threshold)

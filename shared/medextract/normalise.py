@@ -361,9 +361,10 @@ def npi(value: str) -> Normalised:
 
 def amount(value: str) -> Normalised:
     """A charge as a decimal string, '125.00': the claim prints dollars and cents in two
-    boxes, so the rule between them may read as a space ('125 00'); '$' and ',' dropped."""
+    boxes, so the rule between them may read as a space ('125 00') or a stroke ('125| 00',
+    '125/ 00', '125 ( 00'); '$' and ',' dropped."""
     fixed = digits_only(value.replace("$", "").replace(",", "").strip())
-    m = re.fullmatch(r"(\d{1,7})(?:[ .]|\s*\|\s*)(\d{2})", fixed)
+    m = re.fullmatch(r"(\d{1,7})(?:[ .]|\s*[|/()\[\]]\s*)(\d{2})", fixed)
     return Normalised(f"{int(m[1])}.{m[2]}", ok=True) if m else Normalised(value, ok=False)
 
 
@@ -408,7 +409,7 @@ def phone_boxes(value: str) -> Normalised:
 
 
 _ZIP_PART = re.compile(r", ([A-Z]{2}), (\d{5}(?:-\d{4})?)(?=,|$)")
-_PHONE_PARTS = re.compile(r", \(?(\d{3})\)?,? (\d{3})[ \-]?(\d{4})$")
+_PHONE_PARTS = re.compile(r", \(?(\d{3})\)?,? ?(\d{3})[ \-]?(\d{4})$")
 
 
 def address_boxes(value: str) -> Normalised:

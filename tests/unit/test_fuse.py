@@ -1,9 +1,13 @@
 """How the second reader's reading of a value settles it with tesseract's (no model)."""
 
+import numpy as np
+import pytest
 from medextract.extract import parse
-from medextract.fields import Normalised
+from medextract.fields import Normalised, Reading
 from medextract.forms import SPECS
-from medextract.fuse import Opinion, _typed, _without_label, fuse
+from medextract.fuse import Opinion, _typed, _without_label, fuse, second_opinions
+from medextract.ocr import Word
+from medextract.preprocess import PreparedPage
 from medextract.result import DocumentType, ExtractedField, ReviewReason
 from medextract.second_reader import LineRead
 
@@ -41,8 +45,8 @@ def _field(value, confidence=0.95, reasons=()):
     )
 
 
-def _opinion(value, confidence=0.97, ok=True):
-    return Opinion(Normalised(value, ok=ok), str(value), confidence)
+def _opinion(value, confidence=0.97, ok=True, identifier=False):
+    return Opinion(Normalised(value, ok=ok), str(value), confidence, glyphs_count=identifier)
 
 
 def test_two_engines_that_agree_clear_tesseracts_doubt():
@@ -82,6 +86,36 @@ def test_a_second_reading_without_the_fields_shape_is_no_opinion():
 def test_glyphs_that_context_tells_apart_are_no_opinion():
     field = _field("Dr Robert Allen, D.O", 0.9)
     assert fuse(field, _opinion("Dr Robert Allen, D.0", 0.99), threshold=0.8) == field
+
+
+@pytest.mark.parametrize(
+    ("read", "other"),
+    [
+        ("DCRO30260092", "DCR030260092"),  # an insured's ID: O or 0 between letters and digits
+        ("GRP6833O", "GRP68330"),  # a policy group
+        ("I4893176", "14893176"),  # an account number: I or 1
+        ("C48L3176", "C4813176"),  # L or 1
+    ],
+)
+def test_a_glyph_the_engines_read_differently_in_an_identifier_is_a_dispute(read, other):
+    fused = fuse(_field(read, 0.97), _opinion(other, 0.99, identifier=True), threshold=0.8)
+    assert fused.needs_review
+    assert ReviewReason.VARIANTS_DISAGREE in fused.review_reasons
+    assert {fused.value, fused.suggestion} == {read, other}
+
+
+def test_the_claims_identifiers_are_the_fields_whose_glyphs_count():
+    specs = {s.name: s for s in SPECS[DocumentType.CMS1500]}
+    word = Word("X", 0.9, 10, 10, 40, 20, 1, 1, 1)
+    white = np.full((100, 200), 255, np.uint8)
+    page = PreparedPage(binary=white, grey=white, rotation=0, skew=0.0, scale=1.0)
+    names = ["insured_id", "insured_policy_group", "patient_account_number", "patient_name"]
+    readings = {
+        n: Reading(ExtractedField(value="X", confidence=0.9, needs_review=False), [(1, [word])])
+        for n in names
+    }
+    opinions = second_opinions([specs[n] for n in names], readings, [page], SecondReader({}, 0.9))
+    assert [opinions[n].glyphs_count for n in names] == [True, True, True, False]
 
 
 def test_the_second_reading_alone_is_the_value_and_always_flagged():

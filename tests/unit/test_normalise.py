@@ -170,6 +170,9 @@ def test_a_claim_charge_read_across_its_dollars_and_cents_boxes_is_a_decimal_str
     assert n.amount("125 00").value == "125.00"
     assert n.amount("$1,250.00").value == "1250.00"
     assert not n.amount("125").ok
+    # The rule between the boxes read as a stroke (seen on generated claims).
+    assert n.amount("207/ 25").value == "207.25" and n.amount("178 ( 00").value == "178.00"
+    assert not n.amount("207/ 2").ok and not n.amount("2O7 x 25").ok
 
 
 def test_a_claim_birth_date_in_three_boxes_keeps_its_print_and_gains_iso():
@@ -209,6 +212,9 @@ def test_the_claims_box_shapes_type_what_the_boxes_hold() -> None:
     )
     billing = n.address_boxes("CEDAR HILL CLINIC, 12 OAK ST, BOISE, ID 83702-1234, 208 555-0134")
     assert billing.ok and billing.value.endswith("ID 83702-1234, (208) 555-0134")
+    # The parentheses are form ink: a reading of the whole row runs the parts together.
+    joined = n.address_boxes("CEDAR HILL CLINIC, 12 OAK ST, BOISE, ID 83702-1234, 208555-0134")
+    assert joined.value == billing.value
     assert n.procedure_code("J1100").ok and n.procedure_code("0O213").value == "00213"
     assert not n.procedure_code("9921").ok
     assert n.modifiers("25  RT").value == ["25", "RT"] and not n.modifiers("25R").ok
