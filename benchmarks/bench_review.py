@@ -5,7 +5,8 @@
   the network: add API Gateway's and DynamoDB's own latency for a deployed stack);
 - the handler module's import time (a fresh interpreter each time, median of 7);
 - the page's load time in Debian's chromium (navigation start to the page image drawn and
-  the fields filled, local server on moto), median and p95 of 15 loads;
+  the fields filled, local server on moto), median and p95 of 15 loads; the same for a
+  claim whose service lines are drawn as a grid (``tests/claim_support.py``);
 - a queue of the demo's first 10 flagged documents (``make review``'s scans, read by
   tesseract once and cached in ``out/review-cache/``) reviewed with the keyboard alone
   by a scripted reviewer who types what is printed (``tests/browser/demo_queue.py``):
@@ -92,14 +93,15 @@ def api_latency(env: Any, documents: int) -> dict[str, list[float]]:
     return timings
 
 
-def page_load(env: Any, loads: int) -> list[float]:
+def page_load(env: Any, loads: int, claims: bool = False) -> list[float]:
+    """``claims``: each document a claim, its service lines drawn as a grid."""
     from medextract_dev.review_local import Server, local_app, local_service
     from playwright.sync_api import sync_playwright
 
     from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, LAPTOP
-    from tests.functional.review_support import seed
+    from tests.functional.review_support import seed, seed_claims
 
-    ids = seed(env, loads)
+    ids = seed_claims(env, loads) if claims else seed(env, loads)
     server = Server(local_app(local_service(env.session, env.stack)), port=0).start()
     seconds = []
     try:
@@ -168,6 +170,14 @@ def main() -> int:
             monkeypatch.setenv(name, value)
         get_review_settings.cache_clear()
         loads = page_load(env, args.loads)
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        embedded_aws(monkeypatch, "bench-grid") as env,
+    ):
+        for name, value in local_environment(env.stack, "http://127.0.0.1").items():
+            monkeypatch.setenv(name, value)
+        get_review_settings.cache_clear()
+        grid_loads = page_load(env, args.loads, claims=True)
     tally, documents = keyboard_review(args.keyboard)
 
     for name, values in timings.items():
@@ -184,6 +194,11 @@ def main() -> int:
         f"review page load in chromium, {len(loads)} loads: "
         f"median {1000 * statistics.median(loads):.0f} ms, "
         f"p95 {1000 * percentile(loads, 0.95):.0f} ms"
+    )
+    print(
+        f"review page load of a claim (its service lines a grid), {len(grid_loads)} loads: "
+        f"median {1000 * statistics.median(grid_loads):.0f} ms, "
+        f"p95 {1000 * percentile(grid_loads, 0.95):.0f} ms"
     )
     flagged = sum(len(d.extracted.result.flagged_fields()) for d in documents)
     n = tally.documents

@@ -46,6 +46,9 @@ def saved(page: Any) -> None:
 def test_the_grid_shows_every_line_and_column_with_the_flagged_cell_first(page: Any):
     with review_site(lambda env: seed_claims(env, 1)) as site:
         (doc,) = site.ids
+        page.goto(f"{site.url}/")
+        page.wait_for_selector("#queue tbody tr")
+        queue_flagged = page.locator("#queue tbody tr td").nth(4).text_content()
         open_claim(page, site, doc)
         shot(page, "claim-grid")
 
@@ -65,6 +68,7 @@ def test_the_grid_shows_every_line_and_column_with_the_flagged_cell_first(page: 
         )
         keys_help = page.locator("#keys").text_content()
 
+    assert queue_flagged == "service_lines (1 cell)"
     assert lines == len(LINES)
     assert [h for h in headers if h not in ("#", "")] == [c.replace("_", " ") for c in COLUMNS]
     assert flagged == [FLAGGED]  # the one flagged cell, and no other
@@ -151,3 +155,28 @@ def test_a_bad_cell_is_refused_under_itself(page: Any):
     assert refused == FLAGGED and refocused == f"f-{FLAGGED}"
     assert "line 2" in note and "charges" in note and "dollars and cents" in note
     assert item["status"] == "NEEDS_REVIEW"  # nothing saved
+
+
+def test_a_reopened_claim_asks_for_its_flagged_cell_again(page: Any):
+    with review_site(lambda env: seed_claims(env, 1)) as site:
+        (doc,) = site.ids
+        open_claim(page, site, doc)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(FIXED_CHARGE)
+        page.keyboard.press("Enter")
+        page.keyboard.press("Control+Enter")
+        page.wait_for_selector("#queue-view:not([hidden])")
+        open_claim(page, site, doc)
+        page.focus("#reopen")
+        page.keyboard.press("Enter")
+        page.wait_for_selector('#doc-state[data-status="NEEDS_REVIEW"]')
+        first = focused(page)
+        blocked = page.locator("#submit").is_disabled()
+        page.keyboard.press("Enter")  # confirmed as it stands
+        page.keyboard.press("Control+Enter")
+        saved(page)
+        item = stored(site, doc)
+
+    assert first == f"f-{FLAGGED}" and blocked
+    assert item["status"] == "REVIEWED" and item["version"] == 4
+    assert item["fields"]["service_lines"]["rows"][1]["charges"]["value"] == FIXED_CHARGE

@@ -191,3 +191,27 @@ def test_a_reviewed_claim_exports_its_rows_as_truth(review_env: PipelineEnv):
 
     assert truth.document_type.value == "cms1500"
     assert truth.fields["service_lines"][1]["charges"] == FIXED_CHARGE  # type: ignore[index]
+
+
+def test_a_reopened_claim_needs_its_flagged_cell_checked_again(review_env: PipelineEnv):
+    (doc,) = seed_claims(review_env, 1)
+    rows = rows_as_read()
+    rows[1]["charges"] = FIXED_CHARGE
+    submit(doc, {"service_lines": rows})
+    call(http_event("POST", f"/documents/{doc}/reopen", body={"version": 2}))
+
+    without = call(
+        http_event("POST", f"/documents/{doc}/review", body={"version": 3, "values": {}})
+    )
+    again = call(
+        http_event(
+            "POST",
+            f"/documents/{doc}/review",
+            body={"version": 3, "values": {"service_lines": rows}},
+        )
+    )
+
+    assert without[0] == 422
+    assert [f["field"] for f in without[1]["fields"]] == [FLAGGED_CELL]
+    assert again[0] == 200, again[1]
+    assert item(review_env, doc)["version"] == 4

@@ -56,7 +56,22 @@ function cellRequired(cell) {
   if (!gridRows(cell.table).rows.some((r) => r.key === cell.key)) return false;  // removed
   const f = fieldOf(cellName(cell.table, cell.key, cell.column));
   if (d.audit) return Boolean(f);
-  return d.status === "NEEDS_REVIEW" && Boolean(f && f.needs_review);
+  // The record's flagged_fields name a cell by its row as read, which is its key: a
+  // reopened claim's flagged cells are to be checked again, as its flagged fields are.
+  const name = cellName(cell.table, cell.key, cell.column);
+  return d.status === "NEEDS_REVIEW" && Boolean(f && (f.needs_review || d.flagged_fields.includes(name)));
+}
+
+// The queue's flagged fields in few words: a table's flagged cells counted, not listed.
+function flaggedSummary(names) {
+  const out = [], cells = {};
+  for (const name of names) {
+    const cell = cellOf(name);
+    if (!cell) { out.push(name); continue; }
+    if (!(cell.table in cells)) { cells[cell.table] = 0; out.push(cell.table); }
+    cells[cell.table] += 1;
+  }
+  return out.map((n) => (n in cells ? `${n} (${cells[n]} cell${cells[n] > 1 ? "s" : ""})` : n)).join(", ");
 }
 
 // The stops of the keyboard, in order: each field, a table's cells row by row (a table

@@ -192,7 +192,7 @@ function queueRow(item, deadline) {
   else if (item.handled_by) who = `handled by ${item.handled_by}, ${when(item.handled_at)}`;
   const waiting = ["NEEDS_REVIEW", "FAILED"].includes(item.status) ? age(item.received_at) : "";
   const cells = [when(item.received_at), waiting, item.document_type || "—",
-    `${item.page_count}${missing ? " (incomplete)" : ""}`, item.flagged_fields.join(", ") || "—",
+    `${item.page_count}${missing ? " (incomplete)" : ""}`, flaggedSummary(item.flagged_fields) || "—",
     [...new Set(reasons)].join("; ") || "—", (item.source_key || "").split("/").pop() || "—", who];
   cells.forEach((text, i) => {
     const td = document.createElement("td");
@@ -263,7 +263,6 @@ async function openDocument(id) {
   $("#document-view").hidden = false;
   clearDocument();
   sayFlash();
-  refreshSummary().catch(() => {});  // the tabs' counts, beside the document
   let doc = await api("GET", `/documents/${id}`);
   const mine = doc.claim && doc.claim.holder === me();
   if (awaiting(doc) && !mine) {
@@ -279,6 +278,19 @@ async function openDocument(id) {
   state.page = (fieldOf(first) || {}).page || 1;
   renderDocument();
   await renderHistory();
+  // The tabs' counts once the document and its page are drawn: counting the queues is the
+  // slowest read (a count per tab) and must not hold the document back.
+  await pageDrawn();
+  if (ticket === state.opening) refreshSummary().catch(() => {});
+}
+
+function pageDrawn() {
+  const img = $("#page");
+  return new Promise((resolve) => {
+    if (!img.getAttribute("src") || img.complete) { resolve(); return; }
+    img.addEventListener("load", resolve, { once: true });
+    img.addEventListener("error", resolve, { once: true });
+  });
 }
 
 // Awaiting a person: flagged, or sampled for audit (every field checked, blind).
