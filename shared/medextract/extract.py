@@ -310,7 +310,9 @@ def parse_boxed(
     if second is not None:
         # A box's neighbours (a checkbox's X, box 17's qualifier, the next box's value)
         # lie a character or two away: the crops are narrow at the ends.
-        opinions = second_opinions(boxed, readings, pages, second, side=BOXED_SIDE)
+        opinions = second_opinions(
+            boxed, readings, pages, second, side=BOXED_SIDE, settled_stands=True
+        )
         english = english_words(settings.english_words)
         checked = fuse_all(checked, opinions, threshold, lambda text: known_words(text, english))
     for spec in cells:

@@ -71,6 +71,9 @@ class Opinion:
     text: str
     confidence: float  # the weakest line's score
     glyphs_count: bool = False  # an identifier: O and 0, I and 1 are different values
+    # A boxed form's typed fill-ins: tesseract's settled reading keeps the value in a dispute
+    # (the second reader drops a repeated letter of a monospace face: 'PPO' read 'PO').
+    settled_stands: bool = False
 
 
 def line_crop(page: PreparedPage, words: Sequence[Word], side: float = SIDE) -> np.ndarray:
@@ -97,6 +100,7 @@ def second_opinions(
     pages: Sequence[PreparedPage],
     reader: SecondReader,
     side: float = SIDE,
+    settled_stands: bool = False,
 ) -> dict[str, Opinion]:
     """Every field with lines, read by the second reader, in one batch of line crops
     (``side`` line heights wide at each end)."""
@@ -121,6 +125,7 @@ def second_opinions(
             text,
             min(line.confidence for line in lines),
             glyphs_count=spec.normalise is IDENTIFIER,
+            settled_stands=settled_stands,
         )
     return opinions
 
@@ -248,6 +253,8 @@ def _better(field: ExtractedField, opinion: Opinion) -> bool:
     """Whether the second reading is the better-supported value: tesseract's readings
     were not settled among themselves, or the second reader is surer than tesseract's
     weakest word."""
+    if opinion.settled_stands and not field.needs_review:
+        return False
     return field.needs_review or opinion.confidence > field.confidence
 
 

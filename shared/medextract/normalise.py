@@ -408,7 +408,7 @@ def phone_boxes(value: str) -> Normalised:
     return Normalised(f"({m[1]}) {m[2]}-{m[3]}", ok=True) if m else Normalised(value, ok=False)
 
 
-_ZIP_PART = re.compile(r", ([A-Z]{2}), (\d{5}(?:-\d{4})?)(?=,|$)")
+_ZIP_PART = re.compile(r", ([A-Za-z]{2}), (\d{5}(?:-\d{4})?)(?=,|$)")
 _PHONE_PARTS = re.compile(r", \(?(\d{3})\)?,? ?(\d{3})[ \-]?(\d{4})$")
 
 
@@ -416,7 +416,8 @@ def address_boxes(value: str) -> Normalised:
     """An address read from the claim's boxes, their parts joined by ', ': the state's
     and the ZIP's boxes become 'ST 12345', a trailing phone's area code and number
     '(217) 555-0134' (box 33's phone, its parentheses the form's ink)."""
-    fixed = _ZIP_PART.sub(r", \1 \2", re.sub(r"\s+", " ", value.strip()))
+    # The state's box holds a code, in capitals ('co' is a misread case of 'CO').
+    fixed = _ZIP_PART.sub(lambda m: f", {m[1].upper()} {m[2]}", re.sub(r"\s+", " ", value.strip()))
     phone_at = _PHONE_PARTS.search(fixed)
     address = ADDRESS(fixed[: phone_at.start()] if phone_at else fixed)
     if phone_at is None:

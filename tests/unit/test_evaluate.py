@@ -447,7 +447,11 @@ def test_a_missing_row_is_wrong_flagged_as_its_table_and_an_extra_row_is_wrong()
     extra = [_read_line(_line("100.00")), _read_line(_line("25.50"))]
     scores = _claim_scores([_line("100.00")], extra)
     assert [key for key, s in scores.items() if s.wrong] == [(1, c) for c in _line("1")]
-    assert not any(s.flagged for s in scores.values())
+    assert not any(s.flagged for s in scores.values())  # a row read from nothing: silent
+
+    seen = [_read_line(_line("100.00")), _read_line(_line("25.50"), flagged=("charges",))]
+    scores = _claim_scores([_line("100.00")], seen)
+    assert all(s.wrong and s.flagged for (row, _), s in scores.items() if row == 1)
 
 
 def test_per_field_figures_name_a_tables_columns():

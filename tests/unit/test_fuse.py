@@ -78,6 +78,15 @@ def test_a_disputed_value_takes_the_surer_reading_when_tesseract_was_unsettled()
     assert fused.needs_review
 
 
+def test_on_a_boxed_form_tesseracts_settled_reading_keeps_the_value_in_a_dispute():
+    opinion = Opinion(
+        Normalised("BLUE CROSS PO", ok=True), "BLUE CROSS PO", 0.99, settled_stands=True
+    )
+    fused = fuse(_field("BLUE CROSS PPO", 0.9), opinion, threshold=0.8)
+    assert fused.value == "BLUE CROSS PPO" and fused.suggestion == "BLUE CROSS PO"
+    assert fused.needs_review and ReviewReason.VARIANTS_DISAGREE in fused.review_reasons
+
+
 def test_a_second_reading_without_the_fields_shape_is_no_opinion():
     field = _field("93", 0.97)
     assert fuse(field, _opinion("9?", 0.99, ok=False), threshold=0.8) == field

@@ -212,6 +212,7 @@ def test_the_claims_box_shapes_type_what_the_boxes_hold() -> None:
     )
     billing = n.address_boxes("CEDAR HILL CLINIC, 12 OAK ST, BOISE, ID 83702-1234, 208 555-0134")
     assert billing.ok and billing.value.endswith("ID 83702-1234, (208) 555-0134")
+    assert n.address_boxes("4505 RIVER RD, DENVER, co, 80205").value.endswith("DENVER, CO 80205")
     # The parentheses are form ink: a reading of the whole row runs the parts together.
     joined = n.address_boxes("CEDAR HILL CLINIC, 12 OAK ST, BOISE, ID 83702-1234, 208555-0134")
     assert joined.value == billing.value

@@ -13,7 +13,7 @@ How a value is compared (docs/evaluate.md says the same):
 - tables (a claim's ``service_lines``): scored cell by cell, each cell a value of its own
   named ``table.column`` (core as its column is), rows matched in order: a row the result
   lacks has its cells wrong (flagged when the table is), a row the truth lacks has its
-  cells wrong (flagged as each cell is).
+  cells wrong (flagged when a cell of that row is: a reviewer sees the row).
 - ``null`` truth: right when the result has no value.
 
 Which outcome a field has:
@@ -234,8 +234,9 @@ def _cells(
             score = _field(key, form, column.name, column, truth_row.get(column.name), cell, result)
             if cell is None:  # a row the result lacks: flagged as its table is
                 score = replace(score, flagged=table_flagged, outcome=WRONG)
-            elif column.name not in truth_row:  # a row the truth lacks
-                score = replace(score, outcome=WRONG)
+            elif column.name not in truth_row:  # a row the truth lacks: flagged as its row
+                row_flagged = any(c.needs_review for c in read_row.values())
+                score = replace(score, outcome=WRONG, flagged=row_flagged)
             scores.append(replace(score, name=f"{spec.name}.{column.name}", row=i))
     return scores
 
