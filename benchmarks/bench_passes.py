@@ -53,7 +53,7 @@ def _pass_of_call() -> str:
         reader = frame.f_locals.get("self")
         if name == "__call__" and isinstance(reader, MosaicReader):
             return "third" if reader._scale == TIE_SCALE else "second"
-        if name == "read_page":
+        if name == "upright":  # orient.upright: the page's first reading, or a turned one
             return "page" if frame.f_locals.get("words") is None else "turned"
         frame = frame.f_back
     return "other"

@@ -75,3 +75,23 @@ class DisagreeingReader(AgreeingReader):
             r.__class__(r.text + "?", r.confidence) if c.field == self.field else r
             for c, r in zip(crops, rereads, strict=True)
         ]
+
+
+class OrientedEngine(ReplayEngine):
+    """Reads ``words`` only from an image whose top-left corner is ink (the mark of the
+    page's right way up, see ``marked_page``); any other way up, it reads ``otherwise``."""
+
+    def __init__(self, words: list[Word], otherwise: list[Word] | None = None) -> None:
+        super().__init__(words)
+        self._otherwise = otherwise or []
+
+    def words(self, image: np.ndarray, psm: int = 3) -> list[Word]:
+        self.calls.append(psm)
+        return list(self._words if image[0, 0] == 0 else self._otherwise)
+
+
+def marked_page(height: int = 2200, width: int = 1700) -> np.ndarray:
+    """A white page whose top-left pixel alone is ink: ``OrientedEngine``'s mark."""
+    page = np.full((height, width), 255, np.uint8)
+    page[0, 0] = 0
+    return page

@@ -27,6 +27,7 @@ from medextract.claims import SERVICE_LINES, claim_findings
 from medextract.fields import FieldSpec, Found, Locate, Reading, missing_field, score_field, typed
 from medextract.ocr import OcrEngine
 from medextract.preprocess import PreparedPage
+from medextract.read import read_words
 from medextract.result import BoundingBox, ExtractedField, ReviewReason
 from medextract.words import Word
 
@@ -235,14 +236,18 @@ class BoxReader:
 
     def _read_alone(self, place: tuple[int, int, int, int]) -> list[Word]:
         x0, y0, x1, y1 = (max(0, v) for v in place)
-        crop = self.page.binary[y0 : min(y1, self.height), x0 : min(x1, self.width)]
+        window = (slice(y0, min(y1, self.height)), slice(x0, min(x1, self.width)))
+        crop = self.page.binary[window]
         if crop.size == 0 or np.count_nonzero(crop == 0) < 0.002 * crop.size:
             return []  # nothing written
         pad = 20
         padded = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+        grey = cv2.copyMakeBorder(
+            self.page.grey[window], pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255
+        )
         return [
             replace(w, left=w.left - pad + x0, top=w.top - pad + y0)
-            for w in self.engine.words(padded, psm=BOX_MODE)
+            for w in read_words(self.engine, padded, BOX_MODE, grey)
             if _written(w.text)
         ]
 

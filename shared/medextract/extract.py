@@ -1,8 +1,9 @@
 """The pipeline: bytes -> pages -> words -> fields -> Result.
 
 ``extract`` is the single entry point shared by the CLI, the Lambda and the tests.
-Every page is prepared (see ``preprocess``) and read once. A page whose reading is
-poor is read again turned 180 degrees. A field missing from that reading is looked
+Every page is prepared (see ``preprocess``), then turned the right way up and read
+(``orient.upright``, which reads a page again turned only when its first reading looks
+sideways or poor). A field missing from that reading is looked
 for again: in its label's region, read in sparse-text mode, and then in whole-page
 readings of its page's flattened grey image in other page-segmentation modes. Every
 field found is then read a second time from an
@@ -45,8 +46,9 @@ from medextract.fields import FieldSpec, FormEngine, Locate, PageText, Reading, 
 from medextract.forms import EXTRA_LABELS, FORMS, SPECS
 from medextract.fuse import SecondReader, fuse_all, second_opinions
 from medextract.ocr import OcrEngine, Word, default_engine
-from medextract.points import restore_points
+from medextract.orient import upright
 from medextract.preprocess import PreparedPage, ink_fraction, prepare, prepare_form
+from medextract.read import read_words
 from medextract.result import (
     DocumentType,
     ExtractedField,
@@ -63,8 +65,6 @@ from medextract.verify import TIE_SCALE, MosaicReader, ReadAgain, cross_check, r
 BLANK_INK = 0.0015
 # The page-segmentation modes of the whole-page readings a missing value earns.
 WHOLE_PAGE_MODES = (4, 11)
-# A reading whose median word confidence is under this may be upside down.
-UPRIGHT_CONFIDENCE = 0.70
 
 
 @dataclass
@@ -84,39 +84,11 @@ class PageRead:
         return statistics.median(w.conf for w in self.words) if self.words else 0.0
 
 
-def _quality(words: Sequence[Word]) -> float:
-    """Evidence of an upright reading: confident words of three or more letters."""
-    return sum(w.conf for w in words if w.conf > 0.6 and sum(c.isalpha() for c in w.text) >= 3)
-
-
-def _sideways(words: Sequence[Word]) -> bool:
-    """Most words of four or more characters are taller than wide: vertical text."""
-    long_words = [w for w in words if len(w.text) >= 4]
-    if len(long_words) < 5:
-        return False
-    return sum(w.height > w.width for w in long_words) > len(long_words) / 2
-
-
 def read_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRead:
+    """The page turned the right way up and read (``orient.upright``)."""
     start = time.perf_counter()
-    base = prepared
-    words = engine.words(prepared.binary)
-    median = statistics.median(w.conf for w in words) if words else 0.0
-    # Tesseract reads vertical text too, confidently, so a page whose text direction
-    # was misjudged shows up as words taller than they are wide: turn it a quarter.
-    if _sideways(words):
-        candidates = [(q, base.turned(q)) for q in (1, 3)]
-        readings = [(turned, engine.words(turned.binary)) for _, turned in candidates]
-        prepared, words = max(readings, key=lambda r: _quality(r[1]))
-        median = statistics.median(w.conf for w in words) if words else 0.0
-    # A poor reading may be of a page upside down.
-    if len(words) < 8 or median < UPRIGHT_CONFIDENCE:
-        turned = prepared.turned(2)
-        turned_words = engine.words(turned.binary)
-        if _quality(turned_words) > _quality(words):
-            prepared, words = turned, turned_words
-    words = restore_points(words, prepared.grey)
-    return PageRead(number, prepared, words, time.perf_counter() - start)
+    read = upright(prepared, engine)
+    return PageRead(number, read.page, read.words, time.perf_counter() - start)
 
 
 def read_pages(
@@ -151,7 +123,7 @@ def cpu_count() -> int:
 
 def _whole_page_reading(page: PageRead, engine: OcrEngine, psm: int) -> PageText:
     """The same page read again from its flattened grey image, in another mode."""
-    words = restore_points(engine.words(page.prepared.grey, psm=psm), page.prepared.grey)
+    words = read_words(engine, page.prepared.grey, psm)
     height, width = page.prepared.grey.shape
     return PageText.of_words(page.number, width, height, words)
 
@@ -230,17 +202,11 @@ def parse(
 
 def read_form_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRead:
     """A page of a form printed in dropout ink, prepared without its form ink
-    (``prepare_form``), read in sparse-text mode (its values are lone words in boxes);
-    a poor reading is read again turned over."""
+    (``prepare_form``), turned the right way up and read in sparse-text mode (its values
+    are lone words in boxes) by ``orient.upright``."""
     start = time.perf_counter()
-    words = engine.words(prepared.binary, psm=PAGE_MODE)
-    median = statistics.median(w.conf for w in words) if words else 0.0
-    if len(words) < 8 or median < UPRIGHT_CONFIDENCE:
-        turned = prepared.turned(2)
-        turned_words = engine.words(turned.binary, psm=PAGE_MODE)
-        if _quality(turned_words) > _quality(words):
-            prepared, words = turned, turned_words
-    return PageRead(number, prepared, words, time.perf_counter() - start)
+    read = upright(prepared, engine, psm=PAGE_MODE)
+    return PageRead(number, read.page, read.words, time.perf_counter() - start)
 
 
 def classify_printed(

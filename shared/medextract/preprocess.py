@@ -1,4 +1,5 @@
-"""Turn a photographed or scanned page into a clean, upright, binary page.
+"""Turn a photographed or scanned page into a clean, deskewed, binary page, its text
+lines running across it (which way up is ``orient``'s decision).
 
 Each stage is a plain function from an image to an image (OCRmyPDF's shape), so a
 retry can run the same page through a different variant. All work happens on a
@@ -217,7 +218,7 @@ class Layout:
     sharpness: float  # how crisply the ink falls into rows once turned (0-1, scale-free)
 
 
-def _half_size_characters(binary: np.ndarray) -> np.ndarray:
+def half_size_characters(binary: np.ndarray) -> np.ndarray:
     """``character_mask`` of a half-size copy of the page (a quarter of the work)."""
     half = cv2.resize(binary, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     return character_mask(np.where(half < 160, 0, 255).astype(np.uint8), largest=60, smallest=3)
@@ -230,9 +231,9 @@ def estimate_layout(binary: np.ndarray) -> Layout:
     search the skew angle that makes the ink projection sharpest (in 0.5 degree
     steps on an eighth-size copy, then in 0.1 degree steps on a quarter-size one);
     the axis with the sharper best profile is the one the text lines run along.
-    Whether the page is also upside down is ``upright_score``'s question.
+    Whether the page is also upside down is ``orient.upright``'s question.
     """
-    chars = _half_size_characters(binary)
+    chars = half_size_characters(binary)
     ink = cv2.resize(chars.astype(np.float32), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     coarse_ink = cv2.resize(ink, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     best: tuple[float, int, float] = (-1.0, 0, 0.0)
@@ -313,7 +314,9 @@ def _read_geometry(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, Lay
 
 
 def prepare(page: Image.Image) -> PreparedPage:
-    """The default variant: grey, normalised size, flat background, upright, binary."""
+    """The default variant: grey, normalised size, flat background, text lines across
+    the page and deskewed, binary. Which way up it is read is ``orient.upright``'s
+    decision."""
     grey = to_grey(page)
     flat, binary, scale, layout = _read_geometry(grey)
     corners = find_page(grey)
@@ -332,41 +335,9 @@ def prepare(page: Image.Image) -> PreparedPage:
         binary = np.where(binary > 127, 255, 0).astype(np.uint8)
     binary, flat = remove_rules(binary, flat)
     binary = remove_edge_blobs(binary)
-    prepared = PreparedPage(
+    return PreparedPage(
         binary=binary, grey=flat, rotation=90 * layout.quarter, skew=layout.skew, scale=scale
     )
-    return prepared.turned(2) if upright_score(binary) < UPSIDE_DOWN else prepared
-
-
-# Below this ``upright_score`` a page is turned over before it is read. On 75 pages of
-# two corpora, upright pages scored -0.09 to 0.72 and upside-down ones -0.55 to -0.13.
-# A page wrongly left or turned costs a second reading, not a wrong result: a poor
-# reading is read again turned over (``extract.read_page``).
-UPSIDE_DOWN = -0.15
-
-
-def upright_score(binary: np.ndarray) -> float:
-    """Evidence that the lines of text are the right way up, from -1 to 1.
-
-    In English far more letters rise above the x-height (capitals, b d f h k l t) than
-    drop below it (g j p q y): in each line of text, the ink above its dense core
-    outweighs the ink below it, and the other way round on a page turned over.
-    """
-    chars = _half_size_characters(binary)
-    rows = chars.sum(axis=1, dtype=np.float64)
-    if rows.max() <= 0:
-        return 0.0
-    above = below = 0.0
-    on = np.concatenate([[False], rows > 0.02 * rows.max(), [False]])
-    edges = np.flatnonzero(np.diff(on.astype(np.int8)))
-    for start, end in zip(edges[::2], edges[1::2], strict=True):
-        line = rows[start:end]
-        if end - start < 6:
-            continue
-        core = np.flatnonzero(line >= 0.5 * line.max())
-        above += line[: core[0]].sum()
-        below += line[core[-1] + 1 :].sum()
-    return float((above - below) / max(above + below, 1e-9))
 
 
 # --------------------------------------------------------------------------------------
@@ -404,7 +375,7 @@ def _companion(image: np.ndarray, grey_shape: tuple[int, int]) -> np.ndarray:
 
 def prepare_form(page: Image.Image) -> PreparedPage:
     """``prepare`` for a form printed in dropout ink: the page's geometry (flattening,
-    quarter turns, skew, upside down) is found on its luminance, where the form's rules
+    the text lines' axis, skew) is found on its luminance, where the form's rules
     and text are; the same geometry is applied to the page without its form ink
     (``drop_form_ink``), which becomes ``binary`` and ``grey``; the rules found on the
     luminance are kept in ``rules``."""
@@ -426,7 +397,7 @@ def prepare_form(page: Image.Image) -> PreparedPage:
         flat, clean = _rotate(flat, layout.skew, 255), _rotate(clean, layout.skew, 255)
     rules = find_rules(flat)
     binary = remove_edge_blobs(cv2.max(binarise(clean), rules))
-    prepared = PreparedPage(
+    return PreparedPage(
         binary=binary,
         grey=cv2.max(clean, rules),
         rotation=90 * layout.quarter,
@@ -434,4 +405,3 @@ def prepare_form(page: Image.Image) -> PreparedPage:
         scale=scale,
         rules=rules,
     )
-    return prepared.turned(2) if upright_score(binary) < UPSIDE_DOWN else prepared

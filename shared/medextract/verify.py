@@ -46,8 +46,8 @@ import numpy as np
 
 from medextract.fields import FieldSpec, Normalised, Reading, line_text, typed
 from medextract.ocr import OcrEngine, Word
-from medextract.points import restore_points
 from medextract.preprocess import PreparedPage
+from medextract.read import read_words
 from medextract.result import ExtractedField, ReviewReason
 
 SCALE = 1.5  # the second reading's enlargement
@@ -117,7 +117,7 @@ def read_regions(
     """The words in each (page, box), read in one call in sparse-text mode (which keeps
     the lone short values, "182", that a whole-page reading can drop), in page pixels."""
     mosaic = _mosaic(regions, pages)
-    words = restore_points(engine.words(mosaic.canvas, psm=11), mosaic.canvas)
+    words = read_words(engine, mosaic.canvas, psm=11)
     found = []
     for (top, bottom), (x0, y0) in zip(mosaic.bands, mosaic.origins, strict=True):
         found.append(
@@ -152,7 +152,7 @@ class MosaicReader:
 
     def __call__(self, crops: Sequence[LineCrop], pages: Sequence[PreparedPage]) -> list[Reread]:
         mosaic = _mosaic([(c.page, c.box) for c in crops], pages, self._scale)
-        words = restore_points(self._engine.words(mosaic.canvas, psm=6), mosaic.canvas)
+        words = read_words(self._engine, mosaic.canvas, psm=6)
         return [_band_reading(words, band) for band in mosaic.bands]
 
 
