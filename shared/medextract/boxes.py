@@ -198,14 +198,23 @@ def _written(text: str) -> bool:
 
 
 def _lines(words: Sequence[Word]) -> list[list[Word]]:
-    """Words grouped into lines (a centre within half a word's height of the line's)."""
+    """Words grouped into lines: a word joins the line above when its centre is within half
+    its height of the line's, or most of its height lies within the line's (tesseract can
+    box a line's first words twice as tall as the rest: 'CEDAR HILL' above 'CLINIC')."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: w.cy):
-        if lines and abs(word.cy - np.mean([w.cy for w in lines[-1]])) < 0.5 * word.height:
+        if lines and _on_line(word, lines[-1]):
             lines[-1].append(word)
         else:
             lines.append([word])
     return [sorted(line, key=lambda w: w.left) for line in lines]
+
+
+def _on_line(word: Word, line: Sequence[Word]) -> bool:
+    if abs(word.cy - np.mean([w.cy for w in line])) < 0.5 * word.height:
+        return True
+    top, bottom = min(w.top for w in line), max(w.bottom for w in line)
+    return min(bottom, word.bottom) - max(top, word.top) >= 0.8 * word.height
 
 
 class BoxReader:

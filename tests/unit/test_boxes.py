@@ -128,3 +128,15 @@ def test_a_table_is_flagged_when_a_cell_is_and_keeps_its_rows_values() -> None:
     assert table.needs_review and table.confidence == 0.0
     assert isinstance(table.value, list) and table.value[0]["charges"] == "20.00"
     assert table.review_reasons == [ReviewReason.MISSING]
+
+
+def test_a_word_within_a_tall_boxed_line_stays_on_it_and_the_next_line_does_not() -> None:
+    from medextract.boxes import _lines
+    from medextract.words import Word
+
+    def word(text: str, left: int, top: int, height: int) -> Word:
+        return Word(text, 0.95, left, top, 60, height, 1, 1, 1)
+
+    tall = [word("CEDAR", 0, 1929, 50), word("HILL", 70, 1929, 50)]
+    read = _lines([*tall, word("CLINIC", 140, 1958, 21), word("3064", 0, 1989, 20)])
+    assert [[w.text for w in line] for line in read] == [["CEDAR", "HILL", "CLINIC"], ["3064"]]
