@@ -203,6 +203,15 @@ def test_a_reopened_claim_needs_its_flagged_cell_checked_again(review_env: Pipel
     without = call(
         http_event("POST", f"/documents/{doc}/review", body={"version": 3, "values": {}})
     )
+    partial = [dict(row) for row in rows]
+    del partial[1]["charges"]
+    cell_left_out = call(
+        http_event(
+            "POST",
+            f"/documents/{doc}/review",
+            body={"version": 3, "values": {"service_lines": partial}},
+        )
+    )
     again = call(
         http_event(
             "POST",
@@ -213,5 +222,7 @@ def test_a_reopened_claim_needs_its_flagged_cell_checked_again(review_env: Pipel
 
     assert without[0] == 422
     assert [f["field"] for f in without[1]["fields"]] == [FLAGGED_CELL]
+    assert cell_left_out[0] == 422  # reviewed once, the cell the record flags is still due
+    assert [f["field"] for f in cell_left_out[1]["fields"]] == [FLAGGED_CELL]
     assert again[0] == 200, again[1]
     assert item(review_env, doc)["version"] == 4

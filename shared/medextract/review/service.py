@@ -691,6 +691,7 @@ def _typed_submission(
             submission.rows.get(name),
             audited,
             hints,
+            item.get("flagged_fields") or [],
         )
         rejected += refused
         if typed is not None:

@@ -26,7 +26,7 @@ by its place in the rows as read (``medextract.aws.records.cell_name``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,11 +148,14 @@ def _row_cells(
 def _unchecked(
     table: str,
     position: int,
+    origin: int,
     before: Mapping[str, ExtractedField],
     given: Mapping[str, Any],
     every: bool,
+    flagged: Collection[str],
 ) -> list[Rejected]:
-    """A kept row's flagged cells (every cell, in an audit) the submission left out."""
+    """A kept row's flagged cells (every cell, in an audit) the submission left out; a
+    cell the record names flagged (``flagged``: a reopened document's) is one too."""
     return [
         Rejected(
             cell_name(table, position, column),
@@ -162,7 +165,8 @@ def _unchecked(
             else "a flagged field needs the reviewer's value",
         )
         for column, cell in before.items()
-        if column not in given and (every or cell.needs_review)
+        if column not in given
+        and (every or cell.needs_review or cell_name(table, origin, column) in flagged)
     ]
 
 
@@ -174,8 +178,10 @@ def type_table(
     given_origins: Sequence[int | None] | None,
     audited: bool,
     hints: dict[str, str],
+    flagged: Collection[str] = (),
 ) -> tuple[TypedTable | None, list[Rejected]]:
-    """The submitted rows typed by their columns' normalisers, or what was refused."""
+    """The submitted rows typed by their columns' normalisers, or what was refused
+    (``flagged``: the record's ``flagged_fields``)."""
     columns = column_specs(document_type, table)
     if not columns:
         return None, [Rejected(table, "UNKNOWN_FIELD", "the form has no such table")]
@@ -196,7 +202,9 @@ def type_table(
         cells, refused = _row_cells(at, submitted, columns, hints, table)
         rejected += refused
         if origin is not None:
-            rejected += _unchecked(table, position, read[origin], submitted, audited)
+            rejected += _unchecked(
+                table, position, origin, read[origin], submitted, audited, flagged
+            )
         elif not refused and all(v is None or v == [] for v, _ in cells.values()):
             rejected.append(Rejected(at, "EMPTY_ROW", "a line with no value: remove it"))
         rows.append(TypedRow(origin, cells))
