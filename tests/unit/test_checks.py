@@ -363,4 +363,23 @@ def test_the_committed_domain_lists_are_the_installed_packages():
     assert module.CONDITIONS.read_text() == module.conditions_text()
     assert module.PLACES.read_text() == module.places_text()
     assert module.FIRST_NAMES.read_text() == module.first_names_text()
+    assert module.COMMON_LAST_NAMES.read_text() == module.common_last_names_text()
     assert gzip.decompress(module.LAST_NAMES.read_bytes()).decode() == module.last_names_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [("Ryan Keng", "Ryan King"), ("Steven Scotf", "Steven Scott"), ("Jonh Smith", "John Smith")],
+)
+def test_a_rare_name_one_letter_from_a_common_one_is_flagged_with_it(name, suggestion):
+    (finding,) = checks.unusual_name_findings("emergency_contact_name", name)
+    assert finding.reason is ReviewReason.UNUSUAL_NAME
+    assert finding.suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    "name", ["Ryan King", "Anna Smyth", "Ahmed Kowalski", "Mary O'Neil", "Brian Garcia-Lopez"]
+)
+def test_a_common_name_or_a_frequent_one_near_another_is_not_flagged(name):
+    # Smyth is Ireland's 65th last name, one letter from Smith: frequent in its own right.
+    assert checks.unusual_name_findings("patient_name", name) == []
