@@ -200,7 +200,8 @@ def _written(text: str) -> bool:
 def _lines(words: Sequence[Word]) -> list[list[Word]]:
     """Words grouped into lines: a word joins the line above when its centre is within half
     its height of the line's, or most of its height lies within the line's (tesseract can
-    box a line's first words twice as tall as the rest: 'CEDAR HILL' above 'CLINIC')."""
+    box a line's first words twice as tall as the rest: 'CEDAR HILL' above 'CLINIC'), or it
+    lies between the line's words and overlaps them."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: w.cy):
         if lines and _on_line(word, lines[-1]):
@@ -214,7 +215,14 @@ def _on_line(word: Word, line: Sequence[Word]) -> bool:
     if abs(word.cy - np.mean([w.cy for w in line])) < 0.5 * word.height:
         return True
     top, bottom = min(w.top for w in line), max(w.bottom for w in line)
-    return min(bottom, word.bottom) - max(top, word.top) >= 0.8 * word.height
+    overlap = min(bottom, word.bottom) - max(top, word.top)
+    if overlap >= 0.8 * word.height:
+        return True
+    # A word between the line's words that overlaps it is on it: two lines of text do not
+    # interleave ('TIMOTHY PA' boxed tall upwards, 'TORRES' between them boxed downwards,
+    # was read as a line of its own and the line's re-readings put it in twice).
+    between = min(w.left for w in line) < word.cx < max(w.right for w in line)
+    return between and overlap >= 0.4 * word.height
 
 
 class BoxReader:

@@ -140,3 +140,10 @@ def test_a_word_within_a_tall_boxed_line_stays_on_it_and_the_next_line_does_not(
     tall = [word("CEDAR", 0, 1929, 50), word("HILL", 70, 1929, 50)]
     read = _lines([*tall, word("CLINIC", 140, 1958, 21), word("3064", 0, 1989, 20)])
     assert [[w.text for w in line] for line in read] == [["CEDAR", "HILL", "CLINIC"], ["3064"]]
+    # Boxed tall upwards and downwards, the middle word between the others (seed 13/0).
+    read = _lines(
+        [word("TIMOTHY", 0, 1122, 46), word("PA", 200, 1122, 46), word("TORRES", 90, 1149, 42)]
+    )
+    assert [[w.text for w in line] for line in read] == [["TIMOTHY", "TORRES", "PA"]]
+    read = _lines([word("TIMOTHY", 0, 1122, 46), word("TORRES", 90, 1160, 42)])
+    assert len(read) == 2  # not between: the next line
