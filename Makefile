@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd python3-tesserocr poppler-utils wamerican \
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng python3-tesserocr poppler-utils wamerican \
 	fonts-dejavu-core fonts-liberation fonts-open-sans \
 	fonts-comic-neue fonts-humor-sans fonts-dkg-handwriting \
 	fonts-roboto-unhinted fonts-crosextra-carlito fonts-cabin \

@@ -5,7 +5,7 @@
 # with the same sources at the same path and the same environment (Docker's default PATH
 # and HOME=/root; nothing else). Run as root on debian:bookworm-slim. It leaves:
 #
-#   the OCR layer      tesseract 5.3.0 + eng + osd data, poppler-utils (layers/tesseract/)
+#   the OCR layer      tesseract 5.3.0 + eng data, poppler-utils (layers/tesseract/)
 #   /opt/venv          Debian's Python 3.11 in a venv: the pinned requirements beside this
 #                      file (--no-deps, then `pip check`), medextract itself (its CLI too),
 #                      Debian's tesserocr module, the second reader's PP-OCRv6 models (in
@@ -26,7 +26,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 umask 022 # files as Docker's build leaves them, whoever runs this
 
-# The OCR layer: tesseract, its eng and osd data, poppler (pinned, and checked, there).
+# The OCR layer: tesseract, its eng data, poppler (pinned, and checked, there).
 sh "$BUILD/layers/tesseract/install.sh"
 
 # Python: Debian's python3 3.11, from the same archive as the OCR layer, in a venv.

