@@ -147,3 +147,45 @@ def test_a_word_within_a_tall_boxed_line_stays_on_it_and_the_next_line_does_not(
     assert [[w.text for w in line] for line in read] == [["TIMOTHY", "TORRES", "PA"]]
     read = _lines([word("TIMOTHY", 0, 1122, 46), word("TORRES", 90, 1160, 42)])
     assert len(read) == 2  # not between: the next line
+
+
+@pytest.mark.parametrize(
+    ("planted", "where"),
+    [
+        ({"procedure_code": _field("9921")}, "procedure_code"),  # CPT of four digits
+        ({"procedure_code": _field("J11O0")}, "procedure_code"),  # HCPCS with a letter O
+        ({"date_from": _field("01 19 27", "2027-01-19")}, "date_from"),  # in the future
+        ({"date_from": _field("01 19 85", "1985-01-19")}, "date_from"),  # before the birth
+    ],
+)
+def test_a_planted_error_in_a_service_line_flags_its_cell_in_the_pipelines_settling(
+    planted: dict[str, ExtractedField], where: str
+) -> None:
+    settled = settle_claim(
+        _claim([_row("100.00"), _row("25.50") | planted], "125.50"), date(2026, 1, 1), 0.25
+    )
+    rows = settled["service_lines"].rows
+    assert rows is not None and rows[1][where].needs_review
+    assert rows[1][where].confidence < 0.95 and rows[1][where].review_reasons
+    assert not any(cell.needs_review for cell in rows[0].values())
+    assert settled["service_lines"].needs_review
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "12 OAK ST, SPRINGFIELD, IL 97204",  # an Oregon ZIP in Illinois
+        "12 OAK ST, SPRINGFIELD, IX 62701",  # no such state
+    ],
+)
+def test_a_state_or_zip_that_do_not_agree_flag_the_address_in_the_pipelines_settling(
+    address: str,
+) -> None:
+    claim = _claim([_row("100.00")], "100.00") | {"patient_address": _field(address)}
+    settled = settle_claim(claim, date(2026, 1, 1), 0.25)
+    assert settled["patient_address"].needs_review
+    assert ReviewReason.PLACE_MISMATCH in settled["patient_address"].review_reasons
+    good = _claim([_row("100.00")], "100.00") | {
+        "patient_address": _field("12 OAK ST, SPRINGFIELD, IL 62701")
+    }
+    assert not settle_claim(good, date(2026, 1, 1), 0.25)["patient_address"].needs_review
