@@ -198,7 +198,7 @@ def main() -> int:
         for s in evaluation.wrong:
             mark = "flagged" if s.flagged else "UNFLAGGED"
             print(
-                f"  {mark} {s.document} {s.name}: want {s.expected!r} got {s.value!r}",
+                f"  {mark} {s.document} {s.where}: want {s.expected!r} got {s.value!r}",
                 file=sys.stderr,
             )
 
@@ -211,7 +211,7 @@ def main() -> int:
     summary = evaluation.summary()
     print()
     for s in evaluation.silent:
-        print(f"wrong and not flagged: {s.document}:{s.name}")
+        print(f"wrong and not flagged: {s.document}:{s.where}")
     fields = summary["fields"]
     print(
         f"fields flagged: {fields['flagged']}/{fields['values']} = "
