@@ -192,6 +192,50 @@ def _cut(word: Word, place: tuple[int, int, int, int]) -> Word | None:
     )
 
 
+def _split(word: Word, places: Sequence[tuple[int, int, int, int]]) -> bool:
+    """Whether some of ``word``'s letters or digits lie in one of ``places`` (a field's
+    boxes) and some in none of them (by their estimated places: ``_cut``'s)."""
+    if not any(
+        y0 <= word.cy < y1 and word.right > x0 and word.left < x1 for x0, y0, x1, y1 in places
+    ):
+        return False
+    step = word.width / max(len(word.text), 1)
+    inside = [
+        any(
+            x0 <= word.left + (i + 0.5) * step < x1 and y0 <= word.cy < y1
+            for x0, y0, x1, y1 in places
+        )
+        for i, c in enumerate(word.text)
+        if c.isalnum()
+    ]
+    return any(inside) and not all(inside)
+
+
+def flag_split(
+    fields: dict[str, ExtractedField], names: set[str], factor: float
+) -> dict[str, ExtractedField]:
+    """The fields with each of ``names`` (``BoxReader.split``) flagged after every reading:
+    a word split between a field and what lies beside it is a guess at where the value
+    ends, which readings of the same cut crop cannot vouch for ('90471' cut to '10471' and
+    read so twice)."""
+    out = dict(fields)
+    for name in names:
+        field = out.get(name)
+        if field is None or field.value is None or field.value == []:
+            continue
+        reasons = list(field.review_reasons)
+        if ReviewReason.LOW_OCR_CONFIDENCE not in reasons:
+            reasons.append(ReviewReason.LOW_OCR_CONFIDENCE)
+        out[name] = field.model_copy(
+            update={
+                "needs_review": True,
+                "review_reasons": reasons,
+                "confidence": round(min(field.confidence, field.confidence * factor), 3),
+            }
+        )
+    return out
+
+
 def _written(text: str) -> bool:
     """A word of the fill-in, not a speck or a rule's scrap ('|', '_', '.')."""
     return any(c.isalnum() for c in text)
@@ -243,6 +287,8 @@ class BoxReader:
         self.engine = engine
         self.frame = frame
         self.height, self.width = page.binary.shape
+        # Fields given part of a word whose other characters lie in no box of theirs.
+        self.split: set[str] = set()
 
     def words_in(self, box: Box) -> list[Word]:
         place = self.frame.to_page(box)
@@ -269,10 +315,15 @@ class BoxReader:
         ]
 
     def read(self, spec: FieldSpec, threshold: float) -> Reading:
-        """A ``box`` field (or a table's cell): each box's words, as lines, typed."""
+        """A ``box`` field (or a table's cell): each box's words, as lines, typed. A field
+        given part of a word whose other letters or digits lie outside all its boxes is
+        noted in ``split``: where its value ends is the characters' estimated places."""
         lines: list[list[Word]] = []
+        places = [self.frame.to_page(box) for box in spec.boxes]
         for box in spec.boxes:
             lines += _lines(self.words_in(box))
+        if any(_split(w, places) for w in self.words):
+            self.split.add(spec.name)
         if not lines:
             return Reading(missing_field(), [])
         found = Found(lines, self.number, self.width, self.height)

@@ -34,6 +34,7 @@ from medextract.boxes import (
     empty_cell,
     fill_offset,
     find_frame,
+    flag_split,
     printed_form,
     read_boxed,
     settle_claim,
@@ -59,7 +60,14 @@ from medextract.result import (
 )
 from medextract.second_reader import RapidReader
 from medextract.settings import Settings, get_settings
-from medextract.verify import TIE_SCALE, MosaicReader, ReadAgain, cross_check, read_regions
+from medextract.verify import (
+    DISPUTED,
+    TIE_SCALE,
+    MosaicReader,
+    ReadAgain,
+    cross_check,
+    read_regions,
+)
 
 # A page with less ink than this, and no words read, is blank.
 BLANK_INK = 0.0015
@@ -254,6 +262,7 @@ def parse_boxed(
     readings: dict[str, Reading] = {}
     fields: dict[str, ExtractedField] = {}
     cells: list[FieldSpec] = []
+    split: set[str] = set()
     for read in reads:
         rules = read.prepared.rules
         frame = (
@@ -265,6 +274,7 @@ def parse_boxed(
         reader = BoxReader(read.prepared, read.number, read.words, engine, frame)
         on_page = [s for s in specs if (s.page or 1) == read.number]
         page_readings, checks, page_cells = read_boxed(on_page, reader, threshold)
+        split |= reader.split
         readings.update(page_readings)
         fields.update(checks)
         cells += page_cells
@@ -281,6 +291,7 @@ def parse_boxed(
         )
         english = english_words(settings.english_words)
         checked = fuse_all(checked, opinions, threshold, lambda text: known_words(text, english))
+    checked = flag_split(checked, split, DISPUTED)
     for spec in cells:
         checked[spec.name] = empty_cell(spec, checked[spec.name])
     fields.update(checked)

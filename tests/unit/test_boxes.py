@@ -189,3 +189,22 @@ def test_a_state_or_zip_that_do_not_agree_flag_the_address_in_the_pipelines_sett
         "patient_address": _field("12 OAK ST, SPRINGFIELD, IL 62701")
     }
     assert not settle_claim(good, date(2026, 1, 1), 0.25)["patient_address"].needs_review
+
+
+def test_a_word_split_between_a_field_and_what_lies_beside_it_flags_the_field() -> None:
+    from medextract.boxes import _split, flag_split
+    from medextract.words import Word
+
+    word = Word("P3355751", 0.96, 90, 100, 160, 30, 1, 1, 1)  # 20 px a character
+    assert _split(word, [(110, 90, 400, 140)])  # its 'P' left of the account number's box
+    assert not _split(word, [(80, 90, 400, 140)])  # all inside
+    assert not _split(word, [(500, 90, 600, 140)])  # none inside: another field's word
+    date = Word("061924", 0.96, 100, 100, 120, 30, 1, 1, 1)  # typed across MM|DD|YY
+    assert not _split(date, [(95, 90, 140, 140), (140, 90, 180, 140), (180, 90, 230, 140)])
+
+    fields = {"patient_account_number": _field("3355751"), "insured_id": _field("X1")}
+    flagged = flag_split(fields, {"patient_account_number"}, 0.5)
+    account = flagged["patient_account_number"]
+    assert account.needs_review and ReviewReason.LOW_OCR_CONFIDENCE in account.review_reasons
+    assert account.confidence == pytest.approx(0.475)
+    assert flagged["insured_id"] == fields["insured_id"]
