@@ -355,6 +355,8 @@ class FormEngine:
                 continue  # the label's own row (another column), or specks left of it
             if starts_with_label(other.words, stops):
                 break
+            if not _has_word(other.text):
+                continue  # a speck (a "|" 6 px tall) neither ends the block nor joins it
             if previous is not None and gap_below(previous, other) > LINE_GAP * other.height:
                 break  # a wide gap ends the block (a signature lies further down)
             if previous is not None and not below(other, previous):

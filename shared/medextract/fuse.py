@@ -28,6 +28,7 @@ model trained on other data). One rule per outcome:
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -130,15 +131,20 @@ def second_opinions(
     return opinions
 
 
+# Two or three letters, then a space or a label's colon: a scrap of a label beside the value.
+_SCRAP = re.compile(r"[A-Za-z]{1,3}(?:[:;.,] *| +)(?=\S)")
+
+
 def _typed(spec: FieldSpec, texts: list[str]) -> tuple[Normalised, str]:
     """The reading typed; when it lacks the field's shape, typed again without the
     first line's first word if that is a scrap of two or three letters that a wide crop
-    caught beside the value (``te`` of ``Birth Date``)."""
+    caught beside the value (``te`` of ``Birth Date``, ``e:`` of a printed ``Date:`` that
+    anchors no field)."""
     value, text = typed(spec, texts)
-    first, _, rest = texts[0].partition(" ") if texts else ("", "", "")
-    if value.ok or not rest or len(first) > 3 or not first.isalpha():
+    scrap = _SCRAP.match(texts[0]) if texts else None
+    if value.ok or scrap is None:
         return value, text
-    trimmed = typed(spec, [rest, *texts[1:]])
+    trimmed = typed(spec, [texts[0][scrap.end() :], *texts[1:]])
     return trimmed if trimmed[0].ok else (value, text)
 
 

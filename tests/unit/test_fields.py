@@ -575,3 +575,11 @@ def test_a_line_split_by_a_wide_gap_keeps_its_head_beside_it():
     assert _parsed(words)["directions"].value == (
         "Naproxen - take 2 pill everyday for 1 month\nTake after meals"
     )
+
+
+def test_a_speck_between_two_lines_does_not_end_the_block():
+    # A "|" 6 px tall between two medicine lines: measured by its own height, the gap
+    # above it looked like the block's end, and three of four medicines were lost.
+    words = prescription_words()
+    words += line_words("|", 852, left=900, height=6)
+    assert _parsed(words)["medicines"].value == ["Prednisone 20 mg", "Lialda 2.4 gram"]

@@ -141,6 +141,16 @@ def test_a_scrap_beside_the_value_is_dropped_only_when_that_gives_the_fields_sha
     assert not _typed(spec, ["te Marhc 9 1941"])[0].ok
 
 
+def test_the_end_of_a_printed_label_that_anchors_no_field_is_a_scrap_too():
+    # The record's date is found anywhere, so no label is cut; a wide crop caught "e:" of
+    # the printed "Date:" and the second reader's right "16/11/2017" was no opinion,
+    # leaving tesseract's "6/11/2017" (its "1" lost) unflagged.
+    spec = next(s for s in SPECS[DocumentType.PATIENT_DETAILS] if s.name == "record_date")
+    assert _typed(spec, ["e: 16/11/2017"])[0].value == "16/11/2017"
+    assert _typed(spec, ["e:15/12/2019"])[0].value == "15/12/2019"
+    assert not _typed(spec, ["e: 16/31/2017"])[0].ok
+
+
 def test_the_end_of_a_label_caught_by_a_wide_crop_is_cut():
     assert _without_label("e:12/02/2019", "Date:") == "12/02/2019"
     assert _without_label("II: 3 times", "Refill:") == "3 times"
