@@ -173,6 +173,8 @@ _OCR_SLIPS = (
     ("ii", "u"),
     ("0", "o"),
     ("1", "l"),
+    # An i whose dot was lost: "dally" for "daily" (an English word: no check caught it).
+    ("l", "i"),
 )
 
 

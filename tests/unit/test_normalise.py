@@ -90,6 +90,7 @@ def test_classic_ocr_slips_in_directions_give_back_sig_words_only():
     assert n.DIRECTIONS("Take 2 pill by rnouth twice dai1y").value == (
         "Take 2 pill by mouth twice daily"
     )
+    assert n.DIRECTIONS("Take 1 tablet dally").value == "Take 1 tablet daily"
     # Words outside the vocabulary, and digits, are left as read.
     assert n.DIRECTIONS("Turn the Clopidogrel 12 rn").value == "Turn the Clopidogrel 12 rn"
 
