@@ -211,6 +211,26 @@ def _split(word: Word, places: Sequence[tuple[int, int, int, int]]) -> bool:
     return any(inside) and not all(inside)
 
 
+# A word no box took by its centre, lying this share of its area in a field's box, may be
+# part of that field's value.
+ASTRAY = 0.3
+
+
+def _astray(word: Word, places: Sequence[tuple[int, int, int, int]]) -> bool:
+    """Whether ``word`` (letters or digits) lies partly in one of ``places`` while its
+    centre is in none of them: a value's word moved off its box by a misfed printer
+    ('TRICARE' of 'TRICARE SELECT' above its box) is lost from the value without a trace."""
+    if not _written(word.text) or any(_inside(word, p) for p in places):
+        return False
+    area = max(word.width * word.height, 1)
+    for x0, y0, x1, y1 in places:
+        w = min(x1, word.right) - max(x0, word.left)
+        h = min(y1, word.bottom) - max(y0, word.top)
+        if w > 0 and h > 0 and w * h >= ASTRAY * area:
+            return True
+    return False
+
+
 def flag_split(
     fields: dict[str, ExtractedField], names: set[str], factor: float
 ) -> dict[str, ExtractedField]:
@@ -322,7 +342,7 @@ class BoxReader:
         places = [self.frame.to_page(box) for box in spec.boxes]
         for box in spec.boxes:
             lines += _lines(self.words_in(box))
-        if any(_split(w, places) for w in self.words):
+        if any(_split(w, places) or _astray(w, places) for w in self.words):
             self.split.add(spec.name)
         if not lines:
             return Reading(missing_field(), [])

@@ -208,3 +208,14 @@ def test_a_word_split_between_a_field_and_what_lies_beside_it_flags_the_field() 
     assert account.needs_review and ReviewReason.LOW_OCR_CONFIDENCE in account.review_reasons
     assert account.confidence == pytest.approx(0.475)
     assert flagged["insured_id"] == fields["insured_id"]
+
+
+def test_a_word_partly_in_a_fields_box_with_its_centre_outside_flags_the_field() -> None:
+    from medextract.boxes import _astray
+    from medextract.words import Word
+
+    above = Word("LAKEVIEW", 0.96, 100, 60, 160, 40, 1, 1, 1)  # centre above the box's top
+    assert _astray(above, [(90, 85, 600, 200)])  # a third of it inside: part of the value?
+    assert not _astray(above, [(90, 95, 600, 200)])  # a sliver only
+    assert not _astray(Word("PA", 0.96, 100, 100, 40, 30, 1, 1, 1), [(90, 85, 600, 200)])
+    assert not _astray(Word("|", 0.96, 100, 60, 10, 40, 1, 1, 1), [(90, 85, 600, 200)])
