@@ -20,6 +20,7 @@ from medextract.ocr import (
     _loaded,
     default_engine,
 )
+from medextract.orient import upright
 from medextract.preprocess import prepare
 from medextract.settings import Settings
 from medextract_dev.synth import generate_document
@@ -32,7 +33,8 @@ def pages():
     images = []
     for index in range(2):
         doc = generate_document(11, index, fmt="png")
-        page = prepare(next(open_document(doc.data, Settings()).pages()))
+        prepared = prepare(next(open_document(doc.data, Settings()).pages()))
+        page = upright(prepared, TesseractCommand(Settings())).page  # the generator turns some
         images.append(page.binary)
         strip = page.grey[: page.grey.shape[0] // 4]
         images.append(cv2.resize(strip, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC))
