@@ -55,11 +55,13 @@ from medextract.result import (
     ExtractedField,
     PageInfo,
     Result,
+    ReviewReason,
     Source,
     Timings,
 )
 from medextract.second_reader import RapidReader
 from medextract.settings import Settings, get_settings
+from medextract.unread import unread_line_below
 from medextract.verify import (
     DISPUTED,
     TIE_SCALE,
@@ -201,11 +203,41 @@ def parse(
     tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
     fields = cross_check(form.specs, readings, pages, read_again, threshold, tie_break)
     if second is None:
-        return fields
+        return flag_unread_lines(form.specs, readings, fields, reads)
     asked = {name: r for name, r in readings.items() if name not in found_by_second}
     opinions = second_opinions(form.specs, asked, pages, second)
     english = english_words(settings.english_words)
-    return fuse_all(fields, opinions, threshold, lambda text: known_words(text, english))
+    fields = fuse_all(fields, opinions, threshold, lambda text: known_words(text, english))
+    return flag_unread_lines(form.specs, readings, fields, reads)
+
+
+def flag_unread_lines(
+    specs: Sequence[FieldSpec],
+    readings: dict[str, Reading],
+    fields: dict[str, ExtractedField],
+    reads: Sequence[PageRead],
+) -> dict[str, ExtractedField]:
+    """A list's value under whose last line lie letters no reading read is flagged
+    ``UNREAD_LINE``, its confidence halved (``unread``): a line of it may be missing."""
+    out = dict(fields)
+    for spec in specs:
+        reading, field = readings.get(spec.name), out.get(spec.name)
+        if spec.locate is not Locate.LINES_AFTER or reading is None or field is None:
+            continue
+        if field.value is None or not reading.lines:
+            continue
+        page = reading.lines[-1][0]
+        lines = [words for number, words in reading.lines if number == page]
+        read = reads[page - 1]
+        if unread_line_below(read.prepared.binary, read.words, lines):
+            out[spec.name] = field.model_copy(
+                update={
+                    "needs_review": True,
+                    "review_reasons": [*field.review_reasons, ReviewReason.UNREAD_LINE],
+                    "confidence": round(field.confidence * DISPUTED, 3),
+                }
+            )
+    return out
 
 
 def read_form_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRead:

@@ -47,6 +47,8 @@ class ReviewReason(StrEnum):
     POINTER_UNFILLED = "POINTER_UNFILLED"  # a diagnosis pointer names a letter with no code
     TOTAL_MISMATCH = "TOTAL_MISMATCH"  # the total charge is not the sum of the line charges
     PLACE_MISMATCH = "PLACE_MISMATCH"  # a state code no state has, or a ZIP of another state
+    # Added in 1.4: letters under a list's last line that no reading read (medextract.unread).
+    UNREAD_LINE = "UNREAD_LINE"  # a line of the value may not have been read at all
 
 
 class _Model(BaseModel):

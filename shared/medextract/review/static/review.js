@@ -25,6 +25,7 @@ const REASONS = {
   POINTER_UNFILLED: "points to a diagnosis letter with no code",
   TOTAL_MISMATCH: "the total is not the sum of the line charges",
   PLACE_MISMATCH: "no such state, or a ZIP of another state",
+  UNREAD_LINE: "writing under it was not read: a line may be missing",
   EMPTY_ROW: "a line with no value: remove it (Alt+Delete)",
   ROWS_MISMATCH: "the lines sent do not match the lines read: reload",
   NOT_A_TABLE: "not a table's lines",
