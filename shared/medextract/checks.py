@@ -498,12 +498,16 @@ _US_STATE_ZIP = re.compile(r"([A-Za-z]{2})(?: \d{5}(?:-\d{4})?)?")
 
 
 def place_findings(field: str, text: str) -> list[Finding]:
-    """Every part after the street holding no digit (a unit, a ZIP) is a known place: a
-    state (``Iowa``, ``IA``), a country or a city; a part one slip from a place (``lowa``)
-    is flagged with the place suggested in its stead."""
+    """The first part is a street, not a place; every part after it holding no digit (a
+    unit, a ZIP) is a known place: a state (``Iowa``, ``IA``), a country or a city; a part
+    one slip from a place (``lowa``) is flagged with the place suggested in its stead."""
     parts = text.split(", ")
     places = _places()
     known = places.states | places.countries | places.cities
+    if len(parts) > 1 and not any(c.isdigit() for c in parts[0]) and parts[0].lower() in known:
+        # An address that opens with a place has lost its street: a line of it unread
+        # ("Mumbai, India" for "146 Lake View Road, Mumbai, India"; none of 450 generated).
+        return [Finding(field, ReviewReason.IMPLAUSIBLE_VALUE)]
     unknown = [
         (i, part)
         for i, part in enumerate(parts)

@@ -383,3 +383,10 @@ def test_a_rare_name_one_letter_from_a_common_one_is_flagged_with_it(name, sugge
 def test_a_common_name_or_a_frequent_one_near_another_is_not_flagged(name):
     # Smyth is Ireland's 65th last name, one letter from Smith: frequent in its own right.
     assert checks.unusual_name_findings("patient_name", name) == []
+
+
+def test_an_address_that_opens_with_a_place_has_lost_its_street():
+    found = checks.place_findings("patient_address", "Mumbai, India")
+    assert found == [checks.Finding("patient_address", ReviewReason.IMPLAUSIBLE_VALUE)]
+    assert checks.place_findings("patient_address", "146 Lake View Road, Mumbai, India") == []
+    assert checks.place_findings("patient_address", "2 cricket blvd, New Delhi") == []
