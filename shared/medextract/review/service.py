@@ -23,8 +23,8 @@ from medextract.aws.audit import AUDIT_ATTRIBUTE, AUDIT_QUEUE
 from medextract.aws.process import iso, utc_now
 from medextract.aws.records import RECORD_VERSION, PipelineRecord, Status, field_of
 from medextract.forms import FORMS, SPECS
-from medextract.result import DocumentType, ExtractedField, FieldReview, FieldValue
-from medextract.review import quality, store, tables
+from medextract.result import DocumentType, ExtractedField, FieldValue
+from medextract.review import quality, store, tables, values
 from medextract.review.formats import formats
 from medextract.review.models import (
     Action,
@@ -727,26 +727,6 @@ def _submitted_values(
         ) from None
 
 
-def _reviewed_scalar(
-    before: ExtractedField, typed: tuple[FieldValue, str | None] | None, who: Reviewer, at: str
-) -> ExtractedField:
-    value, value_iso = typed if typed is not None else (before.value, before.iso)
-    return before.model_copy(
-        update={
-            "value": value,
-            "iso": value_iso,
-            "needs_review": False,
-            "review": FieldReview(
-                reviewed_by=who.name,
-                reviewed_at=at,
-                changed=value != before.value,
-                extracted_value=before.value,
-                extracted_iso=before.iso,
-            ),
-        }
-    )
-
-
 def _reviewed_fields(
     document_type: str | None,
     fields: dict[str, ExtractedField],
@@ -766,7 +746,7 @@ def _reviewed_fields(
             )
             changes += [Change(field=f, before=b, after=a) for f, b, a in table_changes]
             continue
-        reviewed[name] = _reviewed_scalar(before, given, who, at)
+        reviewed[name] = values.reviewed_field(before, given, who.name, at)
         if reviewed[name].value != before.value:
             changes.append(Change(field=name, before=before.value, after=reviewed[name].value))
     return reviewed, changes

@@ -43,7 +43,7 @@ from medextract.result import (
     Row,
 )
 from medextract.review import quality
-from medextract.review.values import Rejected, type_value
+from medextract.review.values import Rejected, reviewed_field, type_value
 
 # The quality counters' name for a table's row count (rows added or removed by a person).
 ROWS = "rows"
@@ -212,26 +212,6 @@ def type_table(
     return TypedTable(rows, [i for i in range(len(read)) if i not in kept]), rejected
 
 
-def _reviewed_cell(
-    before: ExtractedField, typed: tuple[CellValue, str | None] | None, who: str, at: str
-) -> ExtractedField:
-    value, iso = typed if typed is not None else (before.value, before.iso)
-    return before.model_copy(
-        update={
-            "value": value,
-            "iso": iso,
-            "needs_review": False,
-            "review": FieldReview(
-                reviewed_by=who,
-                reviewed_at=at,
-                changed=value != before.value,
-                extracted_value=before.value,
-                extracted_iso=before.iso,
-            ),
-        }
-    )
-
-
 def _added_cell(
     typed: tuple[CellValue, str | None] | None,
     spec: FieldSpec | None,
@@ -277,7 +257,7 @@ def reviewed_table(
         else:
             as_read = read[row.origin]
             cells = {
-                c: _reviewed_cell(as_read[c], row.cells.get(c), who, at)
+                c: reviewed_field(as_read[c], row.cells.get(c), who, at)
                 if c in as_read
                 else _added_cell(row.cells.get(c), columns.get(c), before.page, who, at)
                 for c in dict.fromkeys([*as_read, *columns])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from medextract.fields import FieldSpec, typed
 from medextract.forms import SPECS
-from medextract.result import DocumentType, FieldValue, ReviewReason
+from medextract.result import DocumentType, ExtractedField, FieldReview, FieldValue, ReviewReason
 from medextract.review.formats import formats
 
 
@@ -86,3 +86,26 @@ def type_values(
     if rejected:
         raise ValuesRejected(rejected)
     return out
+
+
+def reviewed_field(
+    before: ExtractedField, typed: tuple[FieldValue, str | None] | None, who: str, at: str
+) -> ExtractedField:
+    """A field (or a table's cell) as ``who`` checked it at ``at``: its value the typed one
+    given (``None``: the value as read, accepted), no longer flagged, what the machine read
+    kept in its ``review``."""
+    value, value_iso = typed if typed is not None else (before.value, before.iso)
+    return before.model_copy(
+        update={
+            "value": value,
+            "iso": value_iso,
+            "needs_review": False,
+            "review": FieldReview(
+                reviewed_by=who,
+                reviewed_at=at,
+                changed=value != before.value,
+                extracted_value=before.value,
+                extracted_iso=before.iso,
+            ),
+        }
+    )
