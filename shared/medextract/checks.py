@@ -104,6 +104,7 @@ def warm(english: Path) -> None:
     _condition_words()
     _places()
     _first_names()
+    _common_last_names()
     _last_names()
 
 
@@ -652,23 +653,27 @@ def usual_first_name(word: str, english: frozenset[str] = frozenset()) -> bool:
     300, or the US's 1,000); a hyphenated one whole or in every part (``Seo-yeon``)."""
     if "-" in word and all(usual_first_name(p, english) for p in word.split("-") if p):
         return True
-    line = _first_names().line(_fold(word))
-    if line is None:
+    ranks = _ranks(_first_names(), _fold(word))
+    if ranks is None:
         return False
-    best, us = (int(n) for n in line.split(b"\t")[1:3])
+    best, us = ranks
     if word.lower() in english:
         return best <= WORD_NAME_RANK or 0 < us <= WORD_NAME_US_RANK
     return best <= FIRST_NAME_RANK
 
 
 @cache
-def _ranked(filename: str) -> dict[str, tuple[int, int]]:
-    """A ranked name list's names: best rank in any country, rank in the US (0: none)."""
-    rows = (
-        line.split("\t")
-        for line in (files("medextract") / "data" / filename).read_text().splitlines()
-    )
-    return {row[0]: (int(row[1]), int(row[2])) for row in rows if len(row) == 3}
+def _common_last_names() -> SortedLines:
+    return SortedLines((files("medextract") / "data" / "common_last_names.txt").read_bytes())
+
+
+def _ranks(names: SortedLines, folded: str) -> tuple[int, int] | None:
+    """A ranked list's ``name<TAB>best rank anywhere<TAB>US rank (0: none)`` for a name."""
+    line = names.line(folded)
+    if line is None:
+        return None
+    best, us = (int(n) for n in line.split(b"\t")[1:3])
+    return best, us
 
 
 # A name is rare when no country has it within this rank; a rare name one letter from a
@@ -690,17 +695,17 @@ def _one_letter_away(word: str) -> set[str]:
     ) - {word}
 
 
-def common_neighbour(word: str, filename: str) -> str | None:
+def common_neighbour(word: str, names: SortedLines) -> str | None:
     """The US's most frequent name one letter from ``word`` when ``word`` is a rare
-    name (``filename``: ``first_names.txt`` or ``common_last_names.txt``), else None."""
-    ranked, folded = _ranked(filename), _fold(word)
-    rank = ranked.get(folded)
+    name (``names``: ``_first_names()`` or ``_common_last_names()``), else None."""
+    folded = _fold(word)
+    rank = _ranks(names, folded)
     if len(folded) < 3 or (rank is not None and rank[0] <= RARE_RANK):
         return None
     near = [
         (us, name)
         for name in _one_letter_away(folded)
-        if (entry := ranked.get(name)) and 0 < (us := entry[1]) <= COMMON_US_RANK
+        if (ranks := _ranks(names, name)) and 0 < (us := ranks[1]) <= COMMON_US_RANK
     ]
     return min(near)[1].capitalize() if near else None
 
@@ -729,8 +734,8 @@ def unusual_name_findings(
         and known_last_name(last)
         and all(usual_first_name(w) or known_last_name(w) for w in middle)
     )
-    near_first = common_neighbour(first, "first_names.txt")
-    near_last = common_neighbour(last, "common_last_names.txt")
+    near_first = common_neighbour(first, _first_names())
+    near_last = common_neighbour(last, _common_last_names())
     near = near_first is not None or near_last is not None
     if usual and not near:
         return []
