@@ -510,10 +510,10 @@ def settle_claim(
         where = _CELL.fullmatch(finding.field)
         if where is not None and int(where[1]) < len(cells) and where[2] in cells[int(where[1])]:
             row = cells[int(where[1])]
-            row[where[2]] = _flagged(row[where[2]], finding.reason, finding.suggestion, factor)
+            row[where[2]] = row[where[2]].flagged(finding.reason, factor, finding.suggestion)
         elif finding.field in out:
-            out[finding.field] = _flagged(
-                out[finding.field], finding.reason, finding.suggestion, factor
+            out[finding.field] = out[finding.field].flagged(
+                finding.reason, factor, finding.suggestion
             )
     if table is not None and table.rows is not None:
         out[SERVICE_LINES] = table_field(cells)
@@ -521,18 +521,3 @@ def settle_claim(
 
 
 _CELL = re.compile(rf"{SERVICE_LINES}\[(\d+)\]\.(\w+)")
-
-
-def _flagged(
-    field: ExtractedField, reason: ReviewReason, suggestion: object, factor: float
-) -> ExtractedField:
-    if reason in field.review_reasons:
-        return field
-    return field.model_copy(
-        update={
-            "needs_review": True,
-            "review_reasons": [*field.review_reasons, reason],
-            "confidence": round(field.confidence * factor, 3),
-            "suggestion": suggestion or field.suggestion,
-        }
-    )

@@ -871,15 +871,7 @@ def settle(
         if field is not None and field.value is None and (spec.page or 1) in unsent:
             settled[spec.name] = ExtractedField(value=None, confidence=1.0, needs_review=False)
     for finding in findings(settled, english, today):
-        field = settled[finding.field]
-        if finding.reason in field.review_reasons:
-            continue
-        settled[finding.field] = field.model_copy(
-            update={
-                "needs_review": True,
-                "review_reasons": [*field.review_reasons, finding.reason],
-                "confidence": round(field.confidence * FINDING_FACTOR, 3),
-                "suggestion": finding.suggestion or field.suggestion,
-            }
+        settled[finding.field] = settled[finding.field].flagged(
+            finding.reason, FINDING_FACTOR, finding.suggestion
         )
     return settled, unsent

@@ -230,13 +230,7 @@ def flag_unread_lines(
         lines = [words for number, words in reading.lines if number == page]
         read = reads[page - 1]
         if unread_line_below(read.prepared.binary, read.words, lines):
-            out[spec.name] = field.model_copy(
-                update={
-                    "needs_review": True,
-                    "review_reasons": [*field.review_reasons, ReviewReason.UNREAD_LINE],
-                    "confidence": round(field.confidence * DISPUTED, 3),
-                }
-            )
+            out[spec.name] = field.flagged(ReviewReason.UNREAD_LINE, DISPUTED)
     return out
 
 

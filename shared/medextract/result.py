@@ -108,6 +108,22 @@ class ExtractedField(_Model):
         "is its least sure cell's.",
     )
 
+    def flagged(
+        self, reason: ReviewReason, factor: float, suggestion: str | list[str] | None = None
+    ) -> ExtractedField:
+        """This field flagged for ``reason``, its confidence times ``factor`` and
+        ``suggestion`` attached (if any); itself when already flagged for ``reason``."""
+        if reason in self.review_reasons:
+            return self
+        return self.model_copy(
+            update={
+                "needs_review": True,
+                "review_reasons": [*self.review_reasons, reason],
+                "confidence": round(self.confidence * factor, 3),
+                "suggestion": suggestion or self.suggestion,
+            }
+        )
+
 
 class Source(_Model):
     name: str
