@@ -85,8 +85,12 @@ class Frame:
 
 def fill_offset(frame: Frame, boxes: Sequence[Box], words: Sequence[Word]) -> Frame:
     """The frame with the fill-ins' offset from their boxes: a misfed printer moves every
-    value alike, up to a quarter of a box. The offset is the one that puts the most words
-    in the middle band of some box (then the most inside some box, across)."""
+    value alike, up to a quarter of a box. Down, the offset is the one that puts the most
+    words in the middle band of some box; across, the one that puts the most words wholly
+    inside one box (a word's centre is inside some box at nearly any offset, as the boxes
+    of a row touch; a value moved across straddles the rule between two). Ties go to the
+    smaller offset."""
+    written = [w for w in words if _written(w.text)]
 
     def centred(dy: float) -> int:
         moved = replace(frame, dy=dy)
@@ -94,17 +98,29 @@ def fill_offset(frame: Frame, boxes: Sequence[Box], words: Sequence[Word]) -> Fr
         for x0, y0, x1, y1 in boxes:
             middle = (y0 + y1) / 2
             bands.append(moved.to_page((x0, middle - BAND, x1, middle + BAND)))
-        return sum(any(_inside(w, b) for b in bands) for w in words)
+        return sum(any(_inside(w, b) for b in bands) for w in written)
 
     dy = max(OFFSETS, key=lambda d: (centred(d), -abs(d)))
 
-    def inside(dx: float) -> int:
+    def whole(dx: float) -> int:
         moved = replace(frame, dx=dx, dy=dy)
         places = [moved.to_page(b) for b in boxes]
-        return sum(any(_inside(w, p) for p in places) for w in words)
+        return sum(
+            any(x0 <= w.left and w.right <= x1 and y0 <= w.cy < y1 for x0, y0, x1, y1 in places)
+            for w in written
+        )
 
-    dx = max(OFFSETS, key=lambda d: (inside(d), -abs(d)))
+    dx = max(OFFSETS, key=lambda d: (whole(d), -abs(d)))
     return replace(frame, dx=dx, dy=dy)
+
+
+def form_boxes(specs: Sequence[FieldSpec]) -> list[Box]:
+    """Every box of ``specs``: a field's, and each row's cells of a table field."""
+    boxes = [b for s in specs for b in s.boxes]
+    for spec in specs:
+        if spec.locate is Locate.TABLE:
+            boxes += [b for row in range(spec.rows) for c in cell_specs(spec, row) for b in c.boxes]
+    return boxes
 
 
 def find_frame(rules: np.ndarray, width: float, height: float) -> Frame | None:

@@ -33,6 +33,7 @@ from medextract.boxes import (
     assemble_tables,
     empty_cell,
     fill_offset,
+    form_boxes,
     find_frame,
     flag_split,
     printed_form,
@@ -296,7 +297,7 @@ def parse_boxed(
         )
         if frame is None:
             continue
-        frame = fill_offset(frame, [b for s in specs for b in s.boxes], read.words)
+        frame = fill_offset(frame, form_boxes(specs), read.words)
         reader = BoxReader(read.prepared, read.number, read.words, engine, frame)
         on_page = [s for s in specs if (s.page or 1) == read.number]
         page_readings, checks, page_cells = read_boxed(on_page, reader, threshold)
