@@ -123,3 +123,21 @@ def test_offset_printer_moves_the_values_not_the_form() -> None:
 def test_damaged_claim_is_a_degraded_capture() -> None:
     doc = generate_document(9, 2, doc_type="cms1500", fmt="jpeg", variant={"damage": "heavy"})
     assert doc.truth.variant["damage"] == "heavy" and doc.truth.degradations
+
+
+def _dark(drawn) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    rgb = np.asarray(drawn.pages[0].convert("RGB")).astype(int)
+    dark = (rgb < 90).all(axis=2)
+    return {text: int(dark[y0:y1, x0:x1].sum()) for text, (x0, y0, x1, y1) in drawn.texts[0]}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_no_form_ink_covers_a_value_moved_onto_it(seed: int) -> None:
+    # A printer types on the printed form: a value moved down onto the next service
+    # line's shaded band keeps all its ink (the band is under it, not over it).
+    aligned = _dark(clean_claim(seed, values="print", alignment="aligned", lines="6"))
+    offset = _dark(clean_claim(seed, values="print", alignment="offset", lines="6"))
+    shared = [t for t in aligned if t in offset and aligned[t] > 0]
+    assert len(shared) > 30
+    for text in shared:
+        assert offset[text] >= 0.85 * aligned[text], text

@@ -219,3 +219,27 @@ def test_a_word_partly_in_a_fields_box_with_its_centre_outside_flags_the_field()
     assert not _astray(above, [(90, 95, 600, 200)])  # a sliver only
     assert not _astray(Word("PA", 0.96, 100, 100, 40, 30, 1, 1, 1), [(90, 85, 600, 200)])
     assert not _astray(Word("|", 0.96, 100, 60, 10, 40, 1, 1, 1), [(90, 85, 600, 200)])
+
+
+def test_the_printers_offset_across_puts_the_values_wholly_inside_their_boxes() -> None:
+    from medextract.boxes import fill_offset
+    from medextract.words import Word
+
+    # A row of touching boxes 200 units wide (frame units = pixels here). A value moved
+    # across has its centre inside some box at nearly any offset, but straddles a rule.
+    frame = Frame(0, 0, 1000, 1000, 1000, 1000)
+    boxes = [(x, 100.0, x + 200.0, 190.0) for x in range(0, 1000, 200)]
+
+    def row(dx: int, dy: int, width: int) -> list[Word]:
+        return [
+            Word("1234567", 0.9, x + dx, 130 + dy, width, 30, 1, 1, 1) for x in range(0, 1000, 200)
+        ]
+
+    # Typed 10 into each box, moved 24 left: they fit their boxes at offsets -34 to -14
+    # across (of those tried, -30 to -15), and the smallest is taken.
+    # Moved 30 down, their middles are in the boxes' middle bands from 15 down.
+    moved = fill_offset(frame, boxes, row(10 - 24, 30, 180))
+    assert (moved.dx, moved.dy) == (-15, 15)
+    # Values in the middle of their boxes: no offset.
+    still = fill_offset(frame, boxes, row(15, 0, 170))
+    assert (still.dx, still.dy) == (0, 0)

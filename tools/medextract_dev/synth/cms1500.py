@@ -20,6 +20,7 @@ Nothing here is imported by the package's production modules (issue 19 moves it)
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -269,6 +270,7 @@ class _Form:
         self.dx = sign_x * far_x if offset else near_x
         self.dy = sign_y * far_y if offset else near_y
         self.written: Written = []
+        self.later: list[Callable[[], None]] = []
         self.left = rng.randint(110, 140)
         self.right = PAGE_W - rng.randint(90, 120)
 
@@ -298,9 +300,13 @@ class _Form:
     # Fill-ins ---------------------------------------------------------------------------
 
     def fill(self, field: str, x: float, baseline: float, s: str, room: float = 900) -> None:
-        if not s:
-            return
-        x, baseline = x + self.dx, baseline + self.dy
+        """A value typed (or written) on the form: put on the page by ``type_all``, after the
+        form's ink, as a printer types on a printed form (a shaded band drawn after a value
+        moved down onto it would hide the value's lower half)."""
+        if s:
+            self.later.append(lambda: self._fill(field, x + self.dx, baseline + self.dy, s, room))
+
+    def _fill(self, field: str, x: float, baseline: float, s: str, room: float) -> None:
         if self.pen is not None and self.pen.writes(field):
             box = self.pen.write(self.page, x, baseline, s, self.pen.fit(s, self.hand, room))
             self.written.append((s, box))
@@ -314,8 +320,16 @@ class _Form:
 
     def mark(self, x: float, y: float) -> None:
         """An X in a checkbox whose top left is (x, y), typed with the values."""
-        self.draw.text((x + 3 + self.dx, y + 28 + self.dy), "X", font=self.value, fill=self.ink,
-                       anchor="ls")  # fmt: skip
+        at = (x + 3 + self.dx, y + 28 + self.dy)
+        self.later.append(
+            lambda: self.draw.text(at, "X", font=self.value, fill=self.ink, anchor="ls")
+        )
+
+    def type_all(self) -> None:
+        """Every value and mark, on the finished form."""
+        for put in self.later:
+            put()
+        self.later.clear()
 
 
 def _top(f: _Form) -> int:
@@ -510,6 +524,7 @@ def draw_claim(rng: random.Random, variant: dict[str, str], pen: Pen | None = No
     f.text(PAGE_W / 2 - 100, y + 30, "PLEASE PRINT OR TYPE")
     f.text(right - 520, y + 30, "APPROVED OMB-0938-1197 FORM 1500 (02-12)")
     assert y + 40 < PAGE_H
+    f.type_all()
     return DrawnForm(
         pages=[f.page],
         fields=fields,
