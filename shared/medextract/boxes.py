@@ -38,6 +38,10 @@ EDGE = 0.02
 # and two of them are the frame's top and bottom when their distance against their
 # length is the frame's height against its width, within this share.
 RATIO_ERROR = 0.05
+RULE_GAP = 0.03
+RULE_TILT = 0.002
+# Pieces of rules whose middles are this share of the page's height apart are one row.
+ROW_HEIGHT = 0.004
 # A checkbox's mark is looked for this many form units around the printed box (a
 # misfed printer moves the X as much as the values).
 CHECK_MARGIN = 24
@@ -125,21 +129,32 @@ def form_boxes(specs: Sequence[FieldSpec]) -> list[Box]:
 
 
 def find_frame(rules: np.ndarray, width: float, height: float) -> Frame | None:
-    """The printed frame among the page's rules (255 on 0): of the rules spanning
-    ``FRAME_SPAN`` of the page (the page's own edges left out), the pair whose distance
-    apart, against their length, is the frame's height against its width; its sides
-    are those rules' ends."""
+    """The printed frame among the page's rules (255 on 0): of the rows of rules whose
+    pieces add up to ``FRAME_SPAN`` of the page's width (the page's own edges left out),
+    the pair whose distance apart, against their length, is the frame's height against
+    its width; its sides are those rows' ends."""
     h, w = rules.shape
+    # A rule in faint dropout ink is found in pieces, and one on a page photographed at an
+    # angle is not quite level: the rules are thickened by ``RULE_TILT`` of the page's
+    # height and their gaps along a row of up to ``RULE_GAP`` of its width closed first.
+    tilt = cv2.getStructuringElement(cv2.MORPH_RECT, (1, 2 * round(RULE_TILT * h) + 1))
+    gap = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, round(RULE_GAP * w)), 1))
+    joined = cv2.morphologyEx(cv2.dilate(rules, tilt), cv2.MORPH_CLOSE, gap)
     long = cv2.morphologyEx(
-        rules, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 8, 1))
+        joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 16, 1))
     )
     count, _, stats, _ = cv2.connectedComponentsWithStats(long, connectivity=8)
     edge = EDGE * h
-    spans = sorted(
+    pieces = sorted(
         (y + hh / 2, float(x), float(x + ww))
         for x, y, ww, hh, _ in stats[1:count]
-        if ww >= FRAME_SPAN * w and hh < h // 20 and edge < y + hh / 2 < h - edge
+        if hh < h // 20 and edge < y + hh / 2 < h - edge
     )
+    spans = [
+        (row[0][0], min(p[1] for p in row), max(p[2] for p in row))
+        for row in _rows(pieces, ROW_HEIGHT * h)
+        if sum(p[2] - p[1] for p in row) >= FRAME_SPAN * w
+    ]
     best: tuple[float, Frame] | None = None
     for i, (top, l0, r0) in enumerate(spans):
         for bottom, l1, r1 in spans[i + 1 :]:
@@ -148,6 +163,21 @@ def find_frame(rules: np.ndarray, width: float, height: float) -> Frame | None:
             if error < RATIO_ERROR and (best is None or error < best[0] - 0.005):
                 best = (error, Frame(left, top, right, bottom, width, height))
     return best[1] if best else None
+
+
+def _rows(
+    pieces: Sequence[tuple[float, float, float]], within: float
+) -> list[list[tuple[float, float, float]]]:
+    """Pieces of rules (middle, left, right), sorted by their middles, grouped into rows:
+    a piece whose middle is ``within`` of the row's first piece's is on it (a rule that
+    values cross is found in pieces)."""
+    rows: list[list[tuple[float, float, float]]] = []
+    for piece in pieces:
+        if rows and piece[0] - rows[-1][0][0] <= within:
+            rows[-1].append(piece)
+        else:
+            rows.append([piece])
+    return rows
 
 
 # A page is the printed form when its frame holds this share of the form's rules.
