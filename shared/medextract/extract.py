@@ -46,7 +46,7 @@ from medextract.documents import Document, open_document
 from medextract.errors import InputError, Reason
 from medextract.fields import FieldSpec, FormEngine, Locate, PageText, Reading, missing_field
 from medextract.forms import EXTRA_LABELS, FORMS, SPECS
-from medextract.fuse import SecondReader, fuse_all, second_opinions
+from medextract.fuse import SHAPELESS_SIDE, SecondReader, fuse_all, second_opinions
 from medextract.ocr import OcrEngine, Word, default_engine
 from medextract.orient import upright
 from medextract.preprocess import PreparedPage, ink_fraction, prepare, prepare_form
@@ -206,7 +206,9 @@ def parse(
     if second is None:
         return flag_unread_lines(form.specs, readings, fields, reads)
     asked = {name: r for name, r in readings.items() if name not in found_by_second}
-    opinions = second_opinions(form.specs, asked, pages, second)
+    opinions = second_opinions(
+        form.specs, asked, pages, second, wider=(SHAPELESS_SIDE,), follow_ink=True
+    )
     english = english_words(settings.english_words)
     fields = fuse_all(fields, opinions, threshold, lambda text: known_words(text, english))
     return flag_unread_lines(form.specs, readings, fields, reads)

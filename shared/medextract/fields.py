@@ -564,7 +564,8 @@ class FormEngine:
         elif spec.pick == "first":
             chosen = free[:1]
         else:
-            chosen = free[: spec.max_lines]
+            rest = [i for i in free if not a_number(line_text(entries[i][1]))]
+            chosen = rest[: spec.max_lines]
         for i in chosen:
             free.remove(i)
         return [entries[i][1] for i in chosen]
@@ -576,6 +577,18 @@ class FormEngine:
         norm, text = typed(spec, found.line_texts())
         lines = [(found.page, line) for line in found.lines if line]
         return Reading(score_field(norm, text, found, threshold), lines)
+
+
+# A line of this many digits or more, and fewer letters than half as many, is a number:
+# a phone number whose handwriting was misread out of its shape ("54) 475-0464",
+# "(LOU) 264-5354"), never a line of the lines a field takes as the rest of a section.
+NUMBER_DIGITS = 7
+
+
+def a_number(text: str) -> bool:
+    digits = sum(c.isdigit() for c in text)
+    letters = sum(c.isalpha() for c in text)
+    return digits >= NUMBER_DIGITS and 2 * letters < digits
 
 
 def typed(spec: FieldSpec, texts: Sequence[str]) -> tuple[Normalised, str]:

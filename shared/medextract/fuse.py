@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -42,13 +43,16 @@ from medextract.ocr import Word
 from medextract.preprocess import PreparedPage
 from medextract.result import ExtractedField, ReviewReason
 from medextract.second_reader import LineRead
-from medextract.verify import DISPUTED, agreeing_confidence
+from medextract.verify import DISPUTED, GUESS, agreeing_confidence
 
 # A line crop's margin around its words, in line heights (the recogniser was trained on
 # detector boxes, which leave room around the strokes).
 MARGIN = 0.35
 # ... and at each end, in line heights.
 SIDE = 1.5
+# ... and for a value tesseract read without its shape: it may have lost a word at an end
+# (a handwritten digit on the refill's underline two line heights before "times").
+SHAPELESS_SIDE = 3.0
 # Flags the agreement of two engines can clear: tesseract's doubt and its own readings'
 # dispute. A value out of its shape or failing a check is never cleared here.
 _CLEARABLE = {ReviewReason.LOW_OCR_CONFIDENCE, ReviewReason.VARIANTS_DISAGREE}
@@ -77,7 +81,9 @@ class Opinion:
     settled_stands: bool = False
 
 
-def line_crop(page: PreparedPage, words: Sequence[Word], side: float = SIDE) -> np.ndarray:
+def line_crop(
+    page: PreparedPage, words: Sequence[Word], side: float = SIDE, follow_ink: bool = False
+) -> np.ndarray:
     """The line's words cut from the page's grey image, with a margin. Its height is the
     words' median extent: tesseract gives a handwritten word a box that can reach into
     the lines above and below, and two lines in one crop read as neither."""
@@ -92,7 +98,44 @@ def line_crop(page: PreparedPage, words: Sequence[Word], side: float = SIDE) -> 
     # from the second reader too. The end of a label caught this way is cut from the
     # reading (``_without_label``).
     ends = int(side * (bottom - top))
-    return page.grey[rows, max(0, left - ends) : min(w, right + ends)]
+    end = min(w, right + ends)
+    if follow_ink:
+        end = max(end, _ink_end(_ink_columns(page.grey, top, bottom), right, bottom - top))
+    return page.grey[rows, max(0, left - ends) : end]
+
+
+# A joined hand's word runs on past the box tesseract gave the part it read ("Highma" of
+# "Highmark"): a crop that follows the ink runs on to a gap of this many line heights, at
+# most ``INK_REACH`` past the words. Only at the right end: at the left lies the label.
+# (A script's joins are thin and light: a gap between its letters can be half the
+# height of a word without ascenders.)
+INK_GAP = 0.8
+INK_REACH = 5.0
+# A column holds ink when this many of its pixels in the words' rows are dark (under
+# this share of the rows' median grey).
+INK_PIXELS = 2
+DARK = 0.7
+
+
+def _ink_columns(grey: np.ndarray, top: int, bottom: int) -> np.ndarray:
+    """Whether each column of the page holds ink in the words' rows."""
+    band = grey[max(0, top) : max(top + 1, bottom)]
+    dark = band < DARK * float(np.median(band))
+    return np.asarray(dark.sum(axis=0) >= INK_PIXELS)
+
+
+def _ink_end(ink: np.ndarray, edge: int, height: int) -> int:
+    """Where the ink that runs on right of ``edge`` ends: past the first gap of
+    ``INK_GAP`` line heights, with that gap as its margin; at most ``INK_REACH`` line
+    heights away."""
+    gap = max(2, int(INK_GAP * height))
+    blank = 0
+    x = edge
+    for x in range(edge + 1, min(len(ink), edge + 1 + int(INK_REACH * height))):
+        blank = blank + 1 if not ink[x] else 0
+        if blank >= gap:
+            return x
+    return x + 1
 
 
 def second_opinions(
@@ -102,44 +145,76 @@ def second_opinions(
     reader: SecondReader,
     side: float = SIDE,
     settled_stands: bool = False,
+    wider: Sequence[float] = (),
+    follow_ink: bool = False,
 ) -> dict[str, Opinion]:
     """Every field with lines, read by the second reader, in one batch of line crops
-    (``side`` line heights wide at each end)."""
-    owners: list[str] = []
+    (``side`` line heights wide at each end, and on to where the ink ends at the right
+    with ``follow_ink``). A value tesseract read without the field's shape is also cut
+    ``wider`` (it may have lost a word at an end, a digit on the refill's underline two
+    line heights before "times"): its opinion is the narrowest crop's reading that has
+    the field's shape (a wide crop can take in a neighbour's words)."""
+    owners: list[tuple[str, int]] = []
     crops: list[np.ndarray] = []
     for name, reading in readings.items():
-        for page, words in reading.lines:
-            owners.append(name)
-            crops.append(line_crop(pages[page - 1], words, side))
+        tries = (side, *wider) if _shapeless(reading.field) else (side,)
+        for k, width in enumerate(tries):
+            for page, words in reading.lines:
+                owners.append((name, k))
+                crops.append(line_crop(pages[page - 1], words, width, follow_ink))
     read = reader.lines(crops)
     by_name = {spec.name: spec for spec in specs}
-    grouped: dict[str, list[LineRead]] = {}
-    for name, line in zip(owners, read, strict=True):
-        grouped.setdefault(name, []).append(line)
-    opinions = {}
-    for name, lines in grouped.items():
-        spec = by_name[name]
-        texts = [_without_label(line.text, spec.sublabel or spec.label) for line in lines]
-        value, text = _typed(spec, texts)
-        opinions[name] = Opinion(
-            value,
-            text,
-            min(line.confidence for line in lines),
-            glyphs_count=spec.normalise is IDENTIFIER,
-            settled_stands=settled_stands,
-        )
+    grouped: dict[tuple[str, int], list[LineRead]] = {}
+    for owner, line in zip(owners, read, strict=True):
+        grouped.setdefault(owner, []).append(line)
+    opinions: dict[str, Opinion] = {}
+    for (name, _), lines in grouped.items():  # each field's narrowest crop first
+        if name in opinions and opinions[name].value.ok:
+            continue
+        opinion = _opinion(by_name[name], lines, settled_stands)
+        if name not in opinions or opinion.value.ok:
+            opinions[name] = opinion
     return opinions
 
 
-# Two or three letters, then a space or a label's colon: a scrap of a label beside the value.
-_SCRAP = re.compile(r"[A-Za-z]{1,3}(?:[:;.,] *| +)(?=\S)")
+def _opinion(spec: FieldSpec, lines: Sequence[LineRead], settled_stands: bool) -> Opinion:
+    texts = [_without_label(plain(line.text), spec.sublabel or spec.label) for line in lines]
+    value, text = _typed(spec, texts)
+    return Opinion(
+        value,
+        text,
+        min(line.confidence for line in lines),
+        glyphs_count=spec.normalise is IDENTIFIER,
+        settled_stands=settled_stands,
+    )
+
+
+# The second reader's model also reads Chinese: its full-width and ideographic
+# punctuation ("N。", "，") is the ASCII a form holds (NFKC folds the full-width forms).
+_IDEOGRAPHIC = str.maketrans({"。": ".", "、": ","})
+# A small letter glued before a capitalised word that opens the line ("sTake"): the end
+# of a stroke beside the value, read as a letter; no word is written so.
+_GLUED_SCRAP = re.compile(r"^[a-z](?=[A-Z][a-z])")
+
+
+def plain(text: str) -> str:
+    """The second reader's line as the text tesseract would give: ASCII punctuation,
+    one space between words (it reads a wide handwritten gap as two, "John  Rodriguez"),
+    no stray small letter glued to the first word."""
+    text = unicodedata.normalize("NFKC", text).translate(_IDEOGRAPHIC)
+    return _GLUED_SCRAP.sub("", " ".join(text.split()))
+
+
+# Two or three letters, then a space or a label's colon: a scrap of a label beside the
+# value; or a whole printed label's word and its colon ("Date: 18/10/2019").
+_SCRAP = re.compile(r"(?:[A-Za-z]{1,3}(?:[:;.,] *| +)|[A-Za-z]+: *)(?=\S)")
 
 
 def _typed(spec: FieldSpec, texts: list[str]) -> tuple[Normalised, str]:
     """The reading typed; when it lacks the field's shape, typed again without the
     first line's first word if that is a scrap of two or three letters that a wide crop
     caught beside the value (``te`` of ``Birth Date``, ``e:`` of a printed ``Date:`` that
-    anchors no field)."""
+    anchors no field), or a label's word with its colon (``Date:``)."""
     value, text = typed(spec, texts)
     scrap = _SCRAP.match(texts[0]) if texts else None
     if value.ok or scrap is None:
@@ -177,16 +252,24 @@ def fuse(
     ):
         return field  # "D.0" for "D.O": the second reader's glyph classes are no opinion
     if opinion.value.value == field.value:
-        return _agree(field, opinion, threshold)
+        return _agree(field, opinion, threshold, known)
     if _shapeless(field):
         return _alone(field, opinion, known)
-    return _disagree(field, opinion)
+    return _disagree(field, opinion, known)
 
 
-def _agree(field: ExtractedField, opinion: Opinion, threshold: float) -> ExtractedField:
+def _agree(
+    field: ExtractedField, opinion: Opinion, threshold: float, known: Callable[[str], bool]
+) -> ExtractedField:
     confidence = round(agreeing_confidence([field.confidence, opinion.confidence]), 3)
     if not field.needs_review:
         return field.model_copy(update={"confidence": max(confidence, field.confidence)})
+    if field.confidence < GUESS * DISPUTED:
+        # Tesseract guessing (a disputed reading whose weakest word was under ``GUESS``)
+        # vouches for nothing: the value is the second reader's alone, ranked as
+        # ``_alone`` ranks it ("ciqna" read so by both, tesseract at 0.0: a script's g
+        # drawn like a q).
+        return field.model_copy(update={"confidence": _alone_confidence(opinion, known)})
     if set(field.review_reasons) <= _CLEARABLE and confidence >= threshold:
         return field.model_copy(
             update={"needs_review": False, "review_reasons": [], "confidence": confidence}
@@ -219,7 +302,7 @@ def _alone(field: ExtractedField, opinion: Opinion, known: Callable[[str], bool]
     held-back seed). Its confidence is half the reading's, quartered again when one of
     its words is in no vocabulary we hold (``known``: ``Boutevard``)."""
     value = opinion.value
-    confidence = opinion.confidence * DISPUTED * (1.0 if known(opinion.text) else DISPUTED**2)
+    confidence = _alone_confidence(opinion, known)
     return field.model_copy(
         update={
             "value": value.value,
@@ -227,19 +310,28 @@ def _alone(field: ExtractedField, opinion: Opinion, known: Callable[[str], bool]
             "iso": value.iso,
             "needs_review": True,
             "review_reasons": [ReviewReason.LOW_OCR_CONFIDENCE],
-            "confidence": round(confidence, 3),
+            "confidence": confidence,
             "suggestion": field.text or None,
         }
     )
 
 
-def _disagree(field: ExtractedField, opinion: Opinion) -> ExtractedField:
+def _alone_confidence(opinion: Opinion, known: Callable[[str], bool]) -> float:
+    """A value only the second reader vouches for: half its reading's confidence,
+    quartered again when one of its words is in no vocabulary we hold."""
+    factor = 1.0 if known(opinion.text) else DISPUTED**2
+    return round(opinion.confidence * DISPUTED * factor, 3)
+
+
+def _disagree(
+    field: ExtractedField, opinion: Opinion, known: Callable[[str], bool]
+) -> ExtractedField:
     reasons = [*field.review_reasons]
     if ReviewReason.VARIANTS_DISAGREE not in reasons:
         reasons.append(ReviewReason.VARIANTS_DISAGREE)
     update: dict[str, object] = {"needs_review": True, "review_reasons": reasons}
     # A disputed value keeps half the confidence of the reading it was taken from.
-    if _better(field, opinion):
+    if _better(field, opinion, known):
         update.update(
             value=opinion.value.value,
             text=opinion.text,
@@ -255,12 +347,17 @@ def _disagree(field: ExtractedField, opinion: Opinion) -> ExtractedField:
     return field.model_copy(update=update)
 
 
-def _better(field: ExtractedField, opinion: Opinion) -> bool:
-    """Whether the second reading is the better-supported value: tesseract's readings
-    were not settled among themselves, or the second reader is surer than tesseract's
-    weakest word."""
+def _better(field: ExtractedField, opinion: Opinion, known: Callable[[str], bool]) -> bool:
+    """Whether the second reading is the better-supported value: the one of the two
+    readings whose words are all in some vocabulary (``known``: "Epilepsy" against
+    "Epilepsya", "Way" against "Waq"); when both or neither are, the second when
+    tesseract's readings were not settled among themselves, or when the second reader
+    is surer than tesseract's weakest word."""
     if opinion.settled_stands and not field.needs_review:
         return False
+    first_known, second_known = known(field.text or ""), known(opinion.text)
+    if first_known != second_known:
+        return second_known
     return field.needs_review or opinion.confidence > field.confidence
 
 

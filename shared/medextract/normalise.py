@@ -8,6 +8,7 @@ are all digits by definition.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from datetime import date
@@ -15,7 +16,10 @@ from importlib.resources import files
 
 from medextract.words import Normalised
 
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+# (A handwritten 0 left open at the top reads as a C.)
+_DIGIT_LOOKALIKES = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "C": "0", "c": "0", "l": "1", "I": "1", "|": "1"}
+)
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -37,6 +41,7 @@ _MONTHS = {
     )
     for m in names
 }
+_MONTH_NAMES = tuple(m for m in _MONTHS if len(m) > 3 and m != "sept")
 
 
 def digits_only(text: str) -> str:
@@ -65,8 +70,34 @@ _PERSON = text(r"(?:Dr\.? )?[A-Z][A-Za-z'’\-]*\.?(?: [A-Z][A-Za-z'’\-]*\.?){
 _INITIAL_COMMA = re.compile(r"(?<= )([A-Z]),(?= [A-Z])")
 
 
+# Letters whose capital is their small letter drawn larger: in handwriting the case of
+# a c, k, o, p, s, u, v, w, x or z is a guess of the reader's ("kevin", "oscar Health").
+_ONE_SHAPE = frozenset("ckopsuvwxz")
+
+
+# Name particles written small ("van Dyke"): never capitalised here.
+_PARTICLES = frozenset({"van", "von"})
+
+
+def _capital(word: str) -> str:
+    """``word`` capitalised when it opens with a letter of one shape in either case."""
+    if word[:1] in _ONE_SHAPE and len(word) > 1 and word not in _PARTICLES:
+        return word[0].upper() + word[1:]
+    return word
+
+
+def capitalised(value: str, every_word: bool = True) -> str:
+    """A name's words (or only its first, ``every_word`` False: a company's, a medical
+    problem's) with a small letter of one shape at their start read as the capital a
+    name opens with."""
+    words = value.split(" ")
+    if every_word:
+        return " ".join(_capital(w) for w in words)
+    return " ".join([_capital(words[0]), *words[1:]])
+
+
 def PERSON(value: str) -> Normalised:
-    return _PERSON(_INITIAL_COMMA.sub(r"\1.", value))
+    return _PERSON(_INITIAL_COMMA.sub(r"\1.", capitalised(value)))
 
 
 # "Dr John Smith, M.D": a name, then a credential in one of its usual spellings only
@@ -79,7 +110,7 @@ _CREDENTIAL_END = re.compile(r"(?<=[^,]) (" + _CREDENTIAL + r")$")
 
 def PRESCRIBER(value: str) -> Normalised:
     """'Dr John Smith, M.D', the comma before the credential put back when OCR lost it."""
-    return _PRESCRIBER(_CREDENTIAL_END.sub(r", \1", value))
+    return _PRESCRIBER(_CREDENTIAL_END.sub(r", \1", capitalised(value)))
 
 
 # An address as these forms print it: two or more parts joined by ", " (the record's
@@ -127,10 +158,14 @@ _SUFFIX_SLIPS = re.compile(r"(?<=[a-z] )PI(?=,|$)")
 # Apt 2" is typed "6939 Maple Ct, Apt 2", as the lines of a multi-line address are
 # joined, whether the form printed the comma or OCR lost it.
 _UNIT_COMMA = re.compile(r"(?<=[A-Za-z.]) (?=(?:Apt|Suite|Ste|Unit|Bldg)\.? ?[0-9A-Z]*\d)")
+# The space a reader lost between a unit and its number ("Unit18") or a state code and
+# its ZIP ("NE68124"): neither is ever written joined.
+_JOINED = re.compile(r"\b(Apt|Suite|Ste|Unit|Bldg)(?=\d)|(?<=[ ,][A-Z]{2})(?=\d{5}(?:-\d{4})?$)")
 
 
 def ADDRESS(value: str) -> Normalised:
-    fixed = _STATE_END.sub(_state_comma, _SUFFIX_SLIPS.sub("Pl", value))
+    fixed = _JOINED.sub(lambda m: f"{m[1] or ''} ", value)
+    fixed = _STATE_END.sub(_state_comma, _SUFFIX_SLIPS.sub("Pl", fixed))
     fixed = _UNIT_COMMA.sub(", ", fixed)
     parts = fixed.split(", ")
     us = _STATE_ZIP.fullmatch(parts[-1]) is not None  # ends in a state: street, city, state
@@ -149,12 +184,18 @@ _NOT_APPLICABLE = re.compile(r"N ?[/\\|lI1]? ?A\.?", re.IGNORECASE)
 
 def FREE_TEXT(value: str) -> Normalised:
     """Free text (a medical problem, an allergy); "NA", "N\\A", "n/a" are typed "N/A"."""
-    return _FREE_TEXT("N/A" if _NOT_APPLICABLE.fullmatch(value) else value)
+    return _FREE_TEXT("N/A" if _NOT_APPLICABLE.fullmatch(value) else capitalised(value, False))
 
 
 # A company's name; one that opens with a house number ("4913 Spring Boulevard") is an
 # address line taken for it ("21st Century Insurance" opens with no bare number).
-COMPANY = text(r"(?!\d+ )[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
+_COMPANY = text(r"(?!\d+ )[A-Z0-9][A-Za-z0-9 ,.'’&()\-]*")
+
+
+def COMPANY(value: str) -> Normalised:
+    return _COMPANY(capitalised(value, every_word=False))
+
+
 _DIRECTIONS = text(r"[A-Za-z0-9][A-Za-z0-9 ,.;:'’()/%\-\n]*", min_len=3)
 
 # Words of a prescription's directions (the "sig"). OCR's classic slips ("rnouth" for
@@ -217,14 +258,25 @@ _MEDICINE = text(
     r"[A-Z][A-Za-z\-]{2,}(?: [A-Za-z][A-Za-z0-9\-]*)*,? \d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)? ?"
     r"(?:mg|g|gram|grams|mcg|ml|mL|units?|IU|%)(?: [A-Za-z0-9 ,.()/\-]*)?"
 )
-# Units OCR misreads in the handwriting-style font, and what they can only be.
-_UNIT_SLIPS = re.compile(r"(?<=\d )(meg|rng|mq)\b")
+# Units OCR misreads in handwriting (a g's open tail read q, a c read e, an m rn, a g's
+# loop a or s), and what they can only be after a dose's number.
+_UNITS_READ = {
+    "meg": "mcg",
+    "mcq": "mcg",
+    "mca": "mcg",
+    "rng": "mg",
+    "mq": "mg",
+    "ma": "mg",
+    "ms": "mg",
+    "qram": "gram",
+    "sram": "gram",
+    "grarn": "gram",
+}
+_UNIT_SLIPS = re.compile(r"(?<=\d )(" + "|".join(_UNITS_READ) + r")\b")
 
 
 def MEDICINE(value: str) -> Normalised:
-    return _MEDICINE(
-        _UNIT_SLIPS.sub(lambda m: {"meg": "mcg", "rng": "mg", "mq": "mg"}[m[1]], value)
-    )
+    return _MEDICINE(_UNIT_SLIPS.sub(lambda m: _UNITS_READ[m[1]], value))
 
 
 def RX_MEDICINE(value: str) -> Normalised:
@@ -242,12 +294,24 @@ def medicine_line(value: str) -> bool:
     return len(letters) > 3
 
 
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+# A handwritten slash read as a 1 ("26106/2025", "26/0612025"): where two slashes should
+# stand and one is missing, a 1 between two-digit day and month, or before the year.
+_SLASH_READ_ONE = re.compile(r"(\d{2})1(\d{2})([/.\-]\d{4})|(\d{1,2}[/.\-]\d{2})1(\d{4})")
+
+
+def _slash_for_one(m: re.Match[str]) -> str:
+    return f"{m[1]}/{m[2]}{m[3]}" if m[1] else f"{m[4]}/{m[5]}"
+
+
 def date_numeric(order: str):
     """'3/7/2021' (order "mdy") or '17/12/2020' (order "dmy"), kept as printed."""
 
     def normalise(value: str) -> Normalised:
         fixed = digits_only(value.replace(" ", ""))
-        m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", fixed)
+        m = _NUMERIC_DATE.fullmatch(fixed)
+        if not m and _SLASH_READ_ONE.fullmatch(fixed):
+            m = _NUMERIC_DATE.fullmatch(_SLASH_READ_ONE.sub(_slash_for_one, fixed))
         if not m:
             return Normalised(value, ok=False)
         a, b, year = int(m[1]), int(m[2]), int(m[3])
@@ -260,9 +324,24 @@ def date_numeric(order: str):
     return normalise
 
 
+# A month's name this close to one (difflib's ratio) is that month misread: the date is
+# typed, flagged ("Septenber", "Auguist").
+NEAR_MONTH = 0.8
+_MONTH_YEAR_JOINED = re.compile(r"(?<=[A-Za-z])(?=\d{4}\b)")
+
+
+def _month(word: str) -> tuple[int | None, bool]:
+    """The month a word names, and whether it is spelt as one."""
+    if word.lower() in _MONTHS:
+        return _MONTHS[word.lower()], True
+    near = difflib.get_close_matches(word.lower(), _MONTH_NAMES, n=1, cutoff=NEAR_MONTH)
+    return (_MONTHS[near[0]], False) if near else (None, False)
+
+
 def date_words(value: str) -> Normalised:
-    """'May 2 1998', 'May 2, 1998' or '31 December 2020', kept as printed."""
-    cleaned = re.sub(r"[,.]", " ", value)
+    """'May 2 1998', 'May 2, 1998' or '31 December 2020', kept as printed; a month's
+    name misread but near one (``NEAR_MONTH``) gives the date, flagged."""
+    cleaned = _MONTH_YEAR_JOINED.sub(" ", re.sub(r"[,.]", " ", value))
     # A space lost between day and year ("May 21971"): the year is the last four digits,
     # and the value is the date as printed, with its space.
     fused = re.fullmatch(r"([A-Za-z]+) (\d{1,2})(\d{4})", cleaned.strip())
@@ -271,17 +350,17 @@ def date_words(value: str) -> Normalised:
     parts = cleaned.split()
     if len(parts) != 3:
         return Normalised(value, ok=False)
-    if parts[0].lower() in _MONTHS:
-        month_name, day_s, year_s = parts
-    elif parts[1].lower() in _MONTHS:
-        day_s, month_name, year_s = parts
+    month, spelt = _month(parts[0])
+    if month is not None and not parts[0][:1].isdigit():
+        day_s, year_s = parts[1:]
     else:
-        return Normalised(value, ok=False)
+        month, spelt = _month(parts[1])
+        day_s, year_s = parts[0], parts[2]
     day_s, year_s = digits_only(day_s), digits_only(year_s)
-    if not (day_s.isdigit() and year_s.isdigit() and len(year_s) == 4):
+    if month is None or not (day_s.isdigit() and year_s.isdigit() and len(year_s) == 4):
         return Normalised(value, ok=False)
-    iso = _iso(int(year_s), _MONTHS[month_name.lower()], int(day_s))
-    return Normalised(value, iso=iso, ok=iso is not None)
+    iso = _iso(int(year_s), month, int(day_s))
+    return Normalised(value, iso=iso, ok=iso is not None and spelt)
 
 
 def phone(value: str) -> Normalised:
@@ -321,13 +400,18 @@ def digits(value: str) -> Normalised:
     return Normalised(fixed, ok=bool(re.fullmatch(r"\d{4,20}", fixed)))
 
 
+_IMMUNE = ("IMMUNE", "NOT IMMUNE")
+# A reading this close to one of the two answers (difflib's ratio) is that answer misread,
+# typed as it but flagged: a handwritten I dropped ("MMUNE"), an M read W ("NOT WNUNE").
+NEAR_ANSWER = 0.7
+
+
 def immune(value: str) -> Normalised:
-    folded = re.sub(r"[^A-Z ]", "", value.upper()).split()
-    if folded == ["IMMUNE"]:
-        return Normalised("IMMUNE")
-    if folded == ["NOT", "IMMUNE"]:
-        return Normalised("NOT IMMUNE")
-    return Normalised(value, ok=False)
+    folded = " ".join(re.sub(r"[^A-Z ]", "", value.upper()).split())
+    if folded in _IMMUNE:
+        return Normalised(folded)
+    near = difflib.get_close_matches(folded, _IMMUNE, n=1, cutoff=NEAR_ANSWER)
+    return Normalised(near[0] if near else value, ok=False)
 
 
 def yes_no(value: str) -> Normalised:

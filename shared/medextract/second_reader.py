@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import math
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -124,12 +125,18 @@ class RapidReader:
         return f"rapidocr {version('rapidocr')} (PP-OCRv6 small)"
 
 
+# A label's colon with its value read against it ("Date:23/09/2021"): two words, as
+# tesseract reads them; a time's colon ("8:00") follows a digit.
+_LABEL_GLUED = re.compile(r"(?<=[A-Za-z]:)(?=\S)")
+
+
 def _split_line(box: np.ndarray, text: str, score: float, line: int) -> list[Word]:
     """A detected line as words: its box shared out among the words by their lengths
-    (the recogniser gives one score per line, which each word takes)."""
+    (the recogniser gives one score per line, which each word takes); a value read
+    against its label's colon is a word of its own."""
     left, top = int(box[:, 0].min()), int(box[:, 1].min())
     right, bottom = int(box[:, 0].max()), int(box[:, 1].max())
-    tokens = text.split()
+    tokens = _LABEL_GLUED.sub(" ", text).split()
     if not tokens:
         return []
     total = sum(len(t) for t in tokens) + len(tokens) - 1

@@ -457,6 +457,19 @@ def test_printed_sub_labels_own_their_values_and_unlabelled_lines_fill_the_rest(
     assert _record_value(page, "patient_address") == "4218 Wheeler Ridge Dr, New Delhi"
 
 
+def test_a_phone_number_misread_out_of_its_shape_is_not_an_address_line():
+    page = _record_page(
+        ("Patient Information", 446, 160),
+        ("Jerry Lucas", 497, 156),
+        ("(LOU) 264-5354", 563, 156),  # a handwritten (600) 964-5354
+        ("559 Maple Ct", 631, 151),
+        ("Georgetown, KY 40337", 668, 150),
+        ("In Case of Emergency", 870, 128),
+    )
+    assert _record_value(page, "patient_address") == "559 Maple Ct, Georgetown, KY 40337"
+    assert _record_value(page, "phone_number") is None
+
+
 def test_a_labelled_name_does_not_swallow_the_unlabelled_address_under_it():
     page = _record_page(
         ("Patient Information", 446, 160),

@@ -5,7 +5,7 @@ import pytest
 from medextract.extract import parse
 from medextract.fields import Normalised, Reading
 from medextract.forms import SPECS
-from medextract.fuse import Opinion, _typed, _without_label, fuse, second_opinions
+from medextract.fuse import Opinion, _typed, _without_label, fuse, line_crop, second_opinions
 from medextract.ocr import Word
 from medextract.preprocess import PreparedPage
 from medextract.result import DocumentType, ExtractedField, ReviewReason
@@ -202,3 +202,107 @@ def test_known_words_are_in_some_vocabulary():
     assert known_words("1395 Mill Boulevard, Dayton, Ohio", english)
     assert not known_words("1395 Mill Boutevard, Dayton, Ohio", english)
     assert known_words("Take 1 tablet", english)
+
+
+def test_the_second_readers_text_is_typed_as_tesseracts():
+    from medextract.fuse import plain
+
+    assert plain("N。") == "N."  # its model also reads Chinese punctuation
+    assert plain("（254）473-0464，") == "(254)473-0464,"
+    assert plain("John  Rodriguez") == "John Rodriguez"
+    assert plain("sTake 2 tablet daily") == "Take 2 tablet daily"
+    assert plain("McDonald") == "McDonald"
+
+
+def test_in_a_dispute_the_reading_whose_words_are_known_is_the_value():
+    field = _field("Epilepsy", 0.87)
+    known = fuse(field, _opinion("Epilepsya", 0.9), 0.8, known=lambda t: "Epilepsya" not in t)
+    assert known.value == "Epilepsy" and known.suggestion == "Epilepsya"
+    assert known.needs_review and ReviewReason.VARIANTS_DISAGREE in known.review_reasons
+    unsure = _field("4405 Valley Waq", 0.4, [ReviewReason.LOW_OCR_CONFIDENCE])
+    fused = fuse(unsure, _opinion("4405 Valley Way", 0.3), 0.8, known=lambda t: "Waq" not in t)
+    assert fused.value == "4405 Valley Way" and fused.needs_review
+    # Both known (or neither): the surer reading, as before.
+    assert fuse(field, _opinion("Epilepsya", 0.9), 0.8).value == "Epilepsya"
+
+
+def test_a_value_read_without_its_shape_is_cut_wider_for_the_second_reader():
+    word = Word("times", 0.5, 100, 40, 50, 20, 1, 1, 1)
+    white = np.full((100, 400), 255, np.uint8)
+    page = PreparedPage(binary=white, grey=white, rotation=0, skew=0.0, scale=1.0)
+    spec = next(s for s in SPECS[DocumentType.PRESCRIPTION] if s.name == "refills")
+    widths = []
+
+    class Widths(SecondReader):
+        def lines(self, crops):
+            widths.extend(c.shape[1] for c in crops)
+            return super().lines(crops)
+
+    for reasons in ([], [ReviewReason.PATTERN_MISMATCH]):
+        readings = {"refills": Reading(_field("times", 0.5, reasons), [(1, [word])])}
+        second_opinions([spec], readings, [page], Widths({}, 0.9), wider=(3.0,))
+    # 1.5 line heights at each end; and for the shapeless value 3 too
+    assert widths == [50 + 2 * 30, 50 + 2 * 30, 50 + 2 * 60]
+
+
+def test_a_shapeless_values_opinion_is_its_narrowest_crop_with_the_fields_shape():
+    word = Word("times", 0.5, 100, 40, 50, 20, 1, 1, 1)
+    white = np.full((100, 400), 255, np.uint8)
+    page = PreparedPage(binary=white, grey=white, rotation=0, skew=0.0, scale=1.0)
+    spec = next(s for s in SPECS[DocumentType.PRESCRIPTION] if s.name == "refills")
+    readings = {
+        "refills": Reading(_field("times", 0.5, [ReviewReason.PATTERN_MISMATCH]), [(1, [word])])
+    }
+    wide = second_opinions(
+        [spec], readings, [page], SecondReader({1: "5 times"}, 0.9), wider=(3.0,)
+    )
+    assert wide["refills"].value.value == 5
+    both = SecondReader({0: "2 times", 1: "Refill 25 times"}, 0.9)
+    assert second_opinions([spec], readings, [page], both, wider=(3.0,))["refills"].value.value == 2
+
+
+def test_a_value_the_second_reader_reads_against_its_labels_colon_is_a_word_of_its_own():
+    from medextract.second_reader import _split_line
+
+    box = np.array([[0, 0], [150, 0], [150, 20], [0, 20]])
+    words = _split_line(box, "Date:23/09/2021", 0.9, 1)
+    assert [w.text for w in words] == ["Date:", "23/09/2021"]
+    assert [w.text for w in _split_line(box, "take at 8:00 daily", 0.9, 1)] == [
+        "take",
+        "at",
+        "8:00",
+        "daily",
+    ]
+
+
+def test_an_agreement_with_tesseract_guessing_is_the_second_readers_alone():
+    # Both engines read a script's g as q; tesseract's reading was a guess (0.0).
+    guess = _field("Ciqna", 0.0, [ReviewReason.LOW_OCR_CONFIDENCE])
+    fused = fuse(guess, _opinion("Ciqna", 0.92), 0.8, known=lambda text: False)
+    assert fused.needs_review and fused.value == "Ciqna"
+    assert fused.confidence == round(0.92 * 0.5 * 0.25, 3)
+    vouched = fuse(
+        _field("Cigna", 0.3, [ReviewReason.LOW_OCR_CONFIDENCE]), _opinion("Cigna", 0.92), 0.8
+    )
+    assert not vouched.needs_review
+
+
+def test_a_crop_follows_a_joined_hands_ink_past_tesseracts_box_to_a_gap():
+    grey = np.full((60, 1000), 255, np.uint8)  # a page's row: mostly paper
+    grey[20:40, 80:280] = 0  # one word of joined letters
+    grey[20:40, 330:360] = 0  # the next word, after a gap of 50 px (2.5 line heights)
+    page = PreparedPage(binary=grey, grey=grey, rotation=0, skew=0.0, scale=1.0)
+    part = [Word("ghma", 0.5, 150, 20, 50, 20, 1, 1, 1)]  # tesseract read a part of it
+    assert line_crop(page, part, side=1.5).shape[1] == 50 + 2 * 30
+    followed = line_crop(page, part, side=1.5, follow_ink=True)
+    # to the word's end, and a gap of 0.8 line heights (16 px) as its margin; at the
+    # left (where a label lies) as without
+    assert followed.shape[1] == (280 + 15) - (150 - 30)
+    far = [Word("x", 0.5, 600, 20, 20, 20, 1, 1, 1)]  # no ink runs on: as without
+    assert line_crop(page, far, follow_ink=True).shape == line_crop(page, far).shape
+
+
+def test_a_printed_labels_word_caught_by_a_wide_crop_is_a_scrap():
+    spec = next(s for s in SPECS[DocumentType.PATIENT_DETAILS] if s.name == "record_date")
+    assert _typed(spec, ["Date: 18/10/2019"])[0].value == "18/10/2019"
+    assert not _typed(spec, ["Date: 18/40/2019"])[0].ok

@@ -224,3 +224,68 @@ def test_the_claims_box_shapes_type_what_the_boxes_hold() -> None:
     assert n.icd_code("E11.9").ok and n.icd_code("E119").ok and not n.icd_code("119").ok
     assert n.place_of_service("11").ok and not n.place_of_service("1").ok
     assert n.sex("m").value == "M" and not n.sex("X").ok
+
+
+def test_a_small_letter_of_one_shape_opening_a_name_is_its_capital():
+    # Handwritten c k o p s u v w x z look the same in either case: the reader guesses.
+    assert n.PERSON("kevin Nguyen").value == "Kevin Nguyen"
+    assert n.PERSON("Sandra kim").ok
+    assert n.COMPANY("oscar Health").value == "Oscar Health"
+    assert n.FREE_TEXT("omeprazole").value == "Omeprazole"
+    assert n.FREE_TEXT("sulfa drugs").value == "Sulfa drugs"  # only its first word
+    assert n.PRESCRIBER("Dr Donna A. okafor, DO").value == "Dr Donna A. Okafor, DO"
+
+
+def test_a_small_letter_of_two_shapes_or_a_particle_keeps_its_case():
+    assert not n.PERSON("alice Lewis").ok  # a and A differ: a misreading, flagged
+    assert n.PERSON("Anna van Dyke").value == "Anna van Dyke"
+    assert n.COMPANY("Mutual of Omaha").value == "Mutual of Omaha"
+
+
+def test_a_unit_misread_in_handwriting_is_the_only_unit_it_can_be():
+    assert n.MEDICINE("Levothyroxine 25 mcq").value == "Levothyroxine 25 mcg"
+    assert n.MEDICINE("Azithromycin 500 ma").value == "Azithromycin 500 mg"
+    assert n.MEDICINE("Lialda 2.4 sram").value == "Lialda 2.4 gram"
+    assert n.MEDICINE("Lialda 2.4 qram").value == "Lialda 2.4 gram"
+    assert n.MEDICINE("Lialda 2.4 qram").ok
+    assert n.MEDICINE("Ma 5 mg").value == "Ma 5 mg"  # a unit only after a dose's number
+
+
+def test_a_space_lost_before_a_units_or_a_zips_digits_is_put_back():
+    assert n.ADDRESS("86 Washington Court, Omaha, NE68124").value == (
+        "86 Washington Court, Omaha, NE 68124"
+    )
+    assert n.ADDRESS("3053 Lincoln Road, Unit18, Omaha, NE 68124").value == (
+        "3053 Lincoln Road, Unit 18, Omaha, NE 68124"
+    )
+    assert n.ADDRESS("12 Unity Road, Salem").value == "12 Unity Road, Salem"
+    assert n.ADDRESS("A1 Tower, 12 Road, Pune 411001").value == "A1 Tower, 12 Road, Pune 411001"
+
+
+def test_a_slash_read_as_a_one_is_put_back_where_one_slash_is_missing():
+    assert n.date_numeric("dmy")("26106/2025").iso == "2025-06-26"
+    assert n.date_numeric("dmy")("26106/2025").value == "26/06/2025"
+    assert n.date_numeric("dmy")("26/0612025").iso == "2025-06-26"
+    assert not n.date_numeric("dmy")("5122/2019").ok  # 5/22 or 51/22: no guess
+    assert not n.date_numeric("dmy")("26176/2025").ok  # no 1 where a slash would stand
+
+
+def test_a_reading_close_to_one_immune_answer_is_that_answer_flagged():
+    assert n.immune("NOT IMMUNE").ok
+    assert n.immune("MMUNE") == n.Normalised("IMMUNE", ok=False)  # its I dropped
+    assert n.immune("NOT WNUNE") == n.Normalised("NOT IMMUNE", ok=False)
+    assert n.immune("WMONE") == n.Normalised("WMONE", ok=False)  # too far from either
+    assert not n.immune("Yes").ok
+
+
+def test_a_months_name_misread_near_one_gives_the_date_flagged():
+    assert n.date_words("6 Septenber 2017") == n.Normalised("6 Septenber 2017", "2017-09-06", False)
+    assert n.date_words("31 Auguist 2026").iso == "2026-08-31"
+    assert not n.date_words("Sune 5 1990").ok  # June or a misread: too far to say
+    assert n.date_words("Sune 5 1990").iso is None
+    assert n.date_words("31 May2018").iso == "2018-05-31"  # the space a reader lost
+
+
+def test_a_handwritten_zero_open_at_the_top_is_a_zero_in_a_numeric_field():
+    assert n.date_numeric("mdy")("5/22/2C19").iso == "2019-05-22"
+    assert n.MEDICINE("Sertraline 50 ms").value == "Sertraline 50 mg"
