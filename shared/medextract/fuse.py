@@ -251,10 +251,10 @@ def fuse(
         and _same_glyphs(opinion.value.value, field.value)
     ):
         return field  # "D.0" for "D.O": the second reader's glyph classes are no opinion
+    if _shapeless(field):  # its value, if any, typed from a misreading ("MMUNE")
+        return _alone(field, opinion, known)
     if opinion.value.value == field.value:
         return _agree(field, opinion, threshold, known)
-    if _shapeless(field):
-        return _alone(field, opinion, known)
     return _disagree(field, opinion, known)
 
 
@@ -269,7 +269,9 @@ def _agree(
         # vouches for nothing: the value is the second reader's alone, ranked as
         # ``_alone`` ranks it ("ciqna" read so by both, tesseract at 0.0: a script's g
         # drawn like a q).
-        return field.model_copy(update={"confidence": _alone_confidence(opinion, known)})
+        return field.model_copy(
+            update={"confidence": _unvouched(opinion.confidence, opinion.text, known)}
+        )
     if set(field.review_reasons) <= _CLEARABLE and confidence >= threshold:
         return field.model_copy(
             update={"needs_review": False, "review_reasons": [], "confidence": confidence}
@@ -302,7 +304,7 @@ def _alone(field: ExtractedField, opinion: Opinion, known: Callable[[str], bool]
     held-back seed). Its confidence is half the reading's, quartered again when one of
     its words is in no vocabulary we hold (``known``: ``Boutevard``)."""
     value = opinion.value
-    confidence = _alone_confidence(opinion, known)
+    confidence = _unvouched(opinion.confidence, opinion.text, known)
     return field.model_copy(
         update={
             "value": value.value,
@@ -316,11 +318,12 @@ def _alone(field: ExtractedField, opinion: Opinion, known: Callable[[str], bool]
     )
 
 
-def _alone_confidence(opinion: Opinion, known: Callable[[str], bool]) -> float:
-    """A value only the second reader vouches for: half its reading's confidence,
-    quartered again when one of its words is in no vocabulary we hold."""
-    factor = 1.0 if known(opinion.text) else DISPUTED**2
-    return round(opinion.confidence * DISPUTED * factor, 3)
+def _unvouched(confidence: float, text: str, known: Callable[[str], bool]) -> float:
+    """A value one engine alone vouches for (the other disputes it or read nothing of
+    its shape): half its reading's confidence, quartered again when one of its words is
+    in no vocabulary we hold."""
+    factor = 1.0 if known(text) else DISPUTED**2
+    return round(confidence * DISPUTED * factor, 3)
 
 
 def _disagree(
@@ -330,19 +333,21 @@ def _disagree(
     if ReviewReason.VARIANTS_DISAGREE not in reasons:
         reasons.append(ReviewReason.VARIANTS_DISAGREE)
     update: dict[str, object] = {"needs_review": True, "review_reasons": reasons}
-    # A disputed value keeps half the confidence of the reading it was taken from.
+    # A disputed value keeps half the confidence of the reading it was taken from, and a
+    # quarter of that with a word in no vocabulary ('Hishmark', 'Wellcore'): the AUROC of
+    # confidence on tune seeds 34201 and 34202's readings, 0.972 -> 0.980, 0.952 -> 0.965.
     if _better(field, opinion, known):
         update.update(
             value=opinion.value.value,
             text=opinion.text,
             iso=opinion.value.iso,
             suggestion=_shown(field.value),
-            confidence=round(opinion.confidence * DISPUTED, 3),
+            confidence=_unvouched(opinion.confidence, opinion.text, known),
         )
     else:
         update.update(
             suggestion=_shown(opinion.value.value),
-            confidence=round(field.confidence * DISPUTED, 3),
+            confidence=_unvouched(field.confidence, field.text or "", known),
         )
     return field.model_copy(update=update)
 

@@ -234,7 +234,7 @@ def _wanting_a_third(
     """The fields whose second reading differs from the first, and those it confirms
     while still unsure (flagged only for confidence, the second reading of the field's
     shape, a word under ``threshold``): a third reading may settle either."""
-    differ = {name for name in again if second[name].value != fields[name].value}
+    differ = {name for name in again if not _same(fields[name], second[name])}
     doubtful = {
         name
         for name in again
@@ -286,6 +286,15 @@ def _weakest_alone(
         if confidence >= threshold:
             settled[crop.field] = _settled(fields[crop.field], confidence)
     return settled
+
+
+def _same(field: ExtractedField, second: Normalised) -> bool:
+    """Whether a second reading agrees with the field: the same value, and not of the
+    field's shape where the first reading was not (a closed set's answer typed from a
+    misreading, "MMUNE" as IMMUNE, then read whole: two readings of the shape can
+    settle it, as any dispute)."""
+    shaped_now = second.ok and ReviewReason.PATTERN_MISMATCH in field.review_reasons
+    return second.value == field.value and not shaped_now
 
 
 def _only_unsure(field: ExtractedField) -> bool:
@@ -347,7 +356,7 @@ def _judge(
     for readings that agree, or the one for readings that disagree."""
     norm, text = typed(spec, _texts(rereads))
     confidence = min(r.confidence for r in rereads)
-    if norm.value == field.value:
+    if _same(field, norm):
         return _second_agrees(field, spec, norm, confidence, threshold, third)
     return _second_disagrees(field, spec, norm, text, rereads, threshold, first_mean, third)
 

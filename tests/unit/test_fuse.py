@@ -306,3 +306,19 @@ def test_a_printed_labels_word_caught_by_a_wide_crop_is_a_scrap():
     spec = next(s for s in SPECS[DocumentType.PATIENT_DETAILS] if s.name == "record_date")
     assert _typed(spec, ["Date: 18/10/2019"])[0].value == "18/10/2019"
     assert not _typed(spec, ["Date: 18/40/2019"])[0].ok
+
+
+def test_a_value_typed_from_tesseracts_misreading_read_whole_by_the_second_is_its_alone():
+    misread = _field("IMMUNE", 0.1, [ReviewReason.PATTERN_MISMATCH])  # typed from "MMUNE"
+    fused = fuse(misread, _opinion("IMMUNE", 0.9), threshold=0.8)
+    assert fused.value == "IMMUNE" and fused.needs_review
+    assert fused.review_reasons == [ReviewReason.LOW_OCR_CONFIDENCE]
+    assert fused.confidence == 0.45  # ranked as the second reader's reading alone
+
+
+def test_a_disputed_value_with_a_word_in_no_vocabulary_ranks_lower():
+    field = _field("Higunark", 0.3, [ReviewReason.LOW_OCR_CONFIDENCE])
+    unknown = fuse(field, _opinion("Hishmark", 0.9), 0.8, known=lambda text: False)
+    known = fuse(field, _opinion("Hishmark", 0.9), 0.8, known=lambda text: True)
+    assert unknown.value == known.value == "Hishmark"
+    assert (unknown.confidence, known.confidence) == (round(0.9 * 0.5 * 0.25, 3), 0.45)

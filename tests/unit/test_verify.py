@@ -181,3 +181,24 @@ def test_an_unsure_word_that_reads_the_same_alone_with_confidence_clears_its_fie
 def test_an_unsure_word_that_reads_otherwise_alone_keeps_the_flag():
     fields = _parse(_weak_refill_digit(), UnsureReader(0.3), _AloneSure(alone_text="_7_"))
     assert fields["refills"].review_reasons == [ReviewReason.LOW_OCR_CONFIDENCE]
+
+
+def test_a_closed_sets_answer_typed_from_a_misreading_is_settled_by_two_whole_readings():
+    from medextract.forms import SPECS
+    from medextract.result import ExtractedField
+    from medextract.verify import _judge
+
+    spec = next(s for s in SPECS[DocumentType.PATIENT_DETAILS] if s.name == "chicken_pox")
+    misread = ExtractedField(
+        value="IMMUNE",  # typed from "MMUNE", out of its shape
+        text="MMUNE",
+        confidence=0.3,
+        needs_review=True,
+        review_reasons=[ReviewReason.PATTERN_MISMATCH, ReviewReason.LOW_OCR_CONFIDENCE],
+    )
+    whole = [Reread("IMMUNE", 0.9, 0.9)]
+    settled = _judge(misread, spec, whole, 0.8, 0.3, third=whole)
+    assert not settled.needs_review and settled.value == "IMMUNE"
+    assert settled.confidence == 0.99  # the two readings of its shape agree
+    alone = _judge(misread, spec, whole, 0.8, 0.3, third=[Reread("MMUNE", 0.9, 0.9)])
+    assert alone.needs_review
