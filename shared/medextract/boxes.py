@@ -47,6 +47,8 @@ ROW_HEIGHT = 0.004
 CHECK_MARGIN = 24
 # A mark has at least this share of the box's area in ink, and twice the other boxes'.
 CHECK_INK = 0.01
+# A mark's confidence when the page's reading of the X puts it nearer another choice.
+CHECK_DISPUTED = 0.5
 # The page-segmentation mode of the page's reading (sparse text: lone values in boxes)
 # and of a box read alone (one line).
 PAGE_MODE = 11
@@ -387,8 +389,12 @@ class BoxReader:
         noted in ``split``: where its value ends is the characters' estimated places."""
         lines: list[list[Word]] = []
         places = [self.frame.to_page(box) for box in spec.boxes]
-        for box in spec.boxes:
-            lines += _lines(self.words_in(box))
+        for box, place in zip(spec.boxes, places, strict=True):
+            words = self.words_in(box)
+            if words and place[3] - place[1] < 2 * float(np.median([w.height for w in words])):
+                lines.append(sorted(words, key=lambda w: w.left))  # room for one line only
+            else:
+                lines += _lines(words)
         if any(_split(w, places) or _astray(w, places) for w in self.words):
             self.split.add(spec.name)
         if not lines:
@@ -412,7 +418,13 @@ class BoxReader:
         best, other = inks[order[0]][0], inks[order[1]][0]
         if best < CHECK_INK:
             return missing_field()
-        confidence = round(1 - other / best, 3)
+        confidence = round(float(1 - other / best), 3)
+        typed = self._typed_mark([place for _, place in inks])
+        if typed is not None and typed != order[0]:
+            # The page's reading put the typed X nearer another choice: where the frame
+            # is a little off (a page photographed at an angle), the ink in a box is
+            # a neighbour's mark or a speck.
+            confidence = min(confidence, CHECK_DISPUTED)
         reasons = [ReviewReason.LOW_OCR_CONFIDENCE] if confidence < threshold else []
         x0, y0, x1, y1 = inks[order[0]][1]
         return ExtractedField(
@@ -428,6 +440,28 @@ class BoxReader:
             ),
             needs_review=bool(reasons),
             review_reasons=reasons,
+        )
+
+    def _typed_mark(self, places: Sequence[tuple[int, int, int, int]]) -> int | None:
+        """The choice nearest the one X the page's reading found across the choices'
+        boxes (a box's width of room on each side), or None (no X, or several)."""
+        x0 = min(p[0] for p in places)
+        x1 = max(p[2] for p in places)
+        y0 = min(p[1] for p in places)
+        y1 = max(p[3] for p in places)
+        room = max(p[2] - p[0] for p in places)
+        marks = [
+            w
+            for w in self.words
+            if w.text.strip(".,'`") in ("X", "x")
+            and x0 - room <= w.cx < x1 + room
+            and y0 <= w.cy < y1
+        ]
+        if len(marks) != 1:
+            return None
+        mark = marks[0]
+        return min(
+            range(len(places)), key=lambda i: abs((places[i][0] + places[i][2]) / 2 - mark.cx)
         )
 
 

@@ -346,6 +346,7 @@ def birth_date_findings(field: str, birth: date | None, today: date) -> list[Fin
 # "IL 62704", "IL 62704-1234" in one part, or "IL" and "62704" as two parts.
 _STATE_ZIP = re.compile(r"([A-Za-z]{2})[ ,]+(\d{5})(?:-?(\d{4}))?")
 _ZIP = re.compile(r"\d{5}(?:-?\d{4})?")
+_STREET = re.compile(r"(\d+[A-Z]?\s+\S|P\.?\s*O\.?\s*BOX\b)", re.IGNORECASE)
 
 
 @cache
@@ -370,7 +371,8 @@ def zip_state(zip5: str) -> str | None:
 
 def address_findings(field: str, address: str | None) -> list[Finding]:
     """The last state code and ZIP of an address (``…, Springfield, IL 62704``): a known
-    state, a real ZIP, the ZIP in that state. An address with neither is no claim's."""
+    state, a real ZIP, the ZIP in that state. An address with neither is no claim's, and
+    one with no street (a house number or a PO box) before its city has lost a line."""
     if not address:
         return []
     matches = list(_STATE_ZIP.finditer(address))
@@ -383,6 +385,9 @@ def address_findings(field: str, address: str | None) -> list[Finding]:
     in_state = zip_state(zip5)
     if in_state != state:
         return [Finding(field, PLACE_MISMATCH)]
+    before = [p.strip() for p in address[: last.start()].split(",") if p.strip()]
+    if not any(_STREET.match(part) for part in before[:-1]):
+        return [Finding(field, SHAPE)]  # no street before the city: a line lost
     return []
 
 

@@ -3,13 +3,16 @@ cells put together as rows, and the claim's checks flagging the field or the cel
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pytest
 from medextract.boxes import Frame, find_frame, printed_form, settle_claim, table_field
 from medextract.claims import npi_check_digit
-from medextract.result import ExtractedField, ReviewReason
+from medextract.fields import FieldSpec
+from medextract.forms import SPECS
+from medextract.result import DocumentType, ExtractedField, ReviewReason
 
 pytestmark = pytest.mark.unit
 
@@ -261,3 +264,49 @@ def test_the_printers_offset_across_puts_the_values_wholly_inside_their_boxes() 
     # Values in the middle of their boxes: no offset.
     still = fill_offset(frame, boxes, row(15, 0, 170))
     assert (still.dx, still.dy) == (0, 0)
+
+
+def _claim_spec(name: str) -> FieldSpec:
+    return next(s for s in SPECS[DocumentType.CMS1500] if s.name == name)
+
+
+def _reader(words: list, binary: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+    from medextract.boxes import BoxReader
+    from medextract.preprocess import PreparedPage
+
+    page = binary if binary is not None else np.full((1000, 1000), 255, np.uint8)
+    prepared = PreparedPage(binary=page, grey=page, rotation=0, skew=0.0, scale=1.0)
+    return BoxReader(prepared, 1, words, None, Frame(0, 0, 1000, 1000, 1000, 1000))  # type: ignore[arg-type]
+
+
+def test_a_one_line_box_reads_its_words_left_to_right_however_they_were_boxed() -> None:
+    from medextract.words import Word
+
+    # 'PLUS' boxed higher than the rest (seed 34102/6 read 'PLUS CIGNA OPEN ACCESS').
+    words = [
+        Word("CIGNA", 0.95, 100, 120, 80, 49, 1, 1, 1),
+        Word("OPEN", 0.95, 200, 120, 60, 49, 1, 1, 1),
+        Word("PLUS", 0.95, 280, 100, 60, 39, 1, 1, 1),
+    ]
+    spec = replace(_claim_spec("insurance_plan_name"), boxes=((50, 95, 600, 175),))
+    reading = _reader(words).read(spec, 0.8)
+    assert reading.field.text == "CIGNA OPEN PLUS"
+
+
+def test_a_checkbox_whose_ink_and_typed_x_disagree_is_flagged() -> None:
+    from medextract.words import Word
+
+    page = np.full((1000, 1000), 255, np.uint8)
+    page[110:125, 210:225] = 0  # ink in M's box
+    spec = replace(
+        _claim_spec("patient_sex"),
+        choices=(("M", (200.0, 100.0, 230.0, 130.0)), ("F", (300.0, 100.0, 330.0, 130.0))),
+    )
+    alone = _reader([], page).check(spec, 0.8)
+    assert alone.value == "M" and not alone.needs_review
+    # The page's reading found the X beside F's box (the frame a little off).
+    x_by_f = [Word("X", 0.9, 345, 104, 18, 20, 1, 1, 1)]
+    disputed = _reader(x_by_f, page).check(spec, 0.8)
+    assert disputed.needs_review and disputed.confidence <= 0.5
+    x_by_m = [Word("X", 0.9, 208, 104, 18, 20, 1, 1, 1)]
+    assert not _reader(x_by_m, page).check(spec, 0.8).needs_review

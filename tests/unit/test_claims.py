@@ -178,6 +178,7 @@ def test_date_from_after_date_to_flags_both() -> None:
         "12 Oak Street, Springfield, IL 62704",
         "Oakwood Clinic, 400 Main St, Boston, MA 02118-2393, (617) 414-5000",
         "9 Elm Rd, Austin, TX, 78701",
+        "Lakeview Clinic, PO Box 118, Austin, TX 78701",
     ],
 )
 def test_state_and_zip_of_that_state_pass(address: str) -> None:
@@ -195,6 +196,18 @@ def test_state_and_zip_of_that_state_pass(address: str) -> None:
 def test_state_or_zip_that_do_not_agree_are_flagged(address: str) -> None:
     found = claims.address_findings("patient_address", address)
     assert found == [Finding("patient_address", claims.PLACE_MISMATCH)]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Oakwood Family Medicine, Raleigh, NC 27603-8447, (919) 348-0441",  # street lost
+        "Raleigh, NC 27603",
+    ],
+)
+def test_an_address_with_no_street_before_its_city_has_lost_a_line(address: str) -> None:
+    found = claims.address_findings("billing_provider", address)
+    assert found == [Finding("billing_provider", ReviewReason.PATTERN_MISMATCH)]
 
 
 def test_address_without_state_and_zip_is_out_of_shape() -> None:
