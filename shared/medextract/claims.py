@@ -262,6 +262,27 @@ def procedure_findings(lines: Sequence[Mapping[str, object]]) -> list[Finding]:
     return found
 
 
+@cache
+def places_of_service() -> frozenset[str]:
+    """The codes CMS assigns to places of service (``data/place_of_service.txt``)."""
+    from importlib.resources import files
+
+    text = (files("medextract") / "data" / "place_of_service.txt").read_text()
+    return frozenset(
+        line.split("\t")[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+def place_of_service_findings(lines: Sequence[Mapping[str, object]]) -> list[Finding]:
+    """A line's place of service (24B) is a code CMS assigns (``29`` for ``22`` is none)."""
+    found = []
+    for row, line in enumerate(lines):
+        place = line.get("place_of_service")
+        if isinstance(place, str) and place and place.strip() not in places_of_service():
+            found.append(Finding(cell(row, "place_of_service"), UNKNOWN_CODE))
+    return found
+
+
 _AMOUNT = re.compile(r"\d{1,7}\.\d{2}")
 MAX_UNITS = 999
 
@@ -455,6 +476,7 @@ def claim_findings(
     )
     found += pointer_findings(lines, codes)
     found += procedure_findings(lines)
+    found += place_of_service_findings(lines)
     total = values.get("total_charge")
     found += charge_findings(lines, total if isinstance(total, str) else None)
     birth = _iso(dates.get("patient_birth_date"))

@@ -283,3 +283,16 @@ def test_planted_errors_in_a_claim_are_each_found() -> None:
         cell(0, "charges"),
         cell(1, "charges"),
     }
+
+
+@pytest.mark.parametrize(
+    ("place", "flagged"), [("11", False), ("22", False), ("81", False), ("29", True), ("4", True)]
+)
+def test_a_place_of_service_no_cms_code_names_is_flagged(place: str, flagged: bool) -> None:
+    found = claims.place_of_service_findings(
+        [{"place_of_service": "11"}, {"place_of_service": place}]
+    )
+    assert found == (
+        [Finding("service_lines[1].place_of_service", claims.UNKNOWN_CODE)] if flagged else []
+    )
+    assert len(claims.places_of_service()) > 40
