@@ -250,7 +250,13 @@ def fuse(
         and not opinion.glyphs_count
         and _same_glyphs(opinion.value.value, field.value)
     ):
-        return field  # "D.0" for "D.O": the second reader's glyph classes are no opinion
+        # "D.0" for "D.O": the second reader's glyph classes are no opinion on the value,
+        # but it read the same letters: a flagged value ranks at least as that reading
+        # alone would ("Street" read "street" beside tesseract's guess at 0.0).
+        if not field.needs_review:
+            return field
+        vouched = _unvouched(opinion.confidence, opinion.text, known)
+        return field.model_copy(update={"confidence": max(field.confidence, vouched)})
     if _shapeless(field):  # its value, if any, typed from a misreading ("MMUNE")
         return _alone(field, opinion, known)
     if opinion.value.value == field.value:

@@ -160,11 +160,21 @@ _SUFFIX_SLIPS = re.compile(r"(?<=[a-z] )PI(?=,|$)")
 _UNIT_COMMA = re.compile(r"(?<=[A-Za-z.]) (?=(?:Apt|Suite|Ste|Unit|Bldg)\.? ?[0-9A-Z]*\d)")
 # The space a reader lost between a unit and its number ("Unit18") or a state code and
 # its ZIP ("NE68124"): neither is ever written joined.
-_JOINED = re.compile(r"\b(Apt|Suite|Ste|Unit|Bldg)(?=\d)|(?<=[ ,][A-Z]{2})(?=\d{5}(?:-\d{4})?$)")
+_JOINED = re.compile(
+    r"\b(Apt|Suite|Ste|Unit|Bldg)(?=\d)|(?<=[ ,][A-Z]{2})(?=\d{5}(?:-\d{4})?$)|^(\d+)(?=[A-Z][a-z])"
+)
+
+
+def _places_capitalised(value: str) -> str:
+    """The parts after the street (city, state, country: always capitalised) with a
+    small letter of one shape opening a word read as its capital ("omaha"); the street's
+    own part is left as written ("cricket blvd")."""
+    street, comma, rest = value.partition(", ")
+    return street + comma + capitalised(rest) if comma else value
 
 
 def ADDRESS(value: str) -> Normalised:
-    fixed = _JOINED.sub(lambda m: f"{m[1] or ''} ", value)
+    fixed = _places_capitalised(_JOINED.sub(lambda m: f"{m[1] or m[2] or ''} ", value))
     fixed = _STATE_END.sub(_state_comma, _SUFFIX_SLIPS.sub("Pl", fixed))
     fixed = _UNIT_COMMA.sub(", ", fixed)
     parts = fixed.split(", ")
@@ -241,17 +251,19 @@ def _sig_word(word: str) -> str:
 
 
 # A lone I or l where a count stands (before a dose form, after "take"): the digit 1,
-# which a handwritten 1 is read as by either engine ("take I tablet").
-_ONE = re.compile(
-    r"(?<![A-Za-z0-9])[Il](?= (?:tablets?|capsules?|caps?|tabs?|pills?|drops?|puffs?|"
+# which a handwritten 1 is read as by either engine ("take I tablet"); a lone Z there is
+# a handwritten 2 ("take Z pill").
+_COUNT_READ = re.compile(
+    r"(?<![A-Za-z0-9])[IlZ](?= (?:tablets?|capsules?|caps?|tabs?|pills?|drops?|puffs?|"
     r"sprays?|patch(?:es)?|teaspoons?|tsp|ml|times?|dose)\b)"
-    r"|(?<=\b[Tt]ake )[Il](?![A-Za-z0-9])"
+    r"|(?<=\b[Tt]ake )[IlZ](?![A-Za-z0-9])"
 )
 
 
 def DIRECTIONS(value: str) -> Normalised:
     lines = [" ".join(_sig_word(w) for w in line.split(" ")) for line in value.split("\n")]
-    return _DIRECTIONS(_ONE.sub("1", "\n".join(lines)))
+    counted = _COUNT_READ.sub(lambda m: "2" if m[0] == "Z" else "1", "\n".join(lines))
+    return _DIRECTIONS(counted)
 
 
 _MEDICINE = text(

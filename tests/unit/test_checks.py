@@ -339,6 +339,19 @@ def test_interleaved_direction_lines_are_flagged():
     assert checks.interleaved_findings("directions", repeated)
 
 
+def test_a_sig_word_capitalised_inside_a_line_is_interleaved_though_a_drug_name_holds_it():
+    # "for" is a word of "Water for Injection": no drug's name of its own
+    assert checks.interleaved_findings("directions", "Use one tablets daily For two months")
+    assert checks.interleaved_findings("directions", "Take one tablet With food")
+
+
+def test_a_name_whose_apostrophe_was_lost_is_implausible():
+    assert checks.implausible_name_word("DAngelo") and checks.implausible_name_word("OBrien")
+    assert not any(
+        checks.implausible_name_word(w) for w in ("D'Angelo", "O'Brien", "DeAndre", "McDonald")
+    )
+
+
 @pytest.mark.parametrize(
     "directions", ["Prednisone, Taper 5 mg every 3 days,\nFinish in 2.5 weeks",
                    "Amoxicillin - take 1 tablet twice daily for 5 days\n"

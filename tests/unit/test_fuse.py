@@ -322,3 +322,12 @@ def test_a_disputed_value_with_a_word_in_no_vocabulary_ranks_lower():
     known = fuse(field, _opinion("Hishmark", 0.9), 0.8, known=lambda text: True)
     assert unknown.value == known.value == "Hishmark"
     assert (unknown.confidence, known.confidence) == (round(0.9 * 0.5 * 0.25, 3), 0.45)
+
+
+def test_a_reading_of_the_same_letters_in_another_case_ranks_a_flagged_value_as_alone():
+    guess = _field("211 Queen Street, Sydney", 0.0, [ReviewReason.LOW_OCR_CONFIDENCE])
+    fused = fuse(guess, _opinion("211 Queen street, Sydney", 0.95), threshold=0.8)
+    assert fused.value == "211 Queen Street, Sydney" and fused.needs_review
+    assert fused.confidence == 0.475
+    sure = _field("Dr Robert Allen, D.O", 0.9)
+    assert fuse(sure, _opinion("Dr Robert Allen, D.0", 0.99), threshold=0.8) == sure

@@ -289,3 +289,22 @@ def test_a_months_name_misread_near_one_gives_the_date_flagged():
 def test_a_handwritten_zero_open_at_the_top_is_a_zero_in_a_numeric_field():
     assert n.date_numeric("mdy")("5/22/2C19").iso == "2019-05-22"
     assert n.MEDICINE("Sertraline 50 ms").value == "Sertraline 50 mg"
+
+
+def test_an_addresss_places_open_with_a_capital_and_its_street_is_as_written():
+    assert n.ADDRESS("3053 Lincoln Road, Unit 18, omaha, NE 68124").value == (
+        "3053 Lincoln Road, Unit 18, Omaha, NE 68124"
+    )
+    assert n.ADDRESS("12 cricket blvd, Pune").value == "12 cricket blvd, Pune"
+    assert n.ADDRESS("86Washington Court, Omaha, NE 68124").value == (
+        "86 Washington Court, Omaha, NE 68124"
+    )
+    assert n.ADDRESS("12 Oak St, Apt 4B, Salem").value == "12 Oak St, Apt 4B, Salem"
+
+
+def test_a_lone_z_where_a_count_stands_is_a_handwritten_two():
+    assert n.DIRECTIONS("Lialda - take Z pill at bedtime").value == (
+        "Lialda - take 2 pill at bedtime"
+    )
+    assert n.DIRECTIONS("Use Z tablets daily").value == "Use 2 tablets daily"
+    assert n.DIRECTIONS("Zinc daily").value == "Zinc daily"
