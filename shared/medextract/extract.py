@@ -206,11 +206,15 @@ def parse(
     if second is None:
         return flag_unread_lines(form.specs, readings, fields, reads)
     asked = {name: r for name, r in readings.items() if name not in found_by_second}
-    opinions = second_opinions(
-        form.specs, asked, pages, second, wider=(SHAPELESS_SIDE,), follow_ink=True
-    )
     english = english_words(settings.english_words)
-    fields = fuse_all(fields, opinions, threshold, lambda text: known_words(text, english))
+
+    def known(text: str) -> bool:
+        return known_words(text, english)
+
+    opinions = second_opinions(
+        form.specs, asked, pages, second, wider=(SHAPELESS_SIDE,), follow_ink=True, known=known
+    )
+    fields = fuse_all(fields, opinions, threshold, known)
     return flag_unread_lines(form.specs, readings, fields, reads)
 
 

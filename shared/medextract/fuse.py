@@ -28,6 +28,7 @@ model trained on other data). One rule per outcome:
 
 from __future__ import annotations
 
+import difflib
 import re
 import statistics
 import unicodedata
@@ -35,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import cv2
 import numpy as np
 
 from medextract.fields import FieldSpec, Normalised, Reading, typed
@@ -82,7 +84,11 @@ class Opinion:
 
 
 def line_crop(
-    page: PreparedPage, words: Sequence[Word], side: float = SIDE, follow_ink: bool = False
+    page: PreparedPage,
+    words: Sequence[Word],
+    side: float = SIDE,
+    follow_ink: bool = False,
+    margin_share: float = MARGIN,
 ) -> np.ndarray:
     """The line's words cut from the page's grey image, with a margin. Its height is the
     words' median extent: tesseract gives a handwritten word a box that can reach into
@@ -90,7 +96,7 @@ def line_crop(
     left, right = min(w.left for w in words), max(w.right for w in words)
     top = int(statistics.median(w.top for w in words))
     bottom = int(statistics.median(w.bottom for w in words))
-    margin = int(MARGIN * (bottom - top)) + 4
+    margin = int(margin_share * (bottom - top)) + 4
     h, w = page.grey.shape
     rows = slice(max(0, top - margin), min(h, bottom + margin))
     # Wide at both ends: tesseract can drop a word's first or last characters (the "1"
@@ -138,6 +144,18 @@ def _ink_end(ink: np.ndarray, edge: int, height: int) -> int:
     return x + 1
 
 
+# A reading with a word in no vocabulary is read again from other cuts of its lines: a
+# taller margin, and strokes made bolder (a thin hand's letter read as another: "Rcberts"
+# read "Roberts" with the taller margin, "Brawn" "Brown" bolder). A reading of these whose
+# words are all known, of the field's shape, is the opinion: the reader's own reading of
+# the value, never a word put in its place.
+AGAIN_MARGIN = 0.7
+# ... and whose text is this like the first cut's (difflib's ratio).
+SAME_READING = 0.7
+BOLDER = np.ones((2, 2), np.uint8)
+CropCut = Callable[[PreparedPage, Sequence[Word]], np.ndarray]
+
+
 def second_opinions(
     specs: Sequence[FieldSpec],
     readings: dict[str, Reading],
@@ -147,32 +165,83 @@ def second_opinions(
     settled_stands: bool = False,
     wider: Sequence[float] = (),
     follow_ink: bool = False,
+    known: Callable[[str], bool] | None = None,
 ) -> dict[str, Opinion]:
     """Every field with lines, read by the second reader, in one batch of line crops
     (``side`` line heights wide at each end, and on to where the ink ends at the right
     with ``follow_ink``). A value tesseract read without the field's shape is also cut
     ``wider`` (it may have lost a word at an end, a digit on the refill's underline two
     line heights before "times"): its opinion is the narrowest crop's reading that has
-    the field's shape (a wide crop can take in a neighbour's words)."""
+    the field's shape (a wide crop can take in a neighbour's words). With ``known``, a
+    reading out of the field's shape or with a word in no vocabulary is read again from
+    other cuts (``AGAIN_MARGIN``, ``BOLDER``), and the first of those whose words are all
+    known, of the field's shape, is the opinion."""
+    by_name = {spec.name: spec for spec in specs}
+
+    def cut(width: float) -> CropCut:
+        return lambda page, words: line_crop(page, words, width, follow_ink)
+
+    first = {
+        name: [cut(w) for w in ((side, *wider) if _shapeless(r.field) else (side,))]
+        for name, r in readings.items()
+    }
+    opinions = _read_cuts(by_name, readings, pages, reader, first, settled_stands)
+    if known is None:
+        return opinions
+
+    def taller(page: PreparedPage, words: Sequence[Word]) -> np.ndarray:
+        return line_crop(page, words, side, follow_ink, AGAIN_MARGIN)
+
+    def bolder(page: PreparedPage, words: Sequence[Word]) -> np.ndarray:
+        return np.asarray(cv2.erode(line_crop(page, words, side, follow_ink), BOLDER))
+
+    doubtful = [n for n, o in opinions.items() if not (o.value.ok and known(o.text))]
+
+    def good(name: str, opinion: Opinion) -> bool:
+        """Of the field's shape, every word known, and a reading of what the first cut
+        read (a taller cut can take in a label's line above: "Dany. Cis" for "Cign")."""
+        like = difflib.SequenceMatcher(None, opinion.text, opinions[name].text).ratio()
+        return opinion.value.ok and known(opinion.text) and like >= SAME_READING
+
+    again = _read_cuts(
+        by_name,
+        readings,
+        pages,
+        reader,
+        {n: [taller, bolder] for n in doubtful},
+        settled_stands,
+        good,
+    )
+    return {**opinions, **{n: o for n, o in again.items() if good(n, o)}}
+
+
+def _read_cuts(
+    by_name: dict[str, FieldSpec],
+    readings: dict[str, Reading],
+    pages: Sequence[PreparedPage],
+    reader: SecondReader,
+    cuts: dict[str, list[CropCut]],
+    settled_stands: bool,
+    good: Callable[[str, Opinion], bool] = lambda name, opinion: opinion.value.ok,
+) -> dict[str, Opinion]:
+    """Each field's lines cut each of its ways, read in one batch; its opinion is the first
+    cut's reading that is ``good``, else its first cut's."""
     owners: list[tuple[str, int]] = []
     crops: list[np.ndarray] = []
-    for name, reading in readings.items():
-        tries = (side, *wider) if _shapeless(reading.field) else (side,)
-        for k, width in enumerate(tries):
-            for page, words in reading.lines:
+    for name, ways in cuts.items():
+        for k, way in enumerate(ways):
+            for page, words in readings[name].lines:
                 owners.append((name, k))
-                crops.append(line_crop(pages[page - 1], words, width, follow_ink))
-    read = reader.lines(crops)
-    by_name = {spec.name: spec for spec in specs}
+                crops.append(way(pages[page - 1], words))
     grouped: dict[tuple[str, int], list[LineRead]] = {}
-    for owner, line in zip(owners, read, strict=True):
+    for owner, line in zip(owners, reader.lines(crops), strict=True):
         grouped.setdefault(owner, []).append(line)
     opinions: dict[str, Opinion] = {}
-    for (name, _), lines in grouped.items():  # each field's narrowest crop first
-        if name in opinions and opinions[name].value.ok:
+    for (name, _), lines in grouped.items():  # each field's cuts in order
+        if name in opinions and good(name, opinions[name]):
             continue
         opinion = _opinion(by_name[name], lines, settled_stands)
-        if name not in opinions or opinion.value.ok:
+        if name not in opinions or good(name, opinion):
             opinions[name] = opinion
     return opinions
 

@@ -331,3 +331,48 @@ def test_a_reading_of_the_same_letters_in_another_case_ranks_a_flagged_value_as_
     assert fused.confidence == 0.475
     sure = _field("Dr Robert Allen, D.O", 0.9)
     assert fuse(sure, _opinion("Dr Robert Allen, D.0", 0.99), threshold=0.8) == sure
+
+
+class ByCut(SecondReader):
+    """Reads a crop by its cut: its height (a taller margin reads right)."""
+
+    def lines(self, crops):
+        self.crops += len(crops)
+        out = []
+        for crop in crops:
+            if crop.shape[0] > 50:  # the taller margin's
+                out.append(LineRead("Sarah Roberts", 0.91))
+            else:
+                out.append(LineRead("Sarah Rcberts", 0.96))
+        return out
+
+
+def test_a_reading_with_a_word_in_no_vocabulary_is_read_again_from_other_cuts():
+    word = Word("Sarah", 0.5, 100, 40, 120, 20, 1, 1, 1)
+    white = np.full((120, 400), 255, np.uint8)
+    page = PreparedPage(binary=white, grey=white, rotation=0, skew=0.0, scale=1.0)
+    spec = next(s for s in SPECS[DocumentType.PATIENT_DETAILS] if s.name == "patient_name")
+    readings = {"patient_name": Reading(_field("Saran Reberks", 0.2), [(1, [word])])}
+    reader = ByCut({}, 0.9)
+    known = lambda text: "Rcberts" not in text  # noqa: E731
+    opinions = second_opinions([spec], readings, [page], reader, known=known)
+    assert opinions["patient_name"].value.value == "Sarah Roberts"
+    assert reader.crops == 3  # the first cut, then the taller and the bolder
+    assert second_opinions([spec], readings, [page], ByCut({}, 0.9))["patient_name"].text == (
+        "Sarah Rcberts"  # without vocabularies, the first cut's reading
+    )
+
+
+def test_another_cuts_reading_of_other_words_is_no_reading_of_the_value():
+    class Above(SecondReader):
+        def lines(self, crops):  # the taller cut takes in the label's line above
+            return [LineRead("Dany Cis" if c.shape[0] > 50 else "Cign", 0.9) for c in crops]
+
+    word = Word("Cig", 0.5, 100, 40, 60, 20, 1, 1, 1)
+    white = np.full((120, 400), 255, np.uint8)
+    page = PreparedPage(binary=white, grey=white, rotation=0, skew=0.0, scale=1.0)
+    spec = next(s for s in SPECS[DocumentType.PATIENT_DETAILS] if s.name == "insurance_company")
+    readings = {"insurance_company": Reading(_field("Cig", 0.1), [(1, [word])])}
+    known = lambda text: text != "Cign"  # noqa: E731
+    opinions = second_opinions([spec], readings, [page], Above({}, 0.9), known=known)
+    assert opinions["insurance_company"].text == "Cign"
