@@ -65,7 +65,10 @@ Box = tuple[float, float, float, float]
 
 @dataclass(frozen=True)
 class Frame:
-    """Where the printed frame lies on the page (pixels), and the form's own units."""
+    """Where the printed frame lies on the page (pixels), and the form's own units. Its
+    sides may lean (a page photographed at an angle is narrower at one end): the left
+    side is at ``left + left_lean * (y - top)``, the right at ``right + right_lean * (y -
+    top)``."""
 
     left: float
     top: float
@@ -76,16 +79,23 @@ class Frame:
 
     dx: float = 0.0  # the fill-ins' offset from their boxes (a misfed printer), form units
     dy: float = 0.0
+    left_lean: float = 0.0
+    right_lean: float = 0.0
+
+    def _point(self, u: float, v: float) -> tuple[float, float]:
+        y = self.top + (v + self.dy) * (self.bottom - self.top) / self.height
+        x_left = self.left + self.left_lean * (y - self.top)
+        x_right = self.right + self.right_lean * (y - self.top)
+        return x_left + (u + self.dx) * (x_right - x_left) / self.width, y
 
     def to_page(self, box: Box) -> tuple[int, int, int, int]:
-        sx = (self.right - self.left) / self.width
-        sy = (self.bottom - self.top) / self.height
         x0, y0, x1, y1 = box
+        corners = [self._point(u, v) for u in (x0, x1) for v in (y0, y1)]
         return (
-            round(self.left + (x0 + self.dx) * sx),
-            round(self.top + (y0 + self.dy) * sy),
-            round(self.left + (x1 + self.dx) * sx),
-            round(self.top + (y1 + self.dy) * sy),
+            round(min(x for x, _ in corners[:2])),
+            round(corners[0][1]),
+            round(max(x for x, _ in corners[2:])),
+            round(corners[1][1]),
         )
 
 
@@ -152,19 +162,75 @@ def find_frame(rules: np.ndarray, width: float, height: float) -> Frame | None:
         for x, y, ww, hh, _ in stats[1:count]
         if hh < h // 20 and edge < y + hh / 2 < h - edge
     )
+    rows = _rows(pieces, ROW_HEIGHT * h)
+    longest = max((max(p[2] for p in row) - min(p[1] for p in row) for row in rows), default=0)
     spans = [
         (row[0][0], min(p[1] for p in row), max(p[2] for p in row))
-        for row in _rows(pieces, ROW_HEIGHT * h)
-        if sum(p[2] - p[1] for p in row) >= FRAME_SPAN * w
+        for row in rows
+        if _spans(row, w, longest)
     ]
+    sides = _sides(rows, w)
     best: tuple[float, Frame] | None = None
     for i, (top, l0, r0) in enumerate(spans):
         for bottom, l1, r1 in spans[i + 1 :]:
-            left, right = min(l0, l1), max(r0, r1)  # a rule is broken where values touch it
-            error = abs((bottom - top) / (right - left) - height / width) / (height / width)
+            if sides is None:
+                left, right = min(l0, l1), max(r0, r1)  # a rule is broken where values touch it
+                leans = (0.0, 0.0)
+            else:
+                (left_lean, left_at), (right_lean, right_at) = sides
+                left, right = left_at + left_lean * top, right_at + right_lean * top
+                leans = (left_lean, right_lean)
+            middle = (leans[1] - leans[0]) * (bottom - top) / 2
+            error = abs((bottom - top) / (right - left + middle) - height / width) / (
+                height / width
+            )
             if error < RATIO_ERROR and (best is None or error < best[0] - 0.005):
-                best = (error, Frame(left, top, right, bottom, width, height))
+                frame = Frame(left, top, right, bottom, width, height, 0.0, 0.0, *leans)
+                best = (error, frame)
     return best[1] if best else None
+
+
+def _spans(row: Sequence[tuple[float, float, float]], w: int, longest: float) -> bool:
+    """Whether a row of rule pieces may be the frame's top or bottom: its pieces add up to
+    ``FRAME_SPAN`` of the page's width, or half that and its ends are as far apart as the
+    longest row's (a rule half lost in a shadow)."""
+    covered = sum(p[2] - p[1] for p in row)
+    extent = max(p[2] for p in row) - min(p[1] for p in row)
+    return covered >= FRAME_SPAN * w or (
+        covered >= FRAME_SPAN * w / 2 and extent >= FULL_WIDTH * longest
+    )
+
+
+# The frame's sides are fitted to the ends of its full-width rules: those at least this
+# share of the longest row's extent, whose end lies within ``SIDE_SPREAD`` of the page's
+# width of the ends' median; at least ``SIDE_RULES`` of them.
+FULL_WIDTH = 0.9
+SIDE_SPREAD = 0.03
+SIDE_RULES = 4
+
+
+def _sides(
+    rows: Sequence[Sequence[tuple[float, float, float]]], w: int
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The frame's left and right sides as lines ``x = lean * y + at`` through the ends of
+    its full-width rules (a page photographed at an angle is narrower at one end; a rule
+    whose end was lost to a value or a shadow is left out), or None when too few rules
+    span the page."""
+    extents = [(row[0][0], min(p[1] for p in row), max(p[2] for p in row)) for row in rows]
+    if not extents:
+        return None
+    longest = max(right - left for _, left, right in extents)
+    full = [row for row in extents if row[2] - row[1] >= FULL_WIDTH * longest]
+    fitted = []
+    for end in (1, 2):
+        median = float(np.median([row[end] for row in full]))
+        near = [(row[0], row[end]) for row in full if abs(row[end] - median) <= SIDE_SPREAD * w]
+        if len(near) < SIDE_RULES:
+            return None
+        ys, xs = np.array(near).T
+        lean, at = np.polyfit(ys, xs, 1)
+        fitted.append((float(lean), float(at)))
+    return fitted[0], fitted[1]
 
 
 def _rows(

@@ -117,6 +117,27 @@ def test_a_frame_whose_rules_are_in_pieces_and_not_quite_level_is_found() -> Non
     assert find_frame(rules, 2320, 2670) is None
 
 
+def test_a_frame_narrower_at_its_top_has_leaning_sides_fitted_to_its_rules_ends() -> None:
+    # A page photographed at an angle: each full-width rule starts 4 px further left and
+    # ends 4 px further right than the one 100 px above it; the top rule lost most of
+    # its middle to a shadow.
+    rules = np.zeros((2200, 1700), np.uint8)
+    for i, y in enumerate(range(300, 2049, 100)):
+        rules[y : y + 3, 120 - 4 * i : 1580 + 4 * i] = 255
+    rules[2048:2051, 48:1652] = 255  # the bottom rule
+    rules[300:303, 400:1300] = 0  # the top rule in two pieces
+    frame = find_frame(rules, 2320, 2670)
+    assert frame is not None
+    assert frame.top == pytest.approx(301.5, abs=2) and frame.bottom == pytest.approx(2049.5, abs=2)
+    assert frame.left_lean == pytest.approx(-0.04, abs=0.005)
+    assert frame.right_lean == pytest.approx(0.04, abs=0.005)
+    # Box 1's top left corner and the frame's bottom right corner, on the page.
+    x0, y0, _, _ = frame.to_page((0, 0, 10, 10))
+    _, _, x1, y1 = frame.to_page((2310, 2660, 2320, 2670))
+    assert (x0, y0) == (pytest.approx(120, abs=3), pytest.approx(302, abs=3))
+    assert (x1, y1) == (pytest.approx(1580 + 70, abs=4), pytest.approx(2050, abs=3))
+
+
 def _framed(inner_rules: int) -> np.ndarray:
     """A page's rules: the frame's top and bottom, and ``inner_rules`` between them."""
     rules = np.zeros((2200, 1700), np.uint8)
