@@ -527,11 +527,21 @@ def address_boxes(value: str) -> Normalised:
 _DIAGNOSIS = re.compile(r"[A-TV-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
 
 
+# ICD-10-CM's second character is always a digit, and its third a digit or A or B
+# (C4A, C7B, M1A …): a lookalike letter read there is that digit.
+_ICD_DIGIT = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "G": "6"}
+)
+
+
 def icd_code(value: str) -> Normalised:
     """A diagnosis code as printed (box 21): a letter, a digit, a digit or letter, then
-    up to four more, with or without its dot; a lone digit read for the leading letter's
-    lookalike ('0' for 'O') is not mended here (the code-set check suggests)."""
+    up to four more, with or without its dot. A lookalike letter in the second or third
+    place is its digit ('RO59' is R059, 'F4I1' F411); a lone digit read for the leading
+    letter's lookalike ('0' for 'O') is not mended here (the code-set check suggests)."""
     fixed = value.strip().upper().replace(" ", "")
+    if len(fixed) >= 3:
+        fixed = fixed[0] + fixed[1:3].translate(_ICD_DIGIT) + fixed[3:]
     return Normalised(fixed, ok=bool(_DIAGNOSIS.fullmatch(fixed)))
 
 

@@ -308,3 +308,16 @@ def test_a_lone_z_where_a_count_stands_is_a_handwritten_two():
     )
     assert n.DIRECTIONS("Use Z tablets daily").value == "Use 2 tablets daily"
     assert n.DIRECTIONS("Zinc daily").value == "Zinc daily"
+
+
+@pytest.mark.parametrize(
+    ("read", "code"),
+    [("RO59", "R059"), ("JO69", "J069"), ("F4I1", "F411"), ("ROS9", "R059"), ("M1A.0", "M1A.0"),
+     ("C7B", "C7B"), ("S72.001A", "S72.001A"), ("110", "110")],
+)  # fmt: skip
+def test_a_lookalike_letter_in_a_diagnosis_codes_second_or_third_place_is_its_digit(
+    read: str, code: str
+) -> None:
+    # The second character is always a digit, the third a digit, A or B; the leading
+    # letter and the characters after the third are left as read.
+    assert n.icd_code(read).value == code
