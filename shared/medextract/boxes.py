@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -82,11 +83,26 @@ class Frame:
     left_lean: float = 0.0
     right_lean: float = 0.0
 
+    @cached_property
+    def _homography(self) -> np.ndarray:
+        """The form's units to the page: its frame's corners to theirs on the page (a
+        frame narrower at one end is farther from the camera there, and its rows closer
+        together)."""
+        drop = self.bottom - self.top
+        page = np.float32(
+            [
+                (self.left, self.top),
+                (self.right, self.top),
+                (self.left + self.left_lean * drop, self.bottom),
+                (self.right + self.right_lean * drop, self.bottom),
+            ]
+        )
+        form = np.float32([(0, 0), (self.width, 0), (0, self.height), (self.width, self.height)])
+        return cv2.getPerspectiveTransform(form, page)
+
     def _point(self, u: float, v: float) -> tuple[float, float]:
-        y = self.top + (v + self.dy) * (self.bottom - self.top) / self.height
-        x_left = self.left + self.left_lean * (y - self.top)
-        x_right = self.right + self.right_lean * (y - self.top)
-        return x_left + (u + self.dx) * (x_right - x_left) / self.width, y
+        x, y, w = self._homography @ (u + self.dx, v + self.dy, 1.0)
+        return float(x / w), float(y / w)
 
     def to_page(self, box: Box) -> tuple[int, int, int, int]:
         x0, y0, x1, y1 = box
