@@ -89,16 +89,19 @@ class Frame:
         frame narrower at one end is farther from the camera there, and its rows closer
         together)."""
         drop = self.bottom - self.top
-        page = np.float32(
+        page = np.array(
             [
                 (self.left, self.top),
                 (self.right, self.top),
                 (self.left + self.left_lean * drop, self.bottom),
                 (self.right + self.right_lean * drop, self.bottom),
-            ]
+            ],
+            np.float32,
         )
-        form = np.float32([(0, 0), (self.width, 0), (0, self.height), (self.width, self.height)])
-        return cv2.getPerspectiveTransform(form, page)
+        form = np.array(
+            [(0, 0), (self.width, 0), (0, self.height), (self.width, self.height)], np.float32
+        )
+        return np.asarray(cv2.getPerspectiveTransform(form, page))
 
     def _point(self, u: float, v: float) -> tuple[float, float]:
         x, y, w = self._homography @ (u + self.dx, v + self.dy, 1.0)
