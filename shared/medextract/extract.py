@@ -76,6 +76,9 @@ from medextract.verify import (
 BLANK_INK = 0.0015
 # The page-segmentation modes of the whole-page readings a missing value earns.
 WHOLE_PAGE_MODES = (4, 11)
+# A type found by its printed phrases with a share of them under this is checked against
+# the forms known by their printed frame (a prescription is named on 2 of its 4 markers).
+SURE_TYPE = 0.6
 
 
 @dataclass
@@ -484,11 +487,14 @@ def extract_pages(
     texts = [r.text for r in reads]
     detected, type_confidence = classify(texts)
     printed: list[PreparedPage] = []
-    if forced is None and detected is DocumentType.UNKNOWN:
-        # No form's phrases read: a form whose phrases are in dropout ink, by its frame.
-        detected, printed_confidence, printed = classify_printed(document, reads)
-        if detected is not DocumentType.UNKNOWN:
-            type_confidence = printed_confidence
+    if forced is None and (detected is DocumentType.UNKNOWN or type_confidence < SURE_TYPE):
+        # No form's phrases read, or few: a form whose phrases are in dropout ink, by its
+        # frame (under a coloured light its phrases are read, and a claim's "TELEPHONE"
+        # and "times" were half a prescription's markers).
+        boxed, printed_confidence, found = classify_printed(document, reads)
+        unsure = detected is DocumentType.UNKNOWN or printed_confidence > type_confidence
+        if boxed is not DocumentType.UNKNOWN and unsure:
+            detected, type_confidence, printed = boxed, printed_confidence, found
     final_type = forced or detected
     if forced is not None:
         type_confidence = 1.0

@@ -347,6 +347,11 @@ def prepare(page: Image.Image) -> PreparedPage:
 
 # A colour page is the form's ink where red stands this far above green and blue...
 DROPOUT_MARGIN = 40
+# ...or, on paper whose red stands this far above its green (its 90th percentile: a pink
+# or purple cast), this far above them once each channel is divided by its paper.
+PINK_PAPER = 30
+PAPER_PERCENTILE = 90
+DROPOUT_MARGIN_PINK = 25
 # ...and on a grey page (a grey scan of a red form), where the flattened grey is lighter
 # than this: the red ink greys to about 180, typed or written values to under 100.
 DROPOUT_GREY = 150
@@ -360,9 +365,17 @@ def drop_form_ink(page: Image.Image) -> np.ndarray:
     flat (``prepare_form``)."""
     if page.mode == "L":
         return np.asarray(page)
-    rgb = np.asarray(page.convert("RGB")).astype(np.int16)
-    red, others = rgb[..., 0], np.maximum(rgb[..., 1], rgb[..., 2])
-    reddish = red - others > DROPOUT_MARGIN
+    rgb = np.asarray(page.convert("RGB"))
+    margin = DROPOUT_MARGIN
+    paper = np.percentile(rgb[::4, ::4].reshape(-1, 3), PAPER_PERCENTILE, axis=0)
+    if paper[0] - paper[1] > PINK_PAPER:
+        # Under a pink or purple light the paper is itself reddish and the red ink only a
+        # little redder: each channel is divided by its paper first.
+        rgb = np.dstack([flatten_background(np.ascontiguousarray(rgb[..., c])) for c in range(3)])
+        margin = DROPOUT_MARGIN_PINK
+    channels = rgb.astype(np.int16)
+    red, others = channels[..., 0], np.maximum(channels[..., 1], channels[..., 2])
+    reddish = red - others > margin
     grey = np.asarray(page.convert("L")).copy()
     grey[reddish] = 255
     # Anti-aliased edges of the red ink: a pixel whose red channel is light is paper.
