@@ -188,12 +188,14 @@ def ADDRESS(value: str) -> Normalised:
 
 
 _FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
-# "N/A" as the form's answer for nothing; OCR loses or bends its slash.
-_NOT_APPLICABLE = re.compile(r"N ?[/\\|lI1]? ?A\.?", re.IGNORECASE)
+# "N/A" as the form's answer for nothing; OCR loses or bends its slash, and a hand's N
+# run into its slash reads as a W ("WA", "W/A"): no allergy, medicine or condition is
+# called that.
+_NOT_APPLICABLE = re.compile(r"(?:N ?[/\\|lI1]?|W ?[/\\|]?) ?A\.?", re.IGNORECASE)
 
 
 def FREE_TEXT(value: str) -> Normalised:
-    """Free text (a medical problem, an allergy); "NA", "N\\A", "n/a" are typed "N/A"."""
+    """Free text (a medical problem, an allergy); "NA", "N\\A", "n/a", "WA" are typed "N/A"."""
     return _FREE_TEXT("N/A" if _NOT_APPLICABLE.fullmatch(value) else capitalised(value, False))
 
 

@@ -135,6 +135,9 @@ def test_the_comma_before_a_prescribers_credential_is_put_back():
 
 def test_not_applicable_is_typed_na_however_its_slash_was_read():
     assert [n.FREE_TEXT(v).value for v in ("NA", "n/a", "N|A", "N/A")] == ["N/A"] * 4
+    # A handwritten N run into its slash reads as a W.
+    assert [n.FREE_TEXT(v).value for v in ("WA", "W/A", "wa")] == ["N/A"] * 3
+    assert n.FREE_TEXT("Wasp stings").value == "Wasp stings"
     assert n.FREE_TEXT("Nausea").value == "Nausea"
 
 
