@@ -165,6 +165,19 @@ _JOINED = re.compile(
 )
 
 
+# A US ZIP after its state code is five digits: a hand's 0 read as a C or O, a 1 as an
+# l there is that digit ("ID 8374C"). Only a group with three digits read as digits.
+_ZIP_READ = re.compile(r"(?<=[ ,])([A-Z]{2}) ([0-9OoDCcIl|]{5})$")
+ZIP_DIGITS_READ = 3
+
+
+def _zip_digits(m: re.Match[str]) -> str:
+    digits = sum(c.isdigit() for c in m[2])
+    if m[1] not in US_STATES or digits < ZIP_DIGITS_READ:
+        return m[0]
+    return f"{m[1]} {digits_only(m[2])}"
+
+
 def _places_capitalised(value: str) -> str:
     """The parts after the street (city, state, country: always capitalised) with a
     small letter of one shape opening a word read as its capital ("omaha"); the street's
@@ -176,7 +189,7 @@ def _places_capitalised(value: str) -> str:
 def ADDRESS(value: str) -> Normalised:
     fixed = _places_capitalised(_JOINED.sub(lambda m: f"{m[1] or m[2] or ''} ", value))
     fixed = _STATE_END.sub(_state_comma, _SUFFIX_SLIPS.sub("Pl", fixed))
-    fixed = _UNIT_COMMA.sub(", ", fixed)
+    fixed = _ZIP_READ.sub(_zip_digits, _UNIT_COMMA.sub(", ", fixed))
     parts = fixed.split(", ")
     us = _STATE_ZIP.fullmatch(parts[-1]) is not None  # ends in a state: street, city, state
     ok = (
@@ -190,8 +203,8 @@ def ADDRESS(value: str) -> Normalised:
 _FREE_TEXT = text(r"[A-Za-z0-9][A-Za-z0-9 ,.'’&()/+\-]*")
 # "N/A" as the form's answer for nothing; OCR loses or bends its slash, and a hand's N
 # run into its slash reads as a W ("WA", "W/A"): no allergy, medicine or condition is
-# called that.
-_NOT_APPLICABLE = re.compile(r"(?:N ?[/\\|lI1]?|W ?[/\\|]?) ?A\.?", re.IGNORECASE)
+# called that. A slash after the N tells it even when the A was lost ("N/").
+_NOT_APPLICABLE = re.compile(r"(?:N ?[/\\|lI1]?|W ?[/\\|]?) ?A\.?|N ?[/\\|]", re.IGNORECASE)
 
 
 def FREE_TEXT(value: str) -> Normalised:

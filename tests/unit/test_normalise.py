@@ -137,6 +137,7 @@ def test_not_applicable_is_typed_na_however_its_slash_was_read():
     assert [n.FREE_TEXT(v).value for v in ("NA", "n/a", "N|A", "N/A")] == ["N/A"] * 4
     # A handwritten N run into its slash reads as a W.
     assert [n.FREE_TEXT(v).value for v in ("WA", "W/A", "wa")] == ["N/A"] * 3
+    assert n.FREE_TEXT("N/").value == "N/A"  # its A lost
     assert n.FREE_TEXT("Wasp stings").value == "Wasp stings"
     assert n.FREE_TEXT("Nausea").value == "Nausea"
 
@@ -324,3 +325,13 @@ def test_a_lookalike_letter_in_a_diagnosis_codes_second_or_third_place_is_its_di
     # The second character is always a digit, the third a digit, A or B; the leading
     # letter and the characters after the third are left as read.
     assert n.icd_code(read).value == code
+
+
+def test_a_us_zips_lookalike_letters_are_its_digits():
+    assert n.ADDRESS("9561 Mill Way, Boise, ID 8374C").value == "9561 Mill Way, Boise, ID 83740"
+    assert n.ADDRESS("9561 Mill Way, Boise, ID 8374C").ok
+    assert n.ADDRESS("12 Elm St, Omaha, NE 6Bl24").value == "12 Elm St, Omaha, NE 6Bl24"  # B
+    # Fewer than three digits read as digits: not taken for a ZIP.
+    assert n.ADDRESS("12 Elm St, Omaha, NE OCl24").value == "12 Elm St, Omaha, NE OCl24"
+    # Not a US state code: left as read.
+    assert n.ADDRESS("1 High St, Leeds, ZZ 8374C").value == "1 High St, Leeds, ZZ 8374C"
