@@ -292,6 +292,7 @@ _UNITS_READ = {
     "mcq": "mcg",
     "mca": "mcg",
     "rng": "mg",
+    "rg": "mg",  # an m's first arch lost
     "mq": "mg",
     "ma": "mg",
     "ms": "mg",

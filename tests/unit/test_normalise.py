@@ -249,6 +249,7 @@ def test_a_small_letter_of_two_shapes_or_a_particle_keeps_its_case():
 def test_a_unit_misread_in_handwriting_is_the_only_unit_it_can_be():
     assert n.MEDICINE("Levothyroxine 25 mcq").value == "Levothyroxine 25 mcg"
     assert n.MEDICINE("Azithromycin 500 ma").value == "Azithromycin 500 mg"
+    assert n.MEDICINE("Furosemide 20 rg").value == "Furosemide 20 mg"
     assert n.MEDICINE("Lialda 2.4 sram").value == "Lialda 2.4 gram"
     assert n.MEDICINE("Lialda 2.4 qram").value == "Lialda 2.4 gram"
     assert n.MEDICINE("Lialda 2.4 qram").ok
