@@ -293,6 +293,7 @@ _UNITS_READ = {
     "mca": "mcg",
     "rng": "mg",
     "rg": "mg",  # an m's first arch lost
+    "Mg": "mg",  # a hand's m is the same shape large and small
     "mq": "mg",
     "ma": "mg",
     "ms": "mg",
@@ -442,12 +443,25 @@ def immune(value: str) -> Normalised:
     return Normalised(near[0] if near else value, ok=False)
 
 
+# A handwritten answer's letters as OCR misreads them (an N read M or h; an o read a, c,
+# e or u; a Y read V): a reading that is one of the two answers under these is that
+# answer misread, typed as it but flagged ("Me" for a handwritten "No").
+_ANSWER_LOOKALIKES = str.maketrans("mhaceu0v5", "nnoooooys")
+
+
+def _answer_shape(word: str) -> str:
+    return re.sub(r"[^a-z]", "", word.lower().translate(_ANSWER_LOOKALIKES))
+
+
 def yes_no(value: str) -> Normalised:
     folded = re.sub(r"[^a-z]", "", value.lower())
     if folded == "yes":
         return Normalised(True)
     if folded == "no":
         return Normalised(False)
+    shape = _answer_shape(value)
+    if shape in (_answer_shape("yes"), _answer_shape("no")):
+        return Normalised(shape == _answer_shape("yes"), ok=False)
     return Normalised(None, ok=False)
 
 

@@ -47,6 +47,14 @@ def test_immunity_and_yes_no_are_closed_vocabularies():
     assert not n.yes_no("Nq").ok
 
 
+def test_a_handwritten_answer_misread_letter_by_letter_is_typed_as_it_and_flagged():
+    # A hand's N read M, its o read e: "No"; its Y read V, its e a: "Yes".
+    assert [n.yes_no(v).value for v in ("Me", "Nc", "Vas", "yos")] == [False, False, True, True]
+    assert not any(n.yes_no(v).ok for v in ("Me", "Nc", "Vas", "yos"))
+    assert n.yes_no("Maybe").value is None
+    assert n.yes_no("Ye").value is None
+
+
 def test_medicine_line_needs_a_name_and_a_strength():
     assert n.MEDICINE("Prednisone 20 mg").ok
     assert n.MEDICINE("Lialda 2.4 gram").ok
@@ -250,6 +258,7 @@ def test_a_unit_misread_in_handwriting_is_the_only_unit_it_can_be():
     assert n.MEDICINE("Levothyroxine 25 mcq").value == "Levothyroxine 25 mcg"
     assert n.MEDICINE("Azithromycin 500 ma").value == "Azithromycin 500 mg"
     assert n.MEDICINE("Furosemide 20 rg").value == "Furosemide 20 mg"
+    assert n.MEDICINE("Montelukast 4 Mg").value == "Montelukast 4 mg"
     assert n.MEDICINE("Lialda 2.4 sram").value == "Lialda 2.4 gram"
     assert n.MEDICINE("Lialda 2.4 qram").value == "Lialda 2.4 gram"
     assert n.MEDICINE("Lialda 2.4 qram").ok
