@@ -698,19 +698,48 @@ def _one_letter_away(word: str) -> set[str]:
     ) - {word}
 
 
+# Letters a hand writes alike, which both engines read one for the other: a
+# handwritten J read S, an m n, an o a or c. A rare name one letter and one of these from
+# a common one is that name misread too ("Sanes" for a handwritten "James": Sanes is
+# some country's 3,687th first name, so no other check finds it).
+_HAND_LOOKALIKES = {"j": "s", "s": "j", "m": "n", "n": "m", "a": "o", "o": "ac", "c": "o"}
+# ... only for a name rarer than this in every country: two edits reach far, and the
+# names of the benchmark's ordinary values within it ("Aarav", 1,094th in India;
+# "Ananya") are not misreadings of "Aaron" and "Amanda".
+LOOKALIKE_RARE_RANK = 2000
+
+
+def _lookalike_away(word: str) -> set[str]:
+    """Every string one hand lookalike (``_HAND_LOOKALIKES``) from ``word``."""
+    return {
+        word[:i] + other + word[i + 1 :]
+        for i, letter in enumerate(word)
+        for other in _HAND_LOOKALIKES.get(letter, "")
+    }
+
+
+def _common_among(candidates: set[str], names: SortedLines) -> str | None:
+    near = [
+        (us, name)
+        for name in candidates
+        if (ranks := _ranks(names, name)) and 0 < (us := ranks[1]) <= COMMON_US_RANK
+    ]
+    return min(near)[1] if near else None
+
+
 def common_neighbour(word: str, names: SortedLines) -> str | None:
     """The US's most frequent name one letter from ``word`` when ``word`` is a rare
-    name (``names``: ``_first_names()`` or ``_common_last_names()``), else None."""
+    name (``names``: ``_first_names()`` or ``_common_last_names()``), else None; failing
+    that, one letter and one hand lookalike from it."""
     folded = _fold(word)
     rank = _ranks(names, folded)
     if len(folded) < 3 or (rank is not None and rank[0] <= RARE_RANK):
         return None
-    near = [
-        (us, name)
-        for name in _one_letter_away(folded)
-        if (ranks := _ranks(names, name)) and 0 < (us := ranks[1]) <= COMMON_US_RANK
-    ]
-    return min(near)[1].capitalize() if near else None
+    one = _one_letter_away(folded)
+    near = _common_among(one, names)
+    if near is None and (rank is None or rank[0] > LOOKALIKE_RARE_RANK):
+        near = _common_among({far for name in one for far in _lookalike_away(name)}, names)
+    return near.capitalize() if near else None
 
 
 def known_last_name(word: str) -> bool:

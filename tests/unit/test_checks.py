@@ -382,7 +382,13 @@ def test_the_committed_domain_lists_are_the_installed_packages():
 
 @pytest.mark.parametrize(
     ("name", "suggestion"),
-    [("Ryan Keng", "Ryan King"), ("Steven Scotf", "Steven Scott"), ("Jonh Smith", "John Smith")],
+    [
+        ("Ryan Keng", "Ryan King"),
+        ("Steven Scotf", "Steven Scott"),
+        ("Jonh Smith", "John Smith"),
+        # A handwritten J read S and its m n: one letter and one hand lookalike away.
+        ("Sanes Okafor", "James Okafor"),
+    ],
 )
 def test_a_rare_name_one_letter_from_a_common_one_is_flagged_with_it(name, suggestion):
     (finding,) = checks.unusual_name_findings("emergency_contact_name", name)
