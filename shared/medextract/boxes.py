@@ -57,6 +57,8 @@ BOX_MODE = 7
 # The second reader's line crop of a boxed value is this many line heights wide at each
 # end (a page of running text: ``fuse.SIDE``, 1.5): a neighbouring box's value is nearer.
 BOXED_SIDE = 0.4
+# A blot of ink at least this share of the words' height tall is a letter.
+LETTER = 0.6
 # The fill-ins' offsets tried (form units), and the half-height of a box's middle band.
 OFFSETS = tuple(range(-30, 31, 3))
 BAND = 18
@@ -474,13 +476,15 @@ class BoxReader:
         noted in ``split``: where its value ends is the characters' estimated places."""
         lines: list[list[Word]] = []
         places = [self.frame.to_page(box) for box in spec.boxes]
+        unread = False
         for box, place in zip(spec.boxes, places, strict=True):
             words = self.words_in(box)
             if words and place[3] - place[1] < 2 * float(np.median([w.height for w in words])):
                 lines.append(sorted(words, key=lambda w: w.left))  # room for one line only
             else:
                 lines += _lines(words)
-        if any(_split(w, places) or _astray(w, places) for w in self.words):
+            unread = unread or self._unread_ink(place, words)
+        if unread or any(_split(w, places) or _astray(w, places) for w in self.words):
             self.split.add(spec.name)
         if not lines:
             return Reading(missing_field(), [])
@@ -489,6 +493,27 @@ class BoxReader:
         return Reading(
             score_field(norm, text, found, threshold), [(self.number, ln) for ln in lines]
         )
+
+    def _unread_ink(self, place: tuple[int, int, int, int], words: Sequence[Word]) -> bool:
+        """Whether a letter-sized blot of ink in ``place`` reaches a letter's width beyond
+        the words read in it: a letter no reading saw (the C of a pointer 'BC', touching
+        its B, read 'B' by every reading of the box)."""
+        if not words:
+            return False
+        x0, y0, x1, y1 = (max(0, v) for v in place)
+        crop = self.page.binary[y0 : min(y1, self.height), x0 : min(x1, self.width)]
+        if crop.size == 0:
+            return False
+        height = float(np.median([w.height for w in words]))
+        count, _, stats, _ = cv2.connectedComponentsWithStats((crop == 0).astype(np.uint8))
+        for left, _, width, tall, _ in stats[1:count]:
+            if tall < LETTER * height:
+                continue  # a speck, a rule's scrap
+            a, b = x0 + left, x0 + left + width
+            covered = sum(max(0, min(b, w.right) - max(a, w.left)) for w in words)
+            if width - covered >= LETTER * height:
+                return True
+        return False
 
     def check(self, spec: FieldSpec, threshold: float) -> ExtractedField:
         """A ``check`` field: the choice whose box (and margin) holds the most ink."""

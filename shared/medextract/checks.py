@@ -43,8 +43,8 @@ import difflib
 import gzip
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -52,7 +52,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from medextract.fields import FieldSpec
-from medextract.normalise import SIG_WORDS
+from medextract.normalise import PERSON_LAST_FIRST, SIG_WORDS
 from medextract.result import ExtractedField, ReviewReason
 
 
@@ -827,10 +827,22 @@ def _iso_dates(fields: Mapping[str, ExtractedField]) -> dict[str, date]:
     }
 
 
+def spoken(last_first: str) -> str:
+    """A name printed ``LAST, FIRST, MI`` (the claim's boxes 2 and 4) as it is said:
+    ``FIRST MI LAST``."""
+    parts = [p.strip() for p in last_first.split(",") if p.strip()]
+    return " ".join(parts[1:] + parts[:1])
+
+
 def findings(
-    fields: Mapping[str, ExtractedField], english: frozenset[str], today: date
+    fields: Mapping[str, ExtractedField],
+    english: frozenset[str],
+    today: date,
+    last_first: Collection[str] = (),
 ) -> list[Finding]:
-    """Every domain check's findings on one document's fields."""
+    """Every domain check's findings on one document's fields; ``last_first`` names the
+    fields whose names are printed ``LAST, FIRST, MI`` (checked as said; a suggestion
+    is then left out, as it would be in the other order)."""
     found: list[Finding] = []
     medicines = fields.get("medicines")
     if medicines is not None and isinstance(medicines.value, list):
@@ -838,9 +850,17 @@ def findings(
     directions = fields.get("directions")
     if directions is not None and isinstance(directions.value, str):
         found += directions_findings("directions", directions.value, english)
-    for name in PERSON_FIELDS:
+    for name in dict.fromkeys([*PERSON_FIELDS, *last_first]):
         person = fields.get(name)
-        if person is not None and isinstance(person.value, str):
+        if person is None or not isinstance(person.value, str):
+            continue
+        if name in last_first:
+            said = spoken(person.value)
+            found += [
+                replace(f, suggestion=None)
+                for f in name_findings(name, said) or unusual_name_findings(name, said, english)
+            ]
+        else:
             found += name_findings(name, person.value) or unusual_name_findings(
                 name, person.value, english
             )
@@ -903,7 +923,8 @@ def settle(
         field = settled.get(spec.name)
         if field is not None and field.value is None and (spec.page or 1) in unsent:
             settled[spec.name] = ExtractedField(value=None, confidence=1.0, needs_review=False)
-    for finding in findings(settled, english, today):
+    last_first = {s.name for s in specs if s.normalise is PERSON_LAST_FIRST}
+    for finding in findings(settled, english, today, last_first):
         settled[finding.field] = settled[finding.field].flagged(
             finding.reason, FINDING_FACTOR, finding.suggestion
         )

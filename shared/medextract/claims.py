@@ -367,6 +367,9 @@ def birth_date_findings(field: str, birth: date | None, today: date) -> list[Fin
 # "IL 62704", "IL 62704-1234" in one part, or "IL" and "62704" as two parts.
 _STATE_ZIP = re.compile(r"([A-Za-z]{2})[ ,]+(\d{5})(?:-?(\d{4}))?")
 _ZIP = re.compile(r"\d{5}(?:-?\d{4})?")
+_PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}")
+# Box 32's and 33's addresses open with the facility's or provider's name.
+NAMED_ADDRESSES = ("service_facility", "billing_provider")
 _STREET = re.compile(r"(\d+[A-Z]?\s+\S|P\.?\s*O\.?\s*BOX\b)", re.IGNORECASE)
 
 
@@ -392,8 +395,10 @@ def zip_state(zip5: str) -> str | None:
 
 def address_findings(field: str, address: str | None) -> list[Finding]:
     """The last state code and ZIP of an address (``…, Springfield, IL 62704``): a known
-    state, a real ZIP, the ZIP in that state. An address with neither is no claim's, and
-    one with no street (a house number or a PO box) before its city has lost a line."""
+    state, a real ZIP, the ZIP in that state. An address with neither is no claim's; one
+    with no street (a house number or a PO box) before its city has lost a line, as has a
+    facility's or provider's that opens with its street; after the ZIP only a phone
+    number may follow."""
     if not address:
         return []
     matches = list(_STATE_ZIP.finditer(address))
@@ -409,6 +414,11 @@ def address_findings(field: str, address: str | None) -> list[Finding]:
     before = [p.strip() for p in address[: last.start()].split(",") if p.strip()]
     if not any(_STREET.match(part) for part in before[:-1]):
         return [Finding(field, SHAPE)]  # no street before the city: a line lost
+    if field in NAMED_ADDRESSES and _STREET.match(before[0]):
+        return [Finding(field, SHAPE)]  # a facility's or provider's name line lost
+    after = address[last.end() :].strip(" ,")
+    if after and not _PHONE.fullmatch(after):
+        return [Finding(field, SHAPE)]  # something not a phone after the ZIP
     return []
 
 

@@ -331,3 +331,21 @@ def test_a_checkbox_whose_ink_and_typed_x_disagree_is_flagged() -> None:
     assert disputed.needs_review and disputed.confidence <= 0.5
     x_by_m = [Word("X", 0.9, 208, 104, 18, 20, 1, 1, 1)]
     assert not _reader(x_by_m, page).check(spec, 0.8).needs_review
+
+
+def test_a_letter_of_ink_beside_every_word_read_in_a_box_flags_the_field() -> None:
+    from medextract.words import Word
+
+    # A pointer 'BC' whose C touches its B: every reading of the box said 'B'
+    # (seed 34502/24, unflagged at 1.0).
+    page = np.full((1000, 1000), 255, np.uint8)
+    page[110:150, 100:130] = 0  # B
+    page[112:150, 130:160] = 0  # C, touching it
+    page[160:163, 300:303] = 0  # a speck
+    spec = replace(_claim_spec("insurance_plan_name"), boxes=((50, 95, 600, 175),))
+    b_only = _reader([Word("B", 0.9, 100, 110, 30, 40, 1, 1, 1)], page)
+    b_only.read(spec, 0.8)
+    assert b_only.split == {"insurance_plan_name"}
+    both = _reader([Word("BC", 0.9, 100, 110, 60, 40, 1, 1, 1)], page)
+    both.read(spec, 0.8)
+    assert both.split == set()

@@ -409,3 +409,24 @@ def test_an_address_that_opens_with_a_place_has_lost_its_street():
     assert found == [checks.Finding("patient_address", ReviewReason.IMPLAUSIBLE_VALUE)]
     assert checks.place_findings("patient_address", "146 Lake View Road, Mumbai, India") == []
     assert checks.place_findings("patient_address", "2 cricket blvd, New Delhi") == []
+
+
+def test_a_claims_last_first_name_is_checked_as_it_is_said() -> None:
+    from datetime import date
+
+    from medextract.checks import findings, spoken
+    from medextract.result import ExtractedField
+
+    assert spoken("MARTINEZ, CAROL, F") == "CAROL F MARTINEZ"
+
+    def field(value: str) -> ExtractedField:
+        return ExtractedField(value=value, confidence=1.0, needs_review=False)
+
+    fields = {
+        "patient_name": field("MARTINEZ, CAROL, F"),
+        "insured_name": field("MARTINEZ, CAROI"),  # seed 34502/17, at 1.0 by both engines
+    }
+    found = findings(fields, frozenset(), date(2026, 1, 1), {"patient_name", "insured_name"})
+    assert [(f.field, f.reason, f.suggestion) for f in found] == [
+        ("insured_name", ReviewReason.UNUSUAL_NAME, None)
+    ]

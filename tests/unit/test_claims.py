@@ -203,6 +203,8 @@ def test_state_or_zip_that_do_not_agree_are_flagged(address: str) -> None:
     [
         "Oakwood Family Medicine, Raleigh, NC 27603-8447, (919) 348-0441",  # street lost
         "Raleigh, NC 27603",
+        "7387 Jefferson Pl, Boise, ID 83706",  # the provider's name lost
+        "Summit Orthopedics, 7387 Jefferson Pl, Boise, ID 83706, a. NPI",  # a label after
     ],
 )
 def test_an_address_with_no_street_before_its_city_has_lost_a_line(address: str) -> None:
