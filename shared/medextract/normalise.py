@@ -302,10 +302,17 @@ _UNITS_READ = {
     "grarn": "gram",
 }
 _UNIT_SLIPS = re.compile(r"(?<=\d )(" + "|".join(_UNITS_READ) + r")\b")
+# A dose written close against its unit ("75mcg") is spaced as doses are printed.
+_DOSE_UNIT = re.compile(
+    r"(?<=\d)("
+    + "|".join(["mcg", "mg", "grams", "gram", "g", "ml", "mL", "units", "unit", "IU", *_UNITS_READ])
+    + r")\b"
+)
 
 
 def MEDICINE(value: str) -> Normalised:
-    return _MEDICINE(_UNIT_SLIPS.sub(lambda m: _UNITS_READ[m[1]], value))
+    spaced = _DOSE_UNIT.sub(r" \1", value)
+    return _MEDICINE(_UNIT_SLIPS.sub(lambda m: _UNITS_READ[m[1]], spaced))
 
 
 def RX_MEDICINE(value: str) -> Normalised:

@@ -265,6 +265,13 @@ def test_a_unit_misread_in_handwriting_is_the_only_unit_it_can_be():
     assert n.MEDICINE("Ma 5 mg").value == "Ma 5 mg"  # a unit only after a dose's number
 
 
+def test_a_dose_written_against_its_unit_is_spaced():
+    assert n.MEDICINE("Levothyroxine 75mcg").value == "Levothyroxine 75 mcg"
+    assert n.MEDICINE("Furosemide 20rg").value == "Furosemide 20 mg"
+    assert n.MEDICINE("Lialda 2.4gram, one daily").value == "Lialda 2.4 gram, one daily"
+    assert n.MEDICINE("Vitamin D3 50 mcg").value == "Vitamin D3 50 mcg"  # D3: no unit
+
+
 def test_a_space_lost_before_a_units_or_a_zips_digits_is_put_back():
     assert n.ADDRESS("86 Washington Court, Omaha, NE68124").value == (
         "86 Washington Court, Omaha, NE 68124"
