@@ -27,6 +27,8 @@ RULE_LENGTH = 120
 RULE_THICKNESS = 9
 # and at least this many grey levels darker than its surroundings.
 RULE_CONTRAST = 6
+# A form's rules are found up to about 3 degrees off level (``find_rules``' slant).
+RULE_SLANT = 2
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ def estimate_layout(binary: np.ndarray) -> Layout:
     return Layout(quarter, round(float(fine), 2), sharpness)
 
 
-def find_rules(flat: np.ndarray) -> np.ndarray:
+def find_rules(flat: np.ndarray, slant: int = 0) -> np.ndarray:
     """Long thin horizontal and vertical lines (underlines, box edges), as a mask.
 
     Found on the grey page with a lenient local threshold, because a photographed
@@ -263,20 +265,28 @@ def find_rules(flat: np.ndarray) -> np.ndarray:
     reads as part of the letters above. Thin only: a band as thick as a line of text
     (letters a blur has merged) is never a rule. Searched at half size (a rule is
     long; six times faster), the mask comes back at full size.
+
+    With ``slant``, a rule a few degrees off level is found whole (a page photographed at
+    an angle has rules that lean differently at its two sides, so no one rotation levels
+    them all): the ink is thickened across a rule by ``slant`` pixels each way (at half
+    size) before its length is measured, and the mask kept to the rule's own ink.
     """
     small = cv2.resize(flat, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     ink = cv2.adaptiveThreshold(
         small, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV, 25, RULE_CONTRAST
     )
     along = cv2.getStructuringElement(cv2.MORPH_RECT, (RULE_LENGTH // 2 + 1, 1))  # odd: no shift
-    across = cv2.getStructuringElement(cv2.MORPH_RECT, (RULE_THICKNESS // 2 + 1, 1))
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (RULE_THICKNESS // 2 + 1 + 2 * slant, 1))
+    widen = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * slant + 1, 1))
     lines = []
-    for kernel, thick in ((along, across.T), (along.T, across)):
-        line = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    for kernel, thick, wide in ((along, across.T, widen.T), (along.T, across, widen)):
+        seen = cv2.dilate(ink, wide) if slant else ink
+        line = cv2.morphologyEx(seen, cv2.MORPH_OPEN, kernel)
         lines.append(cv2.subtract(line, cv2.morphologyEx(line, cv2.MORPH_OPEN, thick)))
-    rules = cv2.resize(
-        cv2.max(*lines), (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_NEAREST
-    )
+    found = cv2.max(*lines)
+    if slant:
+        found = cv2.bitwise_and(found, cv2.dilate(ink, np.ones((3, 3), np.uint8)))
+    rules = cv2.resize(found, (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_NEAREST)
     return cv2.dilate(rules, np.ones((3, 3), np.uint8))
 
 
@@ -355,6 +365,8 @@ DROPOUT_MARGIN_PINK = 25
 # ...and on a grey page (a grey scan of a red form), where the flattened grey is lighter
 # than this: the red ink greys to about 180, typed or written values to under 100.
 DROPOUT_GREY = 150
+# Ink this dark on the page without its form ink is a value's, even where a rule lies.
+VALUE_INK = 100
 
 
 def drop_form_ink(page: Image.Image) -> np.ndarray:
@@ -368,7 +380,7 @@ def drop_form_ink(page: Image.Image) -> np.ndarray:
     rgb = np.asarray(page.convert("RGB"))
     margin = DROPOUT_MARGIN
     paper = np.percentile(rgb[::4, ::4].reshape(-1, 3), PAPER_PERCENTILE, axis=0)
-    if paper[0] - paper[1] > PINK_PAPER:
+    if max(paper[0], paper[2]) - paper[1] > PINK_PAPER:
         # Under a pink or purple light the paper is itself reddish and the red ink only a
         # little redder: each channel is divided by its paper first.
         rgb = np.dstack([flatten_background(np.ascontiguousarray(rgb[..., c])) for c in range(3)])
@@ -408,13 +420,15 @@ def prepare_form(page: Image.Image) -> PreparedPage:
         flat, clean = (np.ascontiguousarray(np.rot90(a, -layout.quarter)) for a in (flat, clean))
     if abs(layout.skew) >= 0.2:
         flat, clean = _rotate(flat, layout.skew, 255), _rotate(clean, layout.skew, 255)
-    rules = find_rules(flat)
-    binary = remove_edge_blobs(cv2.max(binarise(clean), rules))
+    # The rules erased from the values are found level (one found leaning would take a
+    # letter touching it); those the frame is found by, up to a few degrees off.
+    erased = np.where(clean < VALUE_INK, 0, find_rules(flat)).astype(np.uint8)
+    binary = remove_edge_blobs(cv2.max(binarise(clean), erased))
     return PreparedPage(
         binary=binary,
-        grey=cv2.max(clean, rules),
+        grey=cv2.max(clean, erased),
         rotation=90 * layout.quarter,
         skew=layout.skew,
         scale=scale,
-        rules=rules,
+        rules=find_rules(flat, RULE_SLANT),
     )

@@ -90,3 +90,43 @@ def test_a_text_thick_band_is_not_a_rule():
     grey = np.full((300, 900), 250, np.uint8)
     grey[100:130, 40:860] = 120  # 30 px thick: letters merged by motion blur, not a line
     assert not P.find_rules(grey)[105:125, 100:800].any()
+
+
+def test_a_rule_three_degrees_off_level_is_found_whole_when_the_form_is_looked_for():
+    # A page photographed at an angle: its rules lean differently at its two sides, so no
+    # one rotation levels them all.
+    grey = np.full((600, 1600), 250, np.uint8)
+    cv2.line(grey, (50, 100), (1550, 100 + round(1500 * np.tan(np.radians(3)))), 150, 2)
+    level = P.find_rules(grey)
+    leaning = P.find_rules(grey, P.RULE_SLANT)
+    row = slice(80, 200)
+    assert leaning[row, 60:1540].any(axis=0).mean() > 0.9
+    assert level[row, 60:1540].any(axis=0).mean() < 0.5  # found in short pieces at most
+
+
+def test_the_form_ink_is_dropped_under_a_purple_light():
+    # Paper whose blue stands 34 above its green, red 27: the red ink, only a little redder
+    # than the paper, is dropped once each channel is divided by its paper.
+    paper, form_ink, value_ink = (220, 193, 227), (186, 134, 168), (40, 25, 50)
+    rgb = np.zeros((400, 600, 3), np.uint8)
+    rgb[:] = paper
+    for y in range(60, 340, 40):
+        rgb[y : y + 3, 40:560] = form_ink  # the form's rules
+    rgb[200:230, 100:400] = value_ink  # a typed value
+    dropped = P.drop_form_ink(Image.fromarray(rgb))
+    assert dropped[60:63, 40:560].min() > 200
+    assert dropped[205:225, 110:390].max() < 100
+
+
+def test_a_value_typed_across_a_form_rule_keeps_its_strokes():
+    # A printer-offset value lies across a box's side: the rule, in red dropout ink, is
+    # dropped by its colour; the value's black strokes on it are the value's.
+    rgb = np.full((2200, 1700, 3), 250, np.uint8)
+    for y in range(300, 2000, 90):
+        rgb[y : y + 3, 100:1600] = (225, 90, 90)
+    rgb[300:2000, 800:803] = (225, 90, 90)
+    cv2.putText(rgb, "GRP89196", (700, 370), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (30, 30, 30), 4)
+    rgb[340:346, 760:840] = (30, 30, 30)  # a letter's stroke across the side
+    prepared = P.prepare_form(Image.fromarray(rgb))
+    assert (prepared.binary[338:348, 800:803] == 0).sum() >= 12  # the stroke is kept whole
+    assert (prepared.binary[800:1000, 797:806] == 255).all()  # the side itself is gone
