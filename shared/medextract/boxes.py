@@ -30,6 +30,7 @@ from medextract.ocr import OcrEngine
 from medextract.preprocess import PreparedPage
 from medextract.read import read_words
 from medextract.result import BoundingBox, ExtractedField, ReviewReason
+from medextract.verify import DISPUTED
 from medextract.words import Word
 
 # A rule of the frame spans at least this share of the page's width, lies further than
@@ -639,12 +640,44 @@ def empty_cell(spec: FieldSpec, field: ExtractedField) -> ExtractedField:
     return field
 
 
+_CELL_NAME = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
+
+
+def unread_rows(
+    cells: Sequence[FieldSpec], fields: dict[str, ExtractedField]
+) -> tuple[list[FieldSpec], set[str]]:
+    """The cells of the rows that read as rows, and the tables that had a row of ink
+    with no value in it: a row none of whose core cells holds a value of its column's
+    shape, after both readers (a shaded band's grain or a smudge read as letters, or a
+    row lost to damage), is left out, and its table is flagged for it (``assemble_tables``)."""
+    rows: dict[tuple[str, str], list[FieldSpec]] = {}
+    for spec in cells:
+        where = _CELL_NAME.fullmatch(spec.name)
+        assert where is not None, spec.name
+        rows.setdefault((where[1], where[2]), []).append(spec)
+    kept: list[FieldSpec] = []
+    unread: set[str] = set()
+    for (table, _), row in rows.items():
+        if any(s.core and _holds_value(fields[s.name]) for s in row):
+            kept += row
+        else:
+            unread.add(table)
+    return kept, unread
+
+
+def _holds_value(field: ExtractedField) -> bool:
+    return field.value is not None and ReviewReason.PATTERN_MISMATCH not in field.review_reasons
+
+
 def assemble_tables(
-    specs: Sequence[FieldSpec], fields: dict[str, ExtractedField]
+    specs: Sequence[FieldSpec],
+    fields: dict[str, ExtractedField],
+    unread: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, ExtractedField]:
     """The fields with each table's cells (``name[i].column``) put together as its rows:
     the table's value is the rows' values, its confidence its least sure cell's, and it
-    is flagged (with its cells' reasons) when any cell is."""
+    is flagged (with its cells' reasons) when any cell is, and ``UNREAD_LINE`` when it is
+    in ``unread`` (a row of ink that read as no row: ``unread_rows``)."""
     out = {name: f for name, f in fields.items() if "[" not in name}
     for spec in specs:
         if spec.locate is not Locate.TABLE:
@@ -654,7 +687,10 @@ def assemble_tables(
             names = {c.name: cell_name(spec.name, row, c.name) for c in spec.columns}
             if any(n in fields for n in names.values()):
                 rows.append({c: fields[n] for c, n in names.items() if n in fields})
-        out[spec.name] = table_field(rows)
+        table = table_field(rows)
+        if spec.name in unread:
+            table = table.flagged(ReviewReason.UNREAD_LINE, DISPUTED)
+        out[spec.name] = table
     return out
 
 
@@ -707,7 +743,10 @@ def settle_claim(
                 finding.reason, factor, finding.suggestion
             )
     if table is not None and table.rows is not None:
-        out[SERVICE_LINES] = table_field(cells)
+        settled = table_field(cells)
+        if ReviewReason.UNREAD_LINE in table.review_reasons:  # the table's own flag
+            settled = settled.flagged(ReviewReason.UNREAD_LINE, DISPUTED)
+        out[SERVICE_LINES] = settled
     return out
 
 

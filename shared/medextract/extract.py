@@ -39,6 +39,7 @@ from medextract.boxes import (
     printed_form,
     read_boxed,
     settle_claim,
+    unread_rows,
 )
 from medextract.checks import FINDING_FACTOR, english_words, known_words, settle
 from medextract.classify import classify
@@ -328,13 +329,17 @@ def parse_boxed(
         english = english_words(settings.english_words)
         checked = fuse_all(checked, opinions, threshold, lambda text: known_words(text, english))
     checked = flag_split(checked, split, DISPUTED)
+    rows, unread = unread_rows(cells, checked)
     for spec in cells:
-        checked[spec.name] = empty_cell(spec, checked[spec.name])
+        if spec in rows:
+            checked[spec.name] = empty_cell(spec, checked[spec.name])
+        else:  # a row of ink that read as no row: its table is flagged
+            del checked[spec.name]
     fields.update(checked)
     for spec in specs:
         if spec.locate is not Locate.TABLE and spec.name not in fields:
             fields[spec.name] = missing_field()
-    return assemble_tables(specs, fields)
+    return assemble_tables(specs, fields, unread)
 
 
 def _missing(

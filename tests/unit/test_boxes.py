@@ -8,7 +8,16 @@ from datetime import date
 
 import numpy as np
 import pytest
-from medextract.boxes import Frame, find_frame, printed_form, settle_claim, table_field
+from medextract.boxes import (
+    Frame,
+    assemble_tables,
+    cell_specs,
+    find_frame,
+    printed_form,
+    settle_claim,
+    table_field,
+    unread_rows,
+)
 from medextract.claims import npi_check_digit
 from medextract.fields import FieldSpec
 from medextract.forms import SPECS
@@ -84,6 +93,40 @@ def test_an_unknown_diagnosis_code_is_flagged_with_the_nearest_suggested() -> No
     settled = settle_claim(claim, date(2026, 1, 1), 0.25)
     assert ReviewReason.UNKNOWN_CODE in settled["diagnosis_codes"].review_reasons
     assert settled["diagnosis_codes"].suggestion is not None
+
+
+def _flagged(value: object, reason: ReviewReason) -> ExtractedField:
+    return ExtractedField(value=value, confidence=0.02, needs_review=True, review_reasons=[reason])  # type: ignore[arg-type]
+
+
+def test_a_row_of_ink_with_no_value_of_its_columns_shape_is_no_row_and_flags_its_table() -> None:
+    # A shaded band's grain read as letters in row 2; rows 1 and 3 are a claim's lines.
+    table = next(s for s in SPECS[DocumentType.CMS1500] if s.name == "service_lines")
+    rows = {row: cell_specs(table, row) for row in (0, 1, 2)}
+    fields = {s.name: f for s, f in zip(rows[0], _row("100.00").values(), strict=True)}
+    fields |= {s.name: _flagged("nee", ReviewReason.PATTERN_MISMATCH) for s in rows[1]}
+    fields |= {s.name: f for s, f in zip(rows[2], _row("25.50").values(), strict=True)}
+    # Row 3's charges alone of its core cells hold a value: it is a row.
+    for column in ("date_from", "procedure_code"):
+        fields[f"service_lines[2].{column}"] = _flagged("a", ReviewReason.PATTERN_MISMATCH)
+    kept, unread = unread_rows([*rows[0], *rows[1], *rows[2]], fields)
+    assert kept == [*rows[0], *rows[2]] and unread == {"service_lines"}
+    read = {n: f for n, f in fields.items() if not n.startswith("service_lines[1]")}
+    lines = assemble_tables([table], read, unread)["service_lines"]
+    assert lines.rows is not None and len(lines.rows) == 2
+    assert ReviewReason.UNREAD_LINE in lines.review_reasons
+    settled = settle_claim(
+        {**_claim([], "125.50"), "service_lines": lines}, date(2026, 1, 1), 0.25
+    )["service_lines"]
+    assert settled.needs_review and ReviewReason.UNREAD_LINE in settled.review_reasons
+
+
+def test_rows_that_each_hold_a_value_are_all_kept_and_flag_nothing() -> None:
+    table = next(s for s in SPECS[DocumentType.CMS1500] if s.name == "service_lines")
+    cells = [*cell_specs(table, 0), *cell_specs(table, 1)]
+    values = [*_row("100.00").values(), *_row("25.50").values()]
+    kept, unread = unread_rows(cells, {s.name: f for s, f in zip(cells, values, strict=True)})
+    assert kept == cells and not unread
 
 
 def test_the_frame_is_the_pair_of_spanning_rules_with_the_forms_proportions() -> None:
