@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 from PIL import Image
 
 from medextract import __version__
@@ -63,7 +64,7 @@ from medextract.result import (
 )
 from medextract.second_reader import RapidReader
 from medextract.settings import Settings, get_settings
-from medextract.unread import unread_line_below
+from medextract.unread import unread_line_above, unread_line_below
 from medextract.verify import (
     DISPUTED,
     TIE_SCALE,
@@ -228,8 +229,9 @@ def flag_unread_lines(
     fields: dict[str, ExtractedField],
     reads: Sequence[PageRead],
 ) -> dict[str, ExtractedField]:
-    """A list's value under whose last line lie letters no reading read is flagged
-    ``UNREAD_LINE``, its confidence halved (``unread``): a line of it may be missing."""
+    """A list's value under whose last line (or over whose first) lie letters no reading
+    read is flagged ``UNREAD_LINE``, its confidence halved (``unread``): a line of it may
+    be missing."""
     out = dict(fields)
     for spec in specs:
         reading, field = readings.get(spec.name), out.get(spec.name)
@@ -237,12 +239,21 @@ def flag_unread_lines(
             continue
         if field.value is None or not reading.lines:
             continue
-        page = reading.lines[-1][0]
-        lines = [words for number, words in reading.lines if number == page]
-        read = reads[page - 1]
-        if unread_line_below(read.prepared.binary, read.words, lines):
+        first, last = reading.lines[0][0], reading.lines[-1][0]
+        above = _on_page(reading, first, reads)
+        below = _on_page(reading, last, reads)
+        if unread_line_below(*below) or unread_line_above(*above):
             out[spec.name] = field.flagged(ReviewReason.UNREAD_LINE, DISPUTED)
     return out
+
+
+def _on_page(
+    reading: Reading, page: int, reads: Sequence[PageRead]
+) -> tuple[np.ndarray, list[Word], list[list[Word]]]:
+    """The page's binary image, its words and the value's lines on it."""
+    read = reads[page - 1]
+    lines = [list(words) for number, words in reading.lines if number == page]
+    return read.prepared.binary, list(read.words), lines
 
 
 def read_form_page(number: int, prepared: PreparedPage, engine: OcrEngine) -> PageRead:

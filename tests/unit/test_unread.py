@@ -1,8 +1,9 @@
-"""Letters under a list's last line that no reading read (medextract.unread)."""
+"""Letters under a list's last line, or over its first, that no reading read
+(medextract.unread)."""
 
 import cv2
 import numpy as np
-from medextract.unread import unread_line_below
+from medextract.unread import unread_line_above, unread_line_below
 
 from tests.fakes import line_words
 
@@ -46,3 +47,19 @@ def test_a_speck_or_a_rule_under_the_last_line_is_no_line():
     cv2.line(page, (100, 225), (600, 225), 0, 2)  # a rule
     cv2.circle(page, (300, 240), 3, 0, -1)  # a speck
     assert not unread_line_below(page, [w for line in LINES for w in line], LINES)
+
+
+def test_a_first_line_no_reading_read_over_the_lines_read_is_found():
+    page = _page(
+        ("Metformin 500", 40, 100), ("Prednisone 20 mg", 100, 100), ("Lialda 2.4 g", 160, 100)
+    )
+    assert unread_line_above(page, [w for line in LINES for w in line], LINES)
+
+
+def test_a_label_read_over_the_first_line_is_no_unread_line():
+    page = _page(
+        ("Directions:", 40, 100), ("Prednisone 20 mg", 100, 100), ("Lialda 2.4 g", 160, 100)
+    )
+    label = line_words("Directions:", 40, left=100)
+    label[0] = label[0].__class__("Directions:", 0.9, 95, 35, 260, 45, 1, 1, 220)
+    assert not unread_line_above(page, [*label, *(w for line in LINES for w in line)], LINES)
