@@ -393,9 +393,39 @@ def flag_split(
     return out
 
 
+def _letters(words: Sequence[Word]) -> int:
+    return sum(c.isalnum() for w in words for c in w.text)
+
+
 def _written(text: str) -> bool:
     """A word of the fill-in, not a speck or a rule's scrap ('|', '_', '.')."""
     return any(c.isalnum() for c in text)
+
+
+# A mark in a box is letter-sized when it is this share of the box's height.
+MARK_HEIGHT = 0.25
+UNREAD = "?"
+
+
+def _unread_mark(crop: np.ndarray, x0: int, y0: int) -> list[Word]:
+    """Letter-sized ink that tesseract read as nothing (a lone handwritten 1, one thin
+    stroke), as one word ``?`` of confidence 0 around it: the field is out of shape and
+    flagged, and the second reader reads the mark (``fuse``); [] when the ink is specks
+    or a box side's scraps (marks touching the box's left or right edge)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats((crop == 0).astype(np.uint8))
+    h, w = crop.shape
+    marks = [
+        (left, top, width, tall)
+        for left, top, width, tall, _ in stats[1:count]
+        if tall >= MARK_HEIGHT * h and left > 0 and left + width < w
+    ]
+    if not marks:
+        return []
+    left = min(m[0] for m in marks)
+    top = min(m[1] for m in marks)
+    right = max(m[0] + m[2] for m in marks)
+    bottom = max(m[1] + m[3] for m in marks)
+    return [Word(UNREAD, 0.0, x0 + left, y0 + top, right - left, bottom - top, 0, 0, 0)]
 
 
 def _lines(words: Sequence[Word]) -> list[list[Word]]:
@@ -465,11 +495,12 @@ class BoxReader:
         grey = cv2.copyMakeBorder(
             self.page.grey[window], pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255
         )
-        return [
+        words = [
             replace(w, left=w.left - pad + x0, top=w.top - pad + y0)
             for w in read_words(self.engine, padded, BOX_MODE, grey)
             if _written(w.text)
         ]
+        return words or _unread_mark(crop, x0, y0)
 
     def read(self, spec: FieldSpec, threshold: float) -> Reading:
         """A ``box`` field (or a table's cell): each box's words, as lines, typed. A field
@@ -480,11 +511,19 @@ class BoxReader:
         unread = False
         for box, place in zip(spec.boxes, places, strict=True):
             words = self.words_in(box)
+            missed = self._unread_ink(place, words)
+            if missed:
+                # The page's reading missed a letter (a middle initial after its comma):
+                # the box read alone, when that reads more; flagged while ink is unread.
+                alone = self._read_alone(place)
+                if _letters(alone) > _letters(words):
+                    words = alone
+                    missed = self._unread_ink(place, words)
             if words and place[3] - place[1] < 2 * float(np.median([w.height for w in words])):
                 lines.append(sorted(words, key=lambda w: w.left))  # room for one line only
             else:
                 lines += _lines(words)
-            unread = unread or self._unread_ink(place, words)
+            unread = unread or missed
         if unread or any(_split(w, places) or _astray(w, places) for w in self.words):
             self.split.add(spec.name)
         if not lines:
@@ -505,14 +544,15 @@ class BoxReader:
         crop = self.page.binary[y0 : min(y1, self.height), x0 : min(x1, self.width)]
         if crop.size == 0:
             return False
-        height = float(np.median([w.height for w in words]))
+        # A capital's height: the shortest word's (a comma's tail makes a word taller).
+        height = float(min(w.height for w in words))
         count, _, stats, _ = cv2.connectedComponentsWithStats((crop == 0).astype(np.uint8))
         for left, _, width, tall, _ in stats[1:count]:
             if tall < LETTER * height:
                 continue  # a speck, a rule's scrap
             a, b = x0 + left, x0 + left + width
             covered = sum(max(0, min(b, w.right) - max(a, w.left)) for w in words)
-            if width - covered >= LETTER * height:
+            if width - covered >= LETTER * height / 2:
                 return True
         return False
 

@@ -334,13 +334,18 @@ def _claim_spec(name: str) -> FieldSpec:
     return next(s for s in SPECS[DocumentType.CMS1500] if s.name == name)
 
 
-def _reader(words: list, binary: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+def _reader(words: list, binary: np.ndarray | None = None, alone: list | None = None):  # type: ignore[no-untyped-def]
+    """A reader of a 1000-unit page whose box read alone is ``alone`` (words placed in
+    the box's crop with its 20-pixel margin)."""
     from medextract.boxes import BoxReader
     from medextract.preprocess import PreparedPage
 
+    from tests.fakes import ReplayEngine
+
     page = binary if binary is not None else np.full((1000, 1000), 255, np.uint8)
     prepared = PreparedPage(binary=page, grey=page, rotation=0, skew=0.0, scale=1.0)
-    return BoxReader(prepared, 1, words, None, Frame(0, 0, 1000, 1000, 1000, 1000))  # type: ignore[arg-type]
+    engine = ReplayEngine(alone or [])
+    return BoxReader(prepared, 1, words, engine, Frame(0, 0, 1000, 1000, 1000, 1000))
 
 
 def test_a_one_line_box_reads_its_words_left_to_right_however_they_were_boxed() -> None:
@@ -386,9 +391,54 @@ def test_a_letter_of_ink_beside_every_word_read_in_a_box_flags_the_field() -> No
     page[112:150, 130:160] = 0  # C, touching it
     page[160:163, 300:303] = 0  # a speck
     spec = replace(_claim_spec("insurance_plan_name"), boxes=((50, 95, 600, 175),))
-    b_only = _reader([Word("B", 0.9, 100, 110, 30, 40, 1, 1, 1)], page)
-    b_only.read(spec, 0.8)
+    b = Word("B", 0.9, 100, 110, 30, 40, 1, 1, 1)
+    b_only = _reader([b], page, alone=[replace(b, left=70, top=35)])
+    assert b_only.read(spec, 0.8).field.text == "B"
     assert b_only.split == {"insurance_plan_name"}
     both = _reader([Word("BC", 0.9, 100, 110, 60, 40, 1, 1, 1)], page)
     both.read(spec, 0.8)
     assert both.split == set()
+
+
+def test_a_letter_the_pages_reading_missed_is_read_with_its_box_alone() -> None:
+    from medextract.words import Word
+
+    # A middle initial after its comma, missed by the page's reading (seed 34102/5:
+    # 'WRIGHT, LINDA, ' for 'WRIGHT, LINDA, D'); the box read alone holds it.
+    page = np.full((1000, 1000), 255, np.uint8)
+    page[110:132, 100:200] = 0  # LINDA,
+    page[110:132, 230:245] = 0  # D
+    spec = replace(_claim_spec("insurance_plan_name"), boxes=((50, 95, 600, 175),))
+    linda = Word("LINDA,", 0.95, 100, 110, 100, 30, 1, 1, 1)
+    alone = [replace(linda, left=70, top=35), Word("D", 0.9, 200, 35, 15, 22, 1, 1, 1)]
+    reader = _reader([linda], page, alone)
+    assert reader.read(spec, 0.8).field.text == "LINDA, D"
+    assert reader.split == set()  # every letter of ink is read now
+
+
+def test_a_mark_in_a_box_tesseract_reads_as_nothing_is_an_unread_word_for_the_second_reader() -> (
+    None
+):
+    from medextract.boxes import BoxReader
+    from medextract.preprocess import PreparedPage
+
+    from tests.fakes import ReplayEngine
+
+    # A lone handwritten 1 in a units box (seed 34102/14: four lines' units missing).
+    page = np.full((1000, 1000), 255, np.uint8)
+    page[120:140, 320:326] = 0  # the 1: one thin stroke, 20 of the box's 56 high
+    page[105:107, 400:403] = 0  # a speck
+    page[100:156, 300:302] = 0  # the box's left side, a scrap the rules left
+    column = next(c for c in _claim_spec("service_lines").columns if c.name == "units")
+    units = replace(column, boxes=((300, 100, 394, 156),))
+    prepared = PreparedPage(binary=page, grey=page, rotation=0, skew=0.0, scale=1.0)
+    frame = Frame(0, 0, 1000, 1000, 1000, 1000)
+    reading = BoxReader(prepared, 1, [], ReplayEngine([]), frame).read(units, 0.8)
+    assert reading.field.text == "?" and reading.field.needs_review
+    assert ReviewReason.PATTERN_MISMATCH in reading.field.review_reasons
+    (line,) = reading.lines
+    assert [(w.left, w.top, w.width, w.height) for w in line[1]] == [(320, 120, 6, 20)]
+    # Specks and the box's side alone are nothing written.
+    page[120:140, 320:326] = 255
+    empty = BoxReader(prepared, 1, [], ReplayEngine([]), frame).read(units, 0.8)
+    assert empty.field.value is None and not empty.lines
