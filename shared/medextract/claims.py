@@ -393,12 +393,44 @@ def zip_state(zip5: str) -> str | None:
     return str(found[0]["state"]) if found else None
 
 
+@cache
+def street_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """USPS Publication 28's street suffixes, unit designators and directionals, each
+    spelled out and abbreviated (usaddress-scourgify's tables)."""
+    from scourgify import address_constants as usps
+
+    def both(table: Mapping[str, str]) -> frozenset[str]:
+        return frozenset(table) | frozenset(table.values())
+
+    return (
+        both(usps.STREET_TYPE_ABBREVIATIONS),
+        both(usps.OCCUPANCY_TYPE_ABBREVIATIONS),
+        both(usps.DIRECTIONAL_REPLACEMENTS),
+    )
+
+
+def street_ends_well(street: str) -> bool:
+    """A street line ends in a street suffix (``ST``, ``AVENUE``), after which only a
+    directional (``NW``) and a unit (``STE 200``, ``#12``) may follow; a PO box passes."""
+    suffixes, units, directions = street_words()
+    words = street.upper().replace(".", "").split()
+    if words[:2] == ["PO", "BOX"] or words[:1] == ["POBOX"]:
+        return True
+    if len(words) >= 2 and (words[-2] in units or words[-2] == "#"):
+        words = words[:-2]
+    elif words and words[-1].startswith("#"):
+        words = words[:-1]
+    if words and words[-1] in directions:
+        words = words[:-1]
+    return len(words) >= 3 and words[-1] in suffixes
+
+
 def address_findings(field: str, address: str | None) -> list[Finding]:
     """The last state code and ZIP of an address (``…, Springfield, IL 62704``): a known
     state, a real ZIP, the ZIP in that state. An address with neither is no claim's; one
     with no street (a house number or a PO box) before its city has lost a line, as has a
-    facility's or provider's that opens with its street; after the ZIP only a phone
-    number may follow."""
+    facility's or provider's that opens with its street; the street ends in a USPS
+    suffix (``street_ends_well``); after the ZIP only a phone number may follow."""
     if not address:
         return []
     matches = list(_STATE_ZIP.finditer(address))
@@ -412,8 +444,11 @@ def address_findings(field: str, address: str | None) -> list[Finding]:
     if in_state != state:
         return [Finding(field, PLACE_MISMATCH)]
     before = [p.strip() for p in address[: last.start()].split(",") if p.strip()]
-    if not any(_STREET.match(part) for part in before[:-1]):
+    streets = [part for part in before[:-1] if _STREET.match(part)]
+    if not streets:
         return [Finding(field, SHAPE)]  # no street before the city: a line lost
+    if not street_ends_well(streets[0]):
+        return [Finding(field, SHAPE)]  # 'RIVER RI': its suffix misread or lost
     if field in NAMED_ADDRESSES and _STREET.match(before[0]):
         return [Finding(field, SHAPE)]  # a facility's or provider's name line lost
     after = address[last.end() :].strip(" ,")

@@ -212,6 +212,23 @@ def test_an_address_with_no_street_before_its_city_has_lost_a_line(address: str)
     assert found == [Finding("billing_provider", ReviewReason.PATTERN_MISMATCH)]
 
 
+@pytest.mark.parametrize(
+    "street",
+    ["4742 River Rd", "12 Oak Street", "400 Main St NW", "400 Main St Ste 200", "9 Elm Rd #4"],
+)
+def test_a_street_ending_in_a_usps_suffix_passes(street: str) -> None:
+    address = f"Oakwood Clinic, {street}, Columbus, OH 43201"
+    assert claims.address_findings("service_facility", address) == []
+
+
+@pytest.mark.parametrize("street", ["4742 RIVER RI", "6696 SPRING L", "4742 RIVER"])
+def test_a_street_whose_suffix_is_misread_or_lost_is_flagged(street: str) -> None:
+    # Seed 34503/19: 'RD' read 'RI' by both engines, unflagged.
+    address = f"OAKWOOD FAMILY MEDICINE, {street}, COLUMBUS, OH 43201, (614) 353-6276"
+    found = claims.address_findings("billing_provider", address)
+    assert found == [Finding("billing_provider", ReviewReason.PATTERN_MISMATCH)]
+
+
 def test_address_without_state_and_zip_is_out_of_shape() -> None:
     found = claims.address_findings("service_facility", "Oakwood Clinic, 400 Main St")
     assert found == [Finding("service_facility", ReviewReason.PATTERN_MISMATCH)]
