@@ -572,10 +572,11 @@ _STREET_WORDS = frozenset(
 )
 
 
-def known_words(text: str, english: frozenset[str]) -> bool:
+def known_words(text: str, english: frozenset[str], names: bool = True) -> bool:
     """Whether every word of three or more letters in ``text`` is in some vocabulary we
-    hold: English, a street type, a sig, drug or condition word, a first or last name, a
-    place (``Boutevard`` is in none)."""
+    hold: English, a street type, a sig, drug or condition word, a first or last name
+    (unless not ``names``: the last names are a million, misreadings among them), a place
+    (``Boutevard`` is in none)."""
     places = _places()
     vocabularies = (
         english,
@@ -591,7 +592,7 @@ def known_words(text: str, english: frozenset[str]) -> bool:
         lower = word.lower()
         if len(lower) < 3 or any(lower in v for v in vocabularies):
             continue
-        if not (usual_first_name(word) or known_last_name(word)):
+        if not (names and (usual_first_name(word) or known_last_name(word))):
             return False
     return True
 

@@ -1,5 +1,7 @@
 """How the second reader's reading of a value settles it with tesseract's (no model)."""
 
+import re
+
 import numpy as np
 import pytest
 from medextract.extract import parse
@@ -376,3 +378,68 @@ def test_another_cuts_reading_of_other_words_is_no_reading_of_the_value():
     known = lambda text: text != "Cign"  # noqa: E731
     opinions = second_opinions([spec], readings, [page], Above({}, 0.9), known=known)
     assert opinions["insurance_company"].text == "Cign"
+
+
+VOCABULARY = {"mill", "lane", "phoenix", "arizona", "take", "tablet", "daily", "meg", "every"}
+
+
+def _lexical(text):
+    return all(w.lower() in VOCABULARY for w in text.replace(",", " ").split() if w.isalpha())
+
+
+def test_a_disputed_values_unknown_word_takes_the_other_engines_known_reading_of_it():
+    tesseract = _field("5143 Mill Lane, Prrcenix, Arizona", 0.3, [ReviewReason.PATTERN_MISMATCH])
+    text = "5243 Mill Lane, Phoenix, Arizana"
+    opinion = Opinion(Normalised(text), text, 0.98, retype=Normalised)
+    fused = fuse(tesseract, opinion, threshold=0.8, lexical=_lexical)
+    assert fused.value == "5243 Mill Lane, Phoenix, Arizona"  # each engine's known word
+    assert fused.needs_review
+    unmended = fuse(tesseract, opinion, threshold=0.8)
+    assert unmended.value == text
+    assert fused.confidence < unmended.confidence  # a word neither reading vouches for alone
+
+
+def test_a_word_neither_engine_read_as_a_known_word_is_not_mended():
+    tesseract = _field("Take 2 tablet dauly", 0.4, [ReviewReason.LOW_OCR_CONFIDENCE])
+    text = "Take 2 tablet daliy"
+    opinion = Opinion(Normalised(text), text, 0.98, retype=Normalised)
+    fused = fuse(tesseract, opinion, threshold=0.8, lexical=_lexical)
+    assert fused.value == text  # "dauly" is in no vocabulary either
+
+
+def test_a_short_word_such_as_a_unit_is_never_mended():
+    tesseract = _field("Take 10 meg every day", 0.4, [ReviewReason.LOW_OCR_CONFIDENCE])
+    text = "Take 10 mcg every day"
+    opinion = Opinion(Normalised(text), text, 0.98, retype=Normalised)
+    assert fuse(tesseract, opinion, threshold=0.8, lexical=_lexical).value == text
+
+
+def _names_known(text):
+    return all(
+        w in {"Robert", "Wright", "Cara", "Laura", "Patel"} for w in re.findall("[A-Za-z]+", text)
+    )
+
+
+def test_a_sure_second_reading_stands_where_tesseract_read_no_word_in_its_place():
+    tesseract = _field("Rebert Wright", 0.4, [ReviewReason.LOW_OCR_CONFIDENCE])
+    opinion = Opinion(Normalised("Robert Wright"), "Robert Wright", 0.99, retype=Normalised)
+    fused = fuse(tesseract, opinion, 0.8, known=_names_known, lexical=_lexical)
+    assert fused.value == "Robert Wright" and not fused.needs_review
+    assert fuse(tesseract, opinion, 0.8, known=_names_known).needs_review  # vocabularies off
+
+
+def test_a_second_reading_never_stands_against_another_word_or_number_of_tesseracts():
+    other_name = _field("Cara Patel", 0.4, [ReviewReason.LOW_OCR_CONFIDENCE])
+    opinion = Opinion(Normalised("Laura Patel"), "Laura Patel", 0.99, retype=Normalised)
+    assert fuse(other_name, opinion, 0.8, known=_names_known, lexical=_lexical).needs_review
+    other_digits = _field("Rebert Wright 12", 0.4, [ReviewReason.LOW_OCR_CONFIDENCE])
+    text = "Robert Wright 13"
+    opinion = Opinion(Normalised(text), text, 0.99, retype=Normalised)
+    assert fuse(other_digits, opinion, 0.8, known=_names_known, lexical=_lexical).needs_review
+
+
+def test_a_second_reading_that_lost_a_space_never_stands():
+    tesseract = _field("Prednisone 250 mq", 0.4, [ReviewReason.LOW_OCR_CONFIDENCE])
+    opinion = Opinion(Normalised("Prednisone 250mg"), "Prednisone 250mg", 0.99, retype=Normalised)
+    fused = fuse(tesseract, opinion, 0.8, known=lambda text: "mq" not in text, lexical=_lexical)
+    assert fused.needs_review
