@@ -96,8 +96,15 @@ def capitalised(value: str, every_word: bool = True) -> str:
     return " ".join([_capital(words[0]), *words[1:]])
 
 
+# A name's O' or D' whose apostrophe a reader lost ("ONeil", "DAngelo"), and its Mc read
+# "Me" ("MeDonald"): no name is spelt with a capital straight after an O, a D or an Me.
+_LOST_APOSTROPHE = re.compile(r"\b([OD])(?=[A-Z][a-z]{2})")
+_MC_READ = re.compile(r"\bMe(?=[A-Z][a-z]{2})")
+
+
 def PERSON(value: str) -> Normalised:
-    return _PERSON(_INITIAL_COMMA.sub(r"\1.", capitalised(value)))
+    named = _MC_READ.sub("Mc", _LOST_APOSTROPHE.sub(r"\1'", capitalised(value)))
+    return _PERSON(_INITIAL_COMMA.sub(r"\1.", named))
 
 
 # "Dr John Smith, M.D": a name, then a credential in one of its usual spellings only
@@ -136,9 +143,11 @@ _STATE_ZIP = re.compile(r"([A-Z]{2})(?: \d{5}(?:-\d{4})?)?")
 
 
 def _state_comma(m: re.Match[str]) -> str:
-    """A state code at the end, after a city: never a street's own "Ct" or "Dr"."""
+    """A state code at the end, after a city: never a street's own "Ct" or "Dr". A small
+    l in it is a capital I, the one glyph in a plain face ("Ml" is MI)."""
     after_city = "," in m.string[: m.start()]
-    return f", {m[1].upper()}{m[2]}" if after_city and m[1].upper() in US_STATES else m[0]
+    code = m[1].upper() if m[1].upper() in US_STATES else m[1].replace("l", "I").upper()
+    return f", {code}{m[2]}" if after_city and code in US_STATES else m[0]
 
 
 def _address_part(part: str) -> bool:
@@ -186,7 +195,13 @@ def _places_capitalised(value: str) -> str:
     return street + comma + capitalised(rest) if comma else value
 
 
+# A full stop after a number (a ZIP, a unit's "7C") before the next part's capital: a
+# hand's comma read as one ("98126. United States"); an address puts none there.
+_STOP_FOR_COMMA = re.compile(r"(?<=\d)([A-Z]?)\. (?=[A-Z])")
+
+
 def ADDRESS(value: str) -> Normalised:
+    value = _STOP_FOR_COMMA.sub(r"\1, ", value)
     fixed = _places_capitalised(_JOINED.sub(lambda m: f"{m[1] or m[2] or ''} ", value))
     fixed = _STATE_END.sub(_state_comma, _SUFFIX_SLIPS.sub("Pl", fixed))
     fixed = _ZIP_READ.sub(_zip_digits, _UNIT_COMMA.sub(", ", fixed))
@@ -265,20 +280,32 @@ def _sig_word(word: str) -> str:
     return word.replace(core, fixed, 1)
 
 
-# A lone I or l where a count stands (before a dose form, after "take"): the digit 1,
-# which a handwritten 1 is read as by either engine ("take I tablet"); a lone Z there is
-# a handwritten 2 ("take Z pill").
+# A lone I or l where a count stands (before a dose form or a span of time, after
+# "take"): the digit 1, which a handwritten 1 is read as by either engine ("take I
+# tablet", "for I month", "no more than I per day"); a lone Z there is a handwritten 2
+# ("take Z pill").
 _COUNT_READ = re.compile(
     r"(?<![A-Za-z0-9])[IlZ](?= (?:tablets?|capsules?|caps?|tabs?|pills?|drops?|puffs?|"
-    r"sprays?|patch(?:es)?|teaspoons?|tsp|ml|times?|dose)\b)"
+    r"sprays?|patch(?:es)?|teaspoons?|tsp|ml|times?|dose|per|hours?|days?|weeks?|"
+    r"months?)\b)"
     r"|(?<=\b[Tt]ake )[IlZ](?![A-Za-z0-9])"
 )
+
+
+# A sig word capitalised inside a sentence, after a small word or a number ("as needed
+# For pain"): a hand's capital and small letter read one for the other; directions
+# capitalise only a sentence's first word.
+_MID_CAPITAL = re.compile(r"(?<=[a-z0-9] )[A-Z][a-z]+\b")
+
+
+def _small_sig_word(m: re.Match[str]) -> str:
+    return m[0].lower() if m[0].lower() in SIG_WORDS else m[0]
 
 
 def DIRECTIONS(value: str) -> Normalised:
     lines = [" ".join(_sig_word(w) for w in line.split(" ")) for line in value.split("\n")]
     counted = _COUNT_READ.sub(lambda m: "2" if m[0] == "Z" else "1", "\n".join(lines))
-    return _DIRECTIONS(counted)
+    return _DIRECTIONS(_MID_CAPITAL.sub(_small_sig_word, counted))
 
 
 _MEDICINE = text(
@@ -315,9 +342,15 @@ def MEDICINE(value: str) -> Normalised:
     return _MEDICINE(_UNIT_SLIPS.sub(lambda m: _UNITS_READ[m[1]], spaced))
 
 
+# The Rx mark read as two letters glued to the medicine's name ("Pxomeprazole"): no
+# drug's name opens so. The name is capitalised, as the first letter it lost its place to.
+_RX_GLUED = re.compile(r"^[RPBK]x([A-Za-z])(?=[A-Za-z]{4})")
+
+
 def RX_MEDICINE(value: str) -> Normalised:
-    """A medicine line, minus an Rx mark read as a short token at its start."""
-    words = value.split()
+    """A medicine line, minus an Rx mark read as a short token at its start, or glued
+    to it."""
+    words = _RX_GLUED.sub(lambda m: m[1].upper(), value.strip()).split()
     while words and len(words) > 2 and (len(words[0]) <= 2 and not words[0][:1].isdigit()):
         words = words[1:]
     return MEDICINE(" ".join(words))
@@ -361,8 +394,9 @@ def date_numeric(order: str):
 
 
 # A month's name this close to one (difflib's ratio) is that month misread: the date is
-# typed, flagged ("Septenber", "Auguist").
-NEAR_MONTH = 0.8
+# typed, flagged ("Septenber", "Auguist"; a hand's June read "Jene", "Sune": one letter
+# of four). A word as near two months names neither ("Jule").
+NEAR_MONTH = 0.75
 _MONTH_YEAR_JOINED = re.compile(r"(?<=[A-Za-z])(?=\d{4}\b)")
 
 
@@ -370,8 +404,12 @@ def _month(word: str) -> tuple[int | None, bool]:
     """The month a word names, and whether it is spelt as one."""
     if word.lower() in _MONTHS:
         return _MONTHS[word.lower()], True
-    near = difflib.get_close_matches(word.lower(), _MONTH_NAMES, n=1, cutoff=NEAR_MONTH)
-    return (_MONTHS[near[0]], False) if near else (None, False)
+    ratios = {
+        name: difflib.SequenceMatcher(None, word.lower(), name).ratio() for name in _MONTH_NAMES
+    }
+    best = max(ratios.values())
+    months = {_MONTHS[name] for name, ratio in ratios.items() if ratio == best}
+    return (months.pop(), False) if best >= NEAR_MONTH and len(months) == 1 else (None, False)
 
 
 def date_words(value: str) -> Normalised:

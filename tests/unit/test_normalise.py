@@ -174,6 +174,42 @@ def test_a_lone_i_where_a_count_stands_in_directions_is_the_digit_one():
     assert DIRECTIONS("Take I tablet by mouth").value == "Take 1 tablet by mouth"
     assert DIRECTIONS("Apply l drop in each eye").value == "Apply 1 drop in each eye"
     assert DIRECTIONS("I take it with food").value == "I take it with food"
+    assert DIRECTIONS("take 2 pill everyday for I month").value.endswith("for 1 month")
+    assert DIRECTIONS("no more than I per day").value == "no more than 1 per day"
+
+
+def test_a_sig_word_capitalised_inside_a_sentence_is_small():
+    assert n.DIRECTIONS("Take as needed For pain").value == "Take as needed for pain"
+    assert n.DIRECTIONS("Take 1 tablet daily. Call if worse").value.endswith(". Call if worse")
+    assert n.DIRECTIONS("Take with Tylenol").value == "Take with Tylenol"  # no sig word
+
+
+def test_a_full_stop_after_a_number_before_the_next_part_is_a_comma():
+    read = "3557 Madison Lane, Seattle, Washington, 98126. United States"
+    assert n.ADDRESS(read).value == "3557 Madison Lane, Seattle, Washington, 98126, United States"
+    assert n.ADDRESS("7301 Park Way, Apt 7C. Anytown, CA 90096").value == (
+        "7301 Park Way, Apt 7C, Anytown, CA 90096"
+    )
+    assert n.ADDRESS("12 N. Main St, Boise, ID").value == "12 N. Main St, Boise, ID"
+
+
+def test_a_small_l_in_a_state_code_is_a_capital_i():
+    assert n.ADDRESS("6597 Pine Lane, Lansing, Ml").value == "6597 Pine Lane, Lansing, MI"
+    assert n.ADDRESS("12 Oak St, Chicago, lL 60601").value == "12 Oak St, Chicago, IL 60601"
+
+
+def test_a_names_lost_apostrophe_and_its_mc_read_me_are_put_back():
+    assert n.PERSON("Sandra ONeil").value == "Sandra O'Neil"
+    assert n.PERSON("Daniel DAngelo").value == "Daniel D'Angelo"
+    assert n.PERSON("Jason MeDonald").value == "Jason McDonald"
+    assert n.PERSON("Omar McDonald").value == "Omar McDonald"
+    assert n.PERSON("DJ Olsen").value == "DJ Olsen"
+
+
+def test_an_rx_mark_read_glued_to_the_first_medicine_is_dropped():
+    assert n.RX_MEDICINE("Pxomeprazole 40 mg").value == "Omeprazole 40 mg"
+    assert n.RX_MEDICINE("RxHydrochlorothiazide 25 mg").value == "Hydrochlorothiazide 25 mg"
+    assert n.RX_MEDICINE("Rxona 10 mg").value == "Rxona 10 mg"  # too short to be glued
 
 
 # --- The claim's (CMS-1500) shapes, named by its draft data file ---------------------------
@@ -302,8 +338,10 @@ def test_a_reading_close_to_one_immune_answer_is_that_answer_flagged():
 def test_a_months_name_misread_near_one_gives_the_date_flagged():
     assert n.date_words("6 Septenber 2017") == n.Normalised("6 Septenber 2017", "2017-09-06", False)
     assert n.date_words("31 Auguist 2026").iso == "2026-08-31"
-    assert not n.date_words("Sune 5 1990").ok  # June or a misread: too far to say
-    assert n.date_words("Sune 5 1990").iso is None
+    assert not n.date_words("Sune 5 1990").ok  # a hand's June, one letter of four misread
+    assert n.date_words("Sune 5 1990").iso == "1990-06-05"
+    assert n.date_words("30 Jene 2021").iso == "2021-06-30"
+    assert n.date_words("Jule 5 1990").iso is None  # as near June as July: neither
     assert n.date_words("31 May2018").iso == "2018-05-31"  # the space a reader lost
 
 
