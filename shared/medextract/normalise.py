@@ -303,6 +303,10 @@ def _small_sig_word(m: re.Match[str]) -> str:
 
 
 def DIRECTIONS(value: str) -> Normalised:
+    """The sig, its OCR slips undone (``_sig_word``, ``_COUNT_READ``, ``_MID_CAPITAL``);
+    its first word opens a sentence: a small letter of one shape there is its capital
+    ("cetirizine - take 2 tablet at bedtime")."""
+    value = capitalised(value, every_word=False)
     lines = [" ".join(_sig_word(w) for w in line.split(" ")) for line in value.split("\n")]
     counted = _COUNT_READ.sub(lambda m: "2" if m[0] == "Z" else "1", "\n".join(lines))
     return _DIRECTIONS(_MID_CAPITAL.sub(_small_sig_word, counted))

@@ -178,6 +178,12 @@ def test_a_lone_i_where_a_count_stands_in_directions_is_the_digit_one():
     assert DIRECTIONS("no more than I per day").value == "no more than 1 per day"
 
 
+def test_the_directions_first_word_opening_with_a_letter_of_one_shape_is_capitalised():
+    read = n.DIRECTIONS("cetirizine - take 2 tablet at bedtime\nstore below 25 C")
+    assert read.value == "Cetirizine - take 2 tablet at bedtime\nstore below 25 C"
+    assert n.DIRECTIONS("apply twice daily").value == "apply twice daily"  # a has two shapes
+
+
 def test_a_sig_word_capitalised_inside_a_sentence_is_small():
     assert n.DIRECTIONS("Take as needed For pain").value == "Take as needed for pain"
     assert n.DIRECTIONS("Take 1 tablet daily. Call if worse").value.endswith(". Call if worse")
