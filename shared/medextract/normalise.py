@@ -613,14 +613,26 @@ _ICD_DIGIT = str.maketrans(
 )
 
 
+# ...and its first is a letter: a digit read there is one of these lookalikes.
+_ICD_LETTER = {"0": "OD", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}
+
+
 def icd_code(value: str) -> Normalised:
     """A diagnosis code as printed (box 21): a letter, a digit, a digit or letter, then
     up to four more, with or without its dot. A lookalike letter in the second or third
-    place is its digit ('RO59' is R059, 'F4I1' F411); a lone digit read for the leading
-    letter's lookalike ('0' for 'O') is not mended here (the code-set check suggests)."""
+    place is its digit ('RO59' is R059, 'F4I1' F411). A digit in the first place is the
+    one lookalike letter that makes a billable code ('110' is I10, '0649' D649), the value
+    still out of shape, so flagged: the letter is a guess the reviewer confirms."""
     fixed = value.strip().upper().replace(" ", "")
     if len(fixed) >= 3:
         fixed = fixed[0] + fixed[1:3].translate(_ICD_DIGIT) + fixed[3:]
+    if fixed[:1] in _ICD_LETTER:
+        from medextract.claims import billable_codes  # the code set, loaded on first use
+
+        codes = billable_codes()
+        found = [c + fixed[1:] for c in _ICD_LETTER[fixed[0]]]
+        found = [code for code in found if code.replace(".", "") in codes]
+        return Normalised(found[0] if len(found) == 1 else fixed, ok=False)
     return Normalised(fixed, ok=bool(_DIAGNOSIS.fullmatch(fixed)))
 
 

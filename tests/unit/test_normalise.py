@@ -378,13 +378,13 @@ def test_a_lone_z_where_a_count_stands_is_a_handwritten_two():
 @pytest.mark.parametrize(
     ("read", "code"),
     [("RO59", "R059"), ("JO69", "J069"), ("F4I1", "F411"), ("ROS9", "R059"), ("M1A.0", "M1A.0"),
-     ("C7B", "C7B"), ("S72.001A", "S72.001A"), ("110", "110")],
+     ("C7B", "C7B"), ("S72.001A", "S72.001A")],
 )  # fmt: skip
 def test_a_lookalike_letter_in_a_diagnosis_codes_second_or_third_place_is_its_digit(
     read: str, code: str
 ) -> None:
-    # The second character is always a digit, the third a digit, A or B; the leading
-    # letter and the characters after the third are left as read.
+    # The second character is always a digit, the third a digit, A or B; the characters
+    # after the third are left as read.
     assert n.icd_code(read).value == code
 
 
@@ -396,3 +396,16 @@ def test_a_us_zips_lookalike_letters_are_its_digits():
     assert n.ADDRESS("12 Elm St, Omaha, NE OCl24").value == "12 Elm St, Omaha, NE OCl24"
     # Not a US state code: left as read.
     assert n.ADDRESS("1 High St, Leeds, ZZ 8374C").value == "1 High St, Leeds, ZZ 8374C"
+
+
+@pytest.mark.parametrize(
+    ("read", "code"),
+    [("110", "I10"), ("0649", "D649"), ("20001", "Z0001"), ("8XY9", "8XY9")],
+)
+def test_a_digit_read_for_a_diagnosis_codes_letter_is_the_lookalike_that_makes_a_code(
+    read: str, code: str
+) -> None:
+    # The code's first place is always a letter; the mended code stays flagged (not ok):
+    # the letter is a guess. '110.' makes no billable code and is left as read.
+    got = n.icd_code(read)
+    assert got.value == code and not got.ok
