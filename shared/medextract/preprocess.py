@@ -365,6 +365,9 @@ DROPOUT_MARGIN_PINK = 25
 # ...and on a grey page (a grey scan of a red form), where the flattened grey is lighter
 # than this: the red ink greys to about 180, typed or written values to under 100.
 DROPOUT_GREY = 150
+# The form ink's redness (red over green, each divided by its paper) times this is how much
+# darker than white it is drawn for finding its rules (``form_ink``).
+INK_GAIN = 4
 # Ink this dark on the page without its form ink is a value's, even where a rule lies.
 VALUE_INK = 100
 
@@ -377,6 +380,29 @@ def drop_form_ink(page: Image.Image) -> np.ndarray:
     flat (``prepare_form``)."""
     if page.mode == "L":
         return np.asarray(page)
+    reddish, red = _reddish(page)
+    grey = np.asarray(page.convert("L")).copy()
+    grey[reddish] = 255
+    # Anti-aliased edges of the red ink: a pixel whose red channel is light is paper.
+    return np.where(red > 200, np.maximum(grey, red.astype(np.uint8)), grey).astype(np.uint8)
+
+
+def form_ink(page: Image.Image) -> np.ndarray | None:
+    """A colour page's red form ink alone, dark on white: how far each pixel's red stands
+    above its green once each is divided by its paper (so a cast or a shadow is gone, and
+    black or blue values, whose red is not above their green, are white). None for a grey
+    page. The form's rules stand out there where the luminance has little contrast."""
+    if page.mode == "L":
+        return None
+    rgb = np.asarray(page.convert("RGB"))
+    red, green = (flatten_background(np.ascontiguousarray(rgb[..., c])) for c in (0, 1))
+    redness = np.maximum(red.astype(np.int16) - green.astype(np.int16), 0)
+    return np.clip(255 - INK_GAIN * redness, 0, 255).astype(np.uint8)
+
+
+def _reddish(page: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """Where a colour page's ink is the form's red (the mask), and the red channel it was
+    judged on."""
     rgb = np.asarray(page.convert("RGB"))
     margin = DROPOUT_MARGIN
     paper = np.percentile(rgb[::4, ::4].reshape(-1, 3), PAPER_PERCENTILE, axis=0)
@@ -387,11 +413,7 @@ def drop_form_ink(page: Image.Image) -> np.ndarray:
         margin = DROPOUT_MARGIN_PINK
     channels = rgb.astype(np.int16)
     red, others = channels[..., 0], np.maximum(channels[..., 1], channels[..., 2])
-    reddish = red - others > margin
-    grey = np.asarray(page.convert("L")).copy()
-    grey[reddish] = 255
-    # Anti-aliased edges of the red ink: a pixel whose red channel is light is paper.
-    return np.where(red > 200, np.maximum(grey, red.astype(np.uint8)), grey).astype(np.uint8)
+    return red - others > margin, red
 
 
 def _companion(image: np.ndarray, grey_shape: tuple[int, int]) -> np.ndarray:
@@ -408,18 +430,29 @@ def prepare_form(page: Image.Image) -> PreparedPage:
     dropped = drop_form_ink(page)
     grey, scale = normalise_size(luminance)
     fills = _companion(dropped, grey.shape)
+    ink = form_ink(page)
+    inked = [] if ink is None else [_companion(ink, grey.shape)]
     corners = find_page(grey)
     if corners is not None:
         grey, fills = flatten_page(grey, corners), flatten_page(fills, corners)
+        inked = [flatten_page(a, corners) for a in inked]
     flat = flatten_background(grey)
     clean = flatten_background(fills)
     if page.mode == "L":
         clean = np.where(clean > DROPOUT_GREY, 255, clean).astype(np.uint8)
     layout = estimate_layout(binarise(clean))
     if layout.quarter:
-        flat, clean = (np.ascontiguousarray(np.rot90(a, -layout.quarter)) for a in (flat, clean))
+        turn = -layout.quarter
+        flat, clean = (np.ascontiguousarray(np.rot90(a, turn)) for a in (flat, clean))
+        inked = [np.ascontiguousarray(np.rot90(a, turn)) for a in inked]
     if abs(layout.skew) >= 0.2:
         flat, clean = _rotate(flat, layout.skew, 255), _rotate(clean, layout.skew, 255)
+        inked = [_rotate(a, layout.skew, 255) for a in inked]
+    # The frame's rules: those of the page's luminance and, on a colour page, those of its
+    # form ink alone (found where a cast or a shadow leaves the luminance no contrast).
+    rules = find_rules(flat, RULE_SLANT)
+    for image in inked:
+        rules = cv2.max(rules, find_rules(image, RULE_SLANT))
     # The rules erased from the values are found level (one found leaning would take a
     # letter touching it); those the frame is found by, up to a few degrees off.
     erased = np.where(clean < VALUE_INK, 0, find_rules(flat)).astype(np.uint8)
@@ -430,5 +463,5 @@ def prepare_form(page: Image.Image) -> PreparedPage:
         rotation=90 * layout.quarter,
         skew=layout.skew,
         scale=scale,
-        rules=find_rules(flat, RULE_SLANT),
+        rules=rules,
     )

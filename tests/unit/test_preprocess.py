@@ -130,3 +130,22 @@ def test_a_value_typed_across_a_form_rule_keeps_its_strokes():
     prepared = P.prepare_form(Image.fromarray(rgb))
     assert (prepared.binary[338:348, 800:803] == 0).sum() >= 12  # the stroke is kept whole
     assert (prepared.binary[800:1000, 797:806] == 255).all()  # the side itself is gone
+
+
+def test_a_form_rule_with_no_contrast_in_the_luminance_is_found_in_the_form_ink():
+    # Under a purple light a red rule is hardly darker than the paper (seed 34107/17: no
+    # frame found): its red over its green still stands out.
+    paper, rule = (215, 186, 225), (218, 176, 214)
+    rgb = np.zeros((600, 1600, 3), np.uint8)
+    rgb[:] = paper
+    rgb[300:303, 100:1500] = rule
+    rgb[100:140, 300:700] = (40, 40, 40)  # a typed value: no form ink
+    noise = np.random.default_rng(7).normal(0, 5, rgb.shape)  # a phone camera's grain
+    page = Image.fromarray(np.clip(rgb + noise, 0, 255).astype(np.uint8))
+    luminance = P.flatten_background(P.to_grey(page))
+    assert not P.find_rules(luminance)[290:315, 100:1500].any()
+    ink = P.form_ink(page)
+    assert ink is not None
+    assert P.find_rules(ink)[290:315, 100:1500].any(axis=0).mean() > 0.9
+    assert ink[105:135, 305:695].mean() > 250
+    assert P.form_ink(page.convert("L")) is None
