@@ -380,7 +380,17 @@ def drop_form_ink(page: Image.Image) -> np.ndarray:
     flat (``prepare_form``)."""
     if page.mode == "L":
         return np.asarray(page)
-    reddish, red = _reddish(page)
+    rgb = np.asarray(page.convert("RGB"))
+    margin = DROPOUT_MARGIN
+    paper = np.percentile(rgb[::4, ::4].reshape(-1, 3), PAPER_PERCENTILE, axis=0)
+    if max(paper[0], paper[2]) - paper[1] > PINK_PAPER:
+        # Under a pink or purple light the paper is itself reddish and the red ink only a
+        # little redder: each channel is divided by its paper first.
+        rgb = np.dstack([flatten_background(np.ascontiguousarray(rgb[..., c])) for c in range(3)])
+        margin = DROPOUT_MARGIN_PINK
+    channels = rgb.astype(np.int16)
+    red, others = channels[..., 0], np.maximum(channels[..., 1], channels[..., 2])
+    reddish = red - others > margin
     grey = np.asarray(page.convert("L")).copy()
     grey[reddish] = 255
     # Anti-aliased edges of the red ink: a pixel whose red channel is light is paper.
@@ -398,22 +408,6 @@ def form_ink(page: Image.Image) -> np.ndarray | None:
     red, green = (flatten_background(np.ascontiguousarray(rgb[..., c])) for c in (0, 1))
     redness = np.maximum(red.astype(np.int16) - green.astype(np.int16), 0)
     return np.clip(255 - INK_GAIN * redness, 0, 255).astype(np.uint8)
-
-
-def _reddish(page: Image.Image) -> tuple[np.ndarray, np.ndarray]:
-    """Where a colour page's ink is the form's red (the mask), and the red channel it was
-    judged on."""
-    rgb = np.asarray(page.convert("RGB"))
-    margin = DROPOUT_MARGIN
-    paper = np.percentile(rgb[::4, ::4].reshape(-1, 3), PAPER_PERCENTILE, axis=0)
-    if max(paper[0], paper[2]) - paper[1] > PINK_PAPER:
-        # Under a pink or purple light the paper is itself reddish and the red ink only a
-        # little redder: each channel is divided by its paper first.
-        rgb = np.dstack([flatten_background(np.ascontiguousarray(rgb[..., c])) for c in range(3)])
-        margin = DROPOUT_MARGIN_PINK
-    channels = rgb.astype(np.int16)
-    red, others = channels[..., 0], np.maximum(channels[..., 1], channels[..., 2])
-    return red - others > margin, red
 
 
 def _companion(image: np.ndarray, grey_shape: tuple[int, int]) -> np.ndarray:
