@@ -26,6 +26,7 @@ import numpy as np
 
 from medextract.claims import SERVICE_LINES, claim_findings
 from medextract.fields import FieldSpec, Found, Locate, Reading, missing_field, score_field, typed
+from medextract.fuse import shapeless
 from medextract.ocr import OcrEngine
 from medextract.preprocess import PreparedPage
 from medextract.read import read_words
@@ -698,15 +699,11 @@ def unread_rows(
     kept: list[FieldSpec] = []
     unread: set[str] = set()
     for (table, _), row in rows.items():
-        if any(s.core and _holds_value(fields[s.name]) for s in row):
+        if any(s.core and not shapeless(fields[s.name]) for s in row):
             kept += row
         else:
             unread.add(table)
     return kept, unread
-
-
-def _holds_value(field: ExtractedField) -> bool:
-    return field.value is not None and ReviewReason.PATTERN_MISMATCH not in field.review_reasons
 
 
 def assemble_tables(

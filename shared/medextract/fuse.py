@@ -184,7 +184,7 @@ def second_opinions(
         return lambda page, words: line_crop(page, words, width, follow_ink)
 
     first = {
-        name: [cut(w) for w in ((side, *wider) if _shapeless(r.field) else (side,))]
+        name: [cut(w) for w in ((side, *wider) if shapeless(r.field) else (side,))]
         for name, r in readings.items()
     }
     opinions = _read_cuts(by_name, readings, pages, reader, first, settled_stands)
@@ -343,7 +343,7 @@ def fuse(
                 "suggestion": None,
             }
         )
-    if _shapeless(field):  # its value, if any, typed from a misreading ("MMUNE")
+    if shapeless(field):  # its value, if any, typed from a misreading ("MMUNE")
         return _alone(field, opinion, known, lexical)
     if opinion.value.value == field.value:
         return _agree(field, opinion, threshold, known)
@@ -418,7 +418,7 @@ def _stands(field: ExtractedField, opinion: Opinion, known: Callable[[str], bool
     return True
 
 
-def _shapeless(field: ExtractedField) -> bool:
+def shapeless(field: ExtractedField) -> bool:
     """Tesseract read nothing of the field's shape."""
     return field.value is None or ReviewReason.PATTERN_MISMATCH in field.review_reasons
 
