@@ -370,7 +370,8 @@ _ZIP = re.compile(r"\d{5}(?:-?\d{4})?")
 _PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}")
 # Box 32's and 33's addresses open with the facility's or provider's name.
 NAMED_ADDRESSES = ("service_facility", "billing_provider")
-_STREET = re.compile(r"(\d+[A-Z]?\s+\S|P\.?\s*O\.?\s*BOX\b)", re.IGNORECASE)
+_PO_BOX = re.compile(r"P\.?\s*O\.?\s*BOX\b", re.IGNORECASE)
+_STREET = re.compile(rf"(\d+[A-Z]?\s+\S|{_PO_BOX.pattern})", re.IGNORECASE)
 
 
 @cache
@@ -412,10 +413,10 @@ def street_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 def street_ends_well(street: str) -> bool:
     """A street line ends in a street suffix (``ST``, ``AVENUE``), after which only a
     directional (``NW``) and a unit (``STE 200``, ``#12``) may follow; a PO box passes."""
+    if _PO_BOX.match(street):
+        return True
     suffixes, units, directions = street_words()
     words = street.upper().replace(".", "").split()
-    if words[:2] == ["PO", "BOX"] or words[:1] == ["POBOX"]:
-        return True
     if len(words) >= 2 and (words[-2] in units or words[-2] == "#"):
         words = words[:-2]
     elif words and words[-1].startswith("#"):

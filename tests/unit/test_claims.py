@@ -179,6 +179,7 @@ def test_date_from_after_date_to_flags_both() -> None:
         "Oakwood Clinic, 400 Main St, Boston, MA 02118-2393, (617) 414-5000",
         "9 Elm Rd, Austin, TX, 78701",
         "Lakeview Clinic, PO Box 118, Austin, TX 78701",
+        "Lakeview Clinic, P. O. Box 118, Austin, TX 78701",
     ],
 )
 def test_state_and_zip_of_that_state_pass(address: str) -> None:
