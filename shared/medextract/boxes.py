@@ -31,7 +31,7 @@ from medextract.ocr import OcrEngine
 from medextract.preprocess import PreparedPage
 from medextract.read import read_words
 from medextract.result import BoundingBox, ExtractedField, ReviewReason
-from medextract.verify import DISPUTED
+from medextract.verify import DISPUTED, GUESS
 from medextract.words import Word
 
 # A rule of the frame spans at least this share of the page's width, lies further than
@@ -61,6 +61,13 @@ BOX_MODE = 7
 BOXED_SIDE = 0.4
 # A blot of ink at least this share of the words' height tall is a letter.
 LETTER = 0.6
+# A word read in a box is a letter's ink when one blot of it has at least this many pixels
+# (the page is brought to ``preprocess``'s size); a word of specks only is the dropout
+# label's grain.
+SPECK = 15
+# A blot wholly beside the words read is a letter's stroke when at least this share of its
+# height wide (a 'J', an 'I'; a box side's scrap is a hairline).
+STROKE = 0.2
 # The fill-ins' offsets tried (form units), and the half-height of a box's middle band.
 OFFSETS = tuple(range(-30, 31, 3))
 BAND = 18
@@ -482,8 +489,23 @@ class BoxReader:
         place = self.frame.to_page(box)
         found = [c for w in self.words if (c := _cut(w, place)) is not None and _written(c.text)]
         if found:
-            return found
+            # Words read from specks beside a value are its grain; a box of specks only
+            # keeps them (its reading is as unsure as it was).
+            return [w for w in found if not self._specks(w)] or found
         return self._read_alone(place)
+
+    def _specks(self, word: Word) -> bool:
+        """Whether ``word`` was read from specks alone: the grain a dropped label leaves on
+        a scan ('2' of the dotted remains of 'INSURED'S NAME' under an ID), no blot of it a
+        letter's stroke (``SPECK``)."""
+        crop = self.page.binary[
+            max(0, word.top) : max(0, word.bottom), max(0, word.left) : max(0, word.right)
+        ]
+        if crop.size == 0:
+            return False
+        count, _, stats, _ = cv2.connectedComponentsWithStats((crop == 0).astype(np.uint8))
+        biggest = max((int(a) for a in stats[1:count, cv2.CC_STAT_AREA]), default=0)
+        return biggest < SPECK
 
     def _read_alone(self, place: tuple[int, int, int, int]) -> list[Word]:
         x0, y0, x1, y1 = (max(0, v) for v in place)
@@ -512,19 +534,41 @@ class BoxReader:
         unread = False
         for box, place in zip(spec.boxes, places, strict=True):
             words = self.words_in(box)
+            if words and min(w.conf for w in words) < GUESS:
+                # The page's reading guessed ('“ass' for 'K219', a word boxed across
+                # the label above): the box read alone, when every word of that reading
+                # is surer than the page's weakest.
+                alone = self._read_alone(place)
+                surer = alone and min(w.conf for w in alone) > min(w.conf for w in words)
+                if surer and _letters(alone) >= _letters(words):
+                    words = alone
             missed = self._unread_ink(place, words)
             if missed:
                 # The page's reading missed a letter (a middle initial after its comma):
-                # the box read alone, when that reads more; flagged while ink is unread.
+                # the box read alone, when that reads more; flagged while ink is unread,
+                # the ink beyond the words an unread word (the second reader's crop, cut
+                # at the words, then takes it in).
                 alone = self._read_alone(place)
                 if _letters(alone) > _letters(words):
                     words = alone
                     missed = self._unread_ink(place, words)
+                # Ink between the words read lies in the second reader's crop already, and
+                # a blot short of the tallest word's letters is a dropped label's remains.
+                first, last = min(w.left for w in words), max(w.right for w in words)
+                tallest = max(w.height for w in words)
+                words = [
+                    *words,
+                    *(
+                        m
+                        for m in missed
+                        if (m.left < first or m.right > last) and m.height >= LETTER * tallest
+                    ),
+                ]
             if words and place[3] - place[1] < 2 * float(np.median([w.height for w in words])):
                 lines.append(sorted(words, key=lambda w: w.left))  # room for one line only
             else:
                 lines += _lines(words)
-            unread = unread or missed
+            unread = unread or bool(missed)
         if unread or any(_split(w, places) or _astray(w, places) for w in self.words):
             self.split.add(spec.name)
         if not lines:
@@ -535,27 +579,32 @@ class BoxReader:
             score_field(norm, text, found, threshold), [(self.number, ln) for ln in lines]
         )
 
-    def _unread_ink(self, place: tuple[int, int, int, int], words: Sequence[Word]) -> bool:
-        """Whether a letter-sized blot of ink in ``place`` reaches a letter's width beyond
-        the words read in it: a letter no reading saw (the C of a pointer 'BC', touching
-        its B, read 'B' by every reading of the box)."""
+    def _unread_ink(self, place: tuple[int, int, int, int], words: Sequence[Word]) -> list[Word]:
+        """Letter-sized blots of ink in ``place`` that no word read there covers, each as an
+        unread word ``?``: a letter no reading saw (the C of a pointer 'BC', touching its
+        B, read 'B' by every reading of the box; a middle initial 'J' read '}' and dropped).
+        A blot counts when it reaches a letter's width beyond the words, or lies wholly
+        beside them as a stroke (``STROKE``) not touching the box's sides (a rule's scrap)."""
         if not words:
-            return False
+            return []
         x0, y0, x1, y1 = (max(0, v) for v in place)
         crop = self.page.binary[y0 : min(y1, self.height), x0 : min(x1, self.width)]
         if crop.size == 0:
-            return False
+            return []
         # A capital's height: the shortest word's (a comma's tail makes a word taller).
         height = float(min(w.height for w in words))
         count, _, stats, _ = cv2.connectedComponentsWithStats((crop == 0).astype(np.uint8))
-        for left, _, width, tall, _ in stats[1:count]:
+        missed = []
+        for left, top, width, tall, _ in stats[1:count]:
             if tall < LETTER * height:
                 continue  # a speck, a rule's scrap
             a, b = x0 + left, x0 + left + width
             covered = sum(max(0, min(b, w.right) - max(a, w.left)) for w in words)
-            if width - covered >= LETTER * height / 2:
-                return True
-        return False
+            inside = left > 0 and left + width < crop.shape[1]
+            beside = covered == 0 and width >= STROKE * tall and inside
+            if width - covered >= LETTER * height / 2 or beside:
+                missed.append(Word(UNREAD, 0.0, a, y0 + top, width, tall, 0, 0, 0))
+        return missed
 
     def check(self, spec: FieldSpec, threshold: float) -> ExtractedField:
         """A ``check`` field: the choice whose box (and margin) holds the most ink."""

@@ -594,8 +594,10 @@ def a_number(text: str) -> bool:
 def typed(spec: FieldSpec, texts: Sequence[str]) -> tuple[Normalised, str]:
     """The field's typed value and its text, from the text of each of its lines."""
     if spec.many:
+        # A line typed to nothing (a box's letter 'I.' read 'On': no code) is no entry of
+        # the list, and the list is out of shape.
         parts = [spec.normalise(t) for t in texts]
-        value: Any = [p.value for p in parts]
+        value: Any = [p.value for p in parts if p.value is not None]
         return Normalised(value, ok=all(p.ok for p in parts) and bool(parts)), "\n".join(texts)
     text = spec.join.join(texts)
     return spec.normalise(text), text

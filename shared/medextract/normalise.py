@@ -521,13 +521,39 @@ _LAST_FIRST = text(
 )
 
 
+# A lone capital after the first name is the middle initial, whatever stands between
+# them: the comma read as a stop ('MAJOR, JESSICA. N') or lost ('THOMAS, BARBARA W').
+_INITIAL = re.compile(r"^([^,]+, [^,]*?[A-Za-z'’\-])[.\s]+([A-Z]\.?)$")
+
+
+# Two names and an optional initial read with no comma at all ('KING DEBORAH F').
+_NO_COMMA = re.compile(r"([A-Z][A-Za-z'’\-]+) ([A-Z][A-Za-z'’\-]+)(?: ([A-Z]\.?))?")
+
+
 def PERSON_LAST_FIRST(value: str) -> Normalised:
-    """'SMITH, JANE, A' as printed: last name, first name, an optional middle initial."""
-    return _LAST_FIRST(re.sub(r"\s*,\s*", ", ", value.strip()))
+    """'SMITH, JANE, A' as printed: last name, first name, an optional middle initial.
+    A reading of two names (and an initial) without a comma is given the form's commas,
+    still out of shape: which name is the last is the form's order, not the reading's."""
+    spaced = re.sub(r"\s*,\s*", ", ", value.strip())
+    bare = _NO_COMMA.fullmatch(spaced)
+    if bare:
+        return Normalised(", ".join(p for p in bare.groups() if p), ok=False)
+    return _LAST_FIRST(_INITIAL.sub(r"\1, \2", spaced))
 
 
 # An identifier as printed (an insured's ID, an account number, a policy group).
-IDENTIFIER = text(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+_IDENTIFIER = text(r"[A-Z0-9][A-Z0-9\-]*")
+# Small letters drawn as their capitals, smaller: a reading's case of these is no doubt.
+_CASE_ALIKE = set("cosuvwxz")
+
+
+def IDENTIFIER(value: str) -> Normalised:
+    """An identifier in capitals, as the claim form's instructions ask every value to be
+    printed ('w601554800' is W601554800); a small letter unlike its capital ('l', 'b')
+    may be another glyph (1, 6), so that reading stays out of shape."""
+    typed_ = _IDENTIFIER(value.upper())
+    unlike = any(c.islower() and c not in _CASE_ALIKE for c in value)
+    return Normalised(typed_.value, ok=typed_.ok and not unlike)
 
 
 def npi(value: str) -> Normalised:
@@ -623,7 +649,10 @@ def icd_code(value: str) -> Normalised:
     place is its digit ('RO59' is R059, 'F4I1' F411). A digit in the first place is the
     one lookalike letter that makes a billable code ('110' is I10, '0649' D649), the value
     still out of shape, so flagged: the letter is a guess the reviewer confirms."""
-    fixed = value.strip().upper().replace(" ", "")
+    # A code holds no mark but its dot: one read at either end is the grain beside it.
+    fixed = re.sub(r"^[^A-Z0-9]+|[^A-Z0-9]+$", "", value.upper().replace(" ", ""))
+    if len(fixed) < 3:
+        return Normalised(None, ok=False)  # no code has fewer than three characters
     if len(fixed) >= 3:
         fixed = fixed[0] + fixed[1:3].translate(_ICD_DIGIT) + fixed[3:]
     if fixed[:1] in _ICD_LETTER:

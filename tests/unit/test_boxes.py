@@ -393,7 +393,9 @@ def test_a_letter_of_ink_beside_every_word_read_in_a_box_flags_the_field() -> No
     spec = replace(_claim_spec("insurance_plan_name"), boxes=((50, 95, 600, 175),))
     b = Word("B", 0.9, 100, 110, 30, 40, 1, 1, 1)
     b_only = _reader([b], page, alone=[replace(b, left=70, top=35)])
-    assert b_only.read(spec, 0.8).field.text == "B"
+    reading = b_only.read(spec, 0.8)
+    assert reading.field.text == "B ?"  # the unread ink is a word the second reader's crop takes in
+    assert [(w.left, w.width) for w in reading.lines[0][1]] == [(100, 30), (100, 60)]
     assert b_only.split == {"insurance_plan_name"}
     both = _reader([Word("BC", 0.9, 100, 110, 60, 40, 1, 1, 1)], page)
     both.read(spec, 0.8)
@@ -442,3 +444,78 @@ def test_a_mark_in_a_box_tesseract_reads_as_nothing_is_an_unread_word_for_the_se
     page[120:140, 320:326] = 255
     empty = BoxReader(prepared, 1, [], ReplayEngine([]), frame).read(units, 0.8)
     assert empty.field.value is None and not empty.lines
+
+
+def test_a_narrow_letter_beside_the_words_read_is_an_unread_word_and_a_box_sides_scrap_is_not() -> (
+    None
+):
+    from medextract.words import Word
+
+    # A middle initial 'J' the page read as '}' (no letter, so dropped): seed 34111/6 gave
+    # 'JONES, CAROL, ' and the second reader's crop, cut at the words read, never saw it.
+    page = np.full((1000, 1000), 255, np.uint8)
+    page[110:135, 100:200] = 0  # CAROL,
+    page[110:134, 232:238] = 0  # J: 6 wide, 24 tall
+    page[100:170, 51:53] = 0  # the box's left side, a scrap the rules left
+    spec = replace(_claim_spec("insurance_plan_name"), boxes=((50, 95, 600, 175),))
+    carol = Word("CAROL,", 0.93, 100, 110, 100, 25, 1, 1, 1)
+    reader = _reader([carol], page, alone=[replace(carol, left=70, top=35)])
+    reading = reader.read(spec, 0.8)
+    assert reading.field.text == "CAROL, ?" and reader.split == {"insurance_plan_name"}
+    assert [(w.left, w.width) for w in reading.lines[0][1]][1:] == [(232, 6)]
+    page[110:134, 232:238] = 255  # without the J: the side's scrap is no letter
+    clean = _reader([carol], page, alone=[replace(carol, left=70, top=35)])
+    assert clean.read(spec, 0.8).field.text == "CAROL," and clean.split == set()
+    # A blot between words read lies in the second reader's crop already, and a blot
+    # short of the value's letters (a dropped label's remains) is no unread word: both
+    # still flag the field.
+    page[110:134, 232:238] = 0
+    page[110:135, 260:300] = 0  # ANN
+    ann = Word("ANN", 0.93, 260, 110, 40, 25, 1, 1, 1)
+    between = _reader([carol, ann], page, alone=[replace(carol, left=70, top=35)])
+    assert between.read(spec, 0.8).field.text == "CAROL, ANN"
+    assert between.split == {"insurance_plan_name"}
+    page[110:135, 260:300] = 255
+    page[110:134, 232:238] = 255
+    page[145:155, 100:120] = 0  # a label's remains read as a word, 10 high
+    page[145:155, 232:238] = 0  # and a letter of it no reading saw
+    label = [carol, Word("iM", 0.13, 100, 145, 20, 10, 1, 1, 1)]
+    unread = _reader(label, page, alone=[replace(carol, left=70, top=35)])
+    assert "?" not in unread.read(spec, 0.8).field.text
+    assert unread.split == {"insurance_plan_name"}
+
+
+def test_a_word_read_from_specks_alone_is_no_part_of_the_value() -> None:
+    from medextract.words import Word
+
+    # The dotted grain a dropped label leaves under an ID read as a '2' (seed 34111/29:
+    # 'ZXZ403621275 2').
+    page = np.full((1000, 1000), 255, np.uint8)
+    page[110:130, 100:300] = 0  # the ID's ink
+    for x in range(400, 425, 3):
+        page[150:152, x] = 0  # the grain: one-pixel specks
+    spec = replace(_claim_spec("insured_id"), boxes=((50, 95, 600, 175),))
+    words = [
+        Word("ZXZ403621275", 0.95, 100, 110, 200, 20, 1, 1, 1),
+        Word("2", 0.52, 400, 145, 25, 11, 1, 1, 1),
+    ]
+    assert _reader(words, page).read(spec, 0.8).field.value == "ZXZ403621275"
+    page[145:156, 410:413] = 0  # a stroke of ink where the '2' was read: a letter
+    assert _reader(words, page).read(spec, 0.8).field.text == "ZXZ403621275 2"
+
+
+def test_a_word_the_page_guessed_at_is_read_again_with_its_box_alone() -> None:
+    from medextract.words import Word
+
+    # The page's reading boxed 'K219' across the label above and read '“ass' at 0.29
+    # (seed 34111/1); the box alone reads the code surer. A surer reading of fewer
+    # letters is not taken: it lost a word ('BLUE' for 'BLUE CROSS PPO').
+    page = np.full((1000, 1000), 255, np.uint8)
+    page[110:130, 100:180] = 0
+    spec = replace(_claim_spec("insurance_plan_name"), boxes=((50, 95, 600, 175),))
+    guess = Word("“ass", 0.29, 100, 110, 80, 20, 1, 1, 1)
+    code = Word("K219", 0.9, 70, 35, 80, 20, 1, 1, 1)
+    assert _reader([guess], page, alone=[code]).read(spec, 0.8).field.text == "K219"
+    cross = Word("CROSS", 0.3, 100, 110, 80, 20, 1, 1, 1)
+    fewer = [Word("CR", 0.9, 70, 35, 80, 20, 1, 1, 1)]
+    assert _reader([cross], page, alone=fewer).read(spec, 0.8).field.text == "CROSS"

@@ -596,3 +596,13 @@ def test_a_speck_between_two_lines_does_not_end_the_block():
     words = prescription_words()
     words += line_words("|", 852, left=900, height=6)
     assert _parsed(words)["medicines"].value == ["Prednisone 20 mg", "Lialda 2.4 gram"]
+
+
+def test_a_list_line_typed_to_nothing_is_no_entry_and_leaves_the_list_out_of_shape() -> None:
+    from medextract.fields import typed
+
+    codes = next(s for s in SPECS[DocumentType.CMS1500] if s.name == "diagnosis_codes")
+    # A box's letter 'I.' read 'On' under two codes (seed 34111/1).
+    got, text = typed(codes, ["K219", "E1165", "On"])
+    assert (got.value, got.ok, text) == (["K219", "E1165"], False, "K219\nE1165\nOn")
+    assert typed(codes, ["K219", "E1165"])[0].ok

@@ -409,3 +409,32 @@ def test_a_digit_read_for_a_diagnosis_codes_letter_is_the_lookalike_that_makes_a
     # the letter is a guess. '110.' makes no billable code and is left as read.
     got = n.icd_code(read)
     assert got.value == code and not got.ok
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "ok"),
+    [
+        ("MAJOR, JESSICA. N", "MAJOR, JESSICA, N", True),  # the comma read as a stop
+        ("THOMAS, BARBARA W", "THOMAS, BARBARA, W", True),  # the comma lost
+        ("SMITH, JANE A.", "SMITH, JANE, A.", True),
+        ("KING DEBORAH F", "KING, DEBORAH, F", False),  # no comma at all: still a guess
+        ("KING DEBORAH", "KING, DEBORAH", False),
+        ("VAN DYKE MARY A", "VAN DYKE MARY A", False),
+        ("STEVEN", "STEVEN", False),
+    ],
+)
+def test_a_last_first_name_takes_the_forms_commas(read: str, value: str, ok: bool) -> None:
+    got = n.PERSON_LAST_FIRST(read)
+    assert (got.value, got.ok) == (value, ok)
+
+
+def test_an_identifier_is_in_capitals_and_a_small_letter_unlike_its_capital_is_a_doubt() -> None:
+    assert n.IDENTIFIER("w601554800") == n.Normalised("W601554800", ok=True)
+    assert n.IDENTIFIER("l23456") == n.Normalised("L23456", ok=False)  # or 123456
+    assert n.IDENTIFIER("AB-12").ok and not n.IDENTIFIER("A B").ok
+
+
+def test_a_diagnosis_code_drops_marks_at_its_ends_and_two_characters_are_no_code() -> None:
+    assert n.icd_code("“K219") == n.Normalised("K219", ok=True)
+    assert n.icd_code("E11.65,") == n.Normalised("E11.65", ok=True)
+    assert n.icd_code("On") == n.Normalised(None, ok=False)
