@@ -23,6 +23,9 @@ BAND_TOP, BAND_BOTTOM = 0.25, 2.0
 MIN_HEIGHT, MAX_HEIGHT, MAX_WIDTH, MIN_AREA = 0.3, 1.6, 3.0, 0.05
 # An unread line: at least this many letters, spread over at least this many line heights.
 MIN_MARKS, MIN_SPAN = 4, 2.0
+# A joined hand's word is one mark of several letters: it counts a letter for each this
+# many line heights of its width ("until finished" in a script: 3 marks, 11 letters).
+LETTER_WIDTH = 0.5
 
 
 def unread_line_below(
@@ -65,7 +68,8 @@ def _unread_in_band(
     height: float,
 ) -> bool:
     """Whether the rows ``band`` of the page, across ``words``' width, hold a line of
-    letter-sized marks that no word of ``read`` covers."""
+    letter-sized marks that no word of ``read`` covers (a joined word's mark counted as
+    the letters its width holds: ``LETTER_WIDTH``)."""
     left, right = min(w.left for w in words), max(w.right for w in words)
     top, end = max(0, band[0]), min(binary.shape[0], band[1])
     if end <= top or right <= left:
@@ -84,6 +88,7 @@ def _unread_in_band(
         and w <= MAX_WIDTH * height
         and area >= MIN_AREA * height * height
     ]
-    if len(marks) < MIN_MARKS:
+    letters = sum(max(1, int((b - a) / (LETTER_WIDTH * height))) for a, b in marks)
+    if letters < MIN_MARKS:
         return False
     return max(b for _, b in marks) - min(a for a, _ in marks) >= MIN_SPAN * height

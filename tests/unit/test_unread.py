@@ -63,3 +63,18 @@ def test_a_label_read_over_the_first_line_is_no_unread_line():
     label = line_words("Directions:", 40, left=100)
     label[0] = label[0].__class__("Directions:", 0.9, 95, 35, 260, 45, 1, 1, 220)
     assert not unread_line_above(page, [*label, *(w for line in LINES for w in line)], LINES)
+
+
+def _joined_word(page: np.ndarray, left: int, top: int, letters: int) -> None:
+    """A word of a joined hand: one stroke of ``letters`` loops, a letter ~15 px wide."""
+    xs = np.arange(left, left + 15 * letters)
+    ys = top + HEIGHT // 2 + (HEIGHT // 2 - 2) * np.sin((xs - left) * 2 * np.pi / 15)
+    cv2.polylines(page, [np.stack([xs, ys], axis=1).astype(np.int32)], False, 0, 2)
+
+
+def test_a_joined_hands_line_of_few_wide_marks_under_the_last_line_is_found():
+    page = _page(("Prednisone 20 mg", 100, 100), ("Lialda 2.4 g", 160, 100))
+    _joined_word(page, 100, 220, 5)  # "until finished": three marks, no letter alone
+    _joined_word(page, 200, 220, 4)
+    _joined_word(page, 280, 220, 4)
+    assert unread_line_below(page, [w for line in LINES for w in line], LINES)
