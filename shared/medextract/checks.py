@@ -46,7 +46,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
@@ -414,6 +414,39 @@ def _nearest(word: str, *vocabularies: frozenset[str]) -> str | None:
     if distance > MAX_SUGGESTION_DISTANCE:
         return None
     return best.capitalize() if word[:1].isupper() else best
+
+
+# Candidates for a word in no vocabulary: this many from each vocabulary, nearest first.
+NEAR_WORDS = 10
+
+
+@lru_cache(maxsize=4096)  # a misread word recurs: a drug in the medicines and directions
+def near_words(word: str, english: frozenset[str]) -> tuple[str, ...]:
+    """The words of the vocabularies that hold things, not people (English, street, sig,
+    drug and condition words, places) within ``MAX_SUGGESTION_DISTANCE`` of ``word`` by
+    ``ocr_distance``, in lower case, nearest first: the readings a misread word may
+    stand for. Names are never offered (a name is flagged, never corrected)."""
+    lower = word.lower()
+    if not lower.isalpha():
+        return ()
+    places = _places()
+    vocabularies = (
+        english, _STREET_WORDS, SIG_WORDS, _drug_words(), _condition_words(),
+        places.cities, places.states, places.countries,
+    )  # fmt: skip
+    found: dict[str, float] = {}
+    for vocabulary in vocabularies:
+        by_length = _by_length(vocabulary)
+        candidates = [
+            w
+            for size in range(len(lower) - 2, len(lower) + 3)
+            for w in by_length.get(size, [])
+            if w[0] == lower[0] or w[-2:] == lower[-2:]
+        ]
+        for near in difflib.get_close_matches(lower, candidates, n=NEAR_WORDS, cutoff=0.6):
+            if (distance := ocr_distance(lower, near)) <= MAX_SUGGESTION_DISTANCE:
+                found[near] = distance
+    return tuple(sorted(found, key=lambda w: (found[w], w)))
 
 
 def _singulars(word: str) -> list[str]:

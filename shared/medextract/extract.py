@@ -42,7 +42,14 @@ from medextract.boxes import (
     settle_claim,
     unread_rows,
 )
-from medextract.checks import FINDING_FACTOR, english_words, known_words, settle
+from medextract.checks import (
+    FINDING_FACTOR,
+    PERSON_FIELDS,
+    english_words,
+    known_words,
+    near_words,
+    settle,
+)
 from medextract.classify import classify
 from medextract.documents import Document, open_document
 from medextract.errors import InputError, Reason
@@ -220,7 +227,13 @@ def parse(
         form.specs, asked, pages, second, wider=(SHAPELESS_SIDE,), follow_ink=True, known=known
     )
     fields = fuse_all(
-        fields, opinions, threshold, known, lambda text: known_words(text, english, names=False)
+        fields,
+        opinions,
+        threshold,
+        known,
+        lambda text: known_words(text, english, names=False),
+        near=lambda word: near_words(word, english),
+        unguided=PERSON_FIELDS,
     )
     return flag_unread_lines(form.specs, readings, fields, reads)
 

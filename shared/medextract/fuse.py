@@ -32,7 +32,7 @@ import difflib
 import re
 import statistics
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -40,11 +40,11 @@ import cv2
 import numpy as np
 
 from medextract.fields import FieldSpec, Normalised, Reading, typed
-from medextract.normalise import IDENTIFIER
+from medextract.normalise import CHOICES, IDENTIFIER
 from medextract.ocr import Word
 from medextract.preprocess import PreparedPage
 from medextract.result import ExtractedField, ReviewReason
-from medextract.second_reader import LineRead
+from medextract.second_reader import LineRead, likelihood
 from medextract.verify import DISPUTED, GUESS, agreeing_confidence
 
 # A line crop's margin around its words, in line heights (the recogniser was trained on
@@ -83,6 +83,10 @@ class Opinion:
     settled_stands: bool = False
     # The field's own typing of a text (a mended reading typed again; see ``_mended``).
     retype: Callable[[str], Normalised] | None = None
+    # The lines it was read from, as the second reader gave them (``guided``).
+    lines: tuple[LineRead, ...] = ()
+    # The field's answers when they are a closed set (``normalise.CHOICES``).
+    choices: tuple[str, ...] = ()
 
 
 def line_crop(
@@ -258,6 +262,8 @@ def _opinion(spec: FieldSpec, lines: Sequence[LineRead], settled_stands: bool) -
         glyphs_count=spec.normalise is IDENTIFIER,
         settled_stands=settled_stands,
         retype=lambda text: typed(spec, text.split("\n") if spec.many else [text])[0],
+        lines=tuple(lines),
+        choices=CHOICES.get(spec.normalise, ()),
     )
 
 
@@ -574,14 +580,140 @@ def _shown(value: object) -> str | list[str] | None:
     return str(value)
 
 
+# A flagged value's word in no vocabulary (of at least ``GUIDE_LETTERS`` letters) is read
+# again among the vocabulary's words near it (``near``): the one the second reader's own
+# steps spell likeliest takes its place when that reading of the line is at most
+# ``GUIDE_MARGIN`` (natural log) less likely than the line as it was read.
+GUIDE_LETTERS = 4
+GUIDE_MARGIN = 5.0
+
+
+def guided(
+    field: ExtractedField,
+    opinion: Opinion | None,
+    near: Callable[[str], Sequence[str]],
+    known: Callable[[str], bool],
+    first: str | None = None,
+) -> ExtractedField:
+    """A flagged value with its words in no vocabulary read again, each as the vocabulary
+    word near it (``near``) that the second reader's steps for the line holding it spell
+    likeliest, within ``GUIDE_MARGIN`` of the line's own reading; a word tesseract's
+    reading (``first``) holds too is left as both engines read it (``Marg`` of ``Nehru
+    Marg``). The value stays flagged, with the reading as its suggestion: the vocabulary
+    chose among what the strokes may say, no engine read it so."""
+    if opinion is None or opinion.retype is None or not field.needs_review:
+        return field
+    if opinion.choices:
+        return _chosen(field, opinion, opinion.retype, known)
+    text = field.text or ""
+    both = {w.lower() for w in _LETTERS.findall(first or "")}
+    for match in reversed(list(_LETTERS.finditer(text))):
+        word = match[0]
+        if len(word) < GUIDE_LETTERS or known(word) or word.lower() in both:
+            continue
+        better = _likeliest(word, near(word), opinion.lines)
+        if better is not None:
+            text = text[: match.start()] + _cased(better, word) + text[match.end() :]
+    if text == field.text:
+        return field
+    value = opinion.retype(text)
+    if not value.ok:
+        return field
+    return _guessed(field, opinion, value, text, known)
+
+
+def _guessed(
+    field: ExtractedField,
+    opinion: Opinion,
+    value: Normalised,
+    text: str,
+    known: Callable[[str], bool],
+) -> ExtractedField:
+    """The value chosen among what the second reader's steps may spell, flagged, the
+    reading as its suggestion; ranked as a mended reading (``_unvouched``: a word neither
+    engine read so)."""
+    return field.model_copy(
+        update={"value": value.value, "text": text, "iso": value.iso,
+                "suggestion": _shown(field.value),
+                "confidence": _unvouched(opinion.confidence, text, known, mended=True)}
+    )  # fmt: skip
+
+
+def _chosen(
+    field: ExtractedField,
+    opinion: Opinion,
+    retype: Callable[[str], Normalised],
+    known: Callable[[str], bool],
+) -> ExtractedField:
+    """A flagged answer of a closed set (``IMMUNE``, ``NOT IMMUNE``) as the answer the
+    second reader's steps spell likeliest in the place of its reading (``NOT IWMUNE``
+    beside tesseract's ``NOT WNONE``), flagged as it was: the steps choose among the
+    answers, no engine read it so."""
+    for line in opinion.lines:
+        # The second reader's own reading of the answer in its line, else tesseract's.
+        text = next((t for t in (opinion.text, field.text) if t and t in line.text), "")
+        at = line.text.find(text) if text else -1
+        if at < 0:
+            continue
+        scored = [
+            (score, answer)
+            for answer in opinion.choices
+            if (score := likelihood(line, line.text[:at] + answer + line.text[at + len(text) :]))
+            is not None
+        ]
+        if not scored:
+            return field
+        answer = max(scored)[1]
+        value = retype(answer)
+        if not value.ok or value.value == field.value:
+            return field
+        return _guessed(field, opinion, value, answer, known)
+    return field
+
+
+def _likeliest(word: str, candidates: Sequence[str], lines: Sequence[LineRead]) -> str | None:
+    """Of ``candidates``, the one the steps of the first line read holding ``word`` spell
+    likeliest in its place, when within ``GUIDE_MARGIN`` of the line as read."""
+    at = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])")
+    for line in lines:
+        match = at.search(line.text)
+        if match is None:
+            continue
+        read = likelihood(line, line.text)
+        if read is None:
+            return None
+        scored = []
+        for candidate in candidates:
+            again = line.text[: match.start()] + _cased(candidate, word) + line.text[match.end() :]
+            if (score := likelihood(line, again)) is not None:
+                scored.append((score, candidate))
+        best = max(scored, default=None)
+        return best[1] if best is not None and best[0] >= read - GUIDE_MARGIN else None
+    return None
+
+
 def fuse_all(
     fields: dict[str, ExtractedField],
     opinions: dict[str, Opinion],
     threshold: float,
     known: Callable[[str], bool] = lambda text: True,
     lexical: Callable[[str], bool] | None = None,
+    near: Callable[[str], Sequence[str]] | None = None,
+    unguided: Collection[str] = (),
 ) -> dict[str, ExtractedField]:
-    return {
+    """Each field fused (``fuse``); with ``near``, a flagged value's words in no vocabulary
+    (``lexical``: a misread word can be somebody's last name) read again among the words
+    near them (``guided``), but in the fields ``unguided`` names (a person's name is
+    flagged, never corrected)."""
+    fused = {
         name: fuse(field, opinions.get(name), threshold, known, lexical)
         for name, field in fields.items()
+    }
+    if near is None or lexical is None:
+        return fused
+    return {
+        name: field
+        if name in unguided
+        else guided(field, opinions.get(name), near, lexical, fields[name].text)
+        for name, field in fused.items()
     }

@@ -492,6 +492,11 @@ def immune(value: str) -> Normalised:
     return Normalised(near[0] if near else value, ok=False)
 
 
+# The normalisers whose values are a closed set, with their answers: a misread answer is
+# weighed as each of them (``fuse.guided``).
+CHOICES: dict[Callable[[str], Normalised], tuple[str, ...]] = {immune: _IMMUNE}
+
+
 # A handwritten answer's letters as OCR misreads them (an N read M or h; an o read a, c,
 # e or u; a Y read V): a reading that is one of the two answers under these is that
 # answer misread, typed as it but flagged ("Me" for a handwritten "No").

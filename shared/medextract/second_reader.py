@@ -28,7 +28,7 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,44 @@ BATCH = 6
 class LineRead:
     text: str
     confidence: float  # the model's score for the line, 0-1
+    # The model's probabilities at each step of the line for the blank and each ASCII
+    # character it carries (``Recogniser.ALPHABET``): what ``likelihood`` weighs another
+    # reading of the same line with. None: not kept (a reading replayed by a fake).
+    steps: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+
+def likelihood(line: LineRead, text: str) -> float | None:
+    """The natural log of the probability that the model's steps spell ``text`` (CTC's
+    forward sum over every alignment: blanks between and around the characters, a
+    character held over several steps); None when the steps were not kept or ``text``
+    holds a character the model does not carry. Two readings of one line compare by it:
+    the greedy reading is the likeliest single path, not always the likeliest text."""
+    if line.steps is None or any(c not in _COLUMN for c in text):
+        return None
+    logs = np.log(np.maximum(line.steps, 1e-30))
+    labels = [0]
+    for c in text:
+        labels += [_COLUMN[c], 0]
+    size = len(labels)
+    # A state may skip the blank before it when it is a character unlike the one before.
+    skip = np.array([s >= 2 and labels[s] != 0 and labels[s] != labels[s - 2] for s in range(size)])
+    alpha = np.full(size, -np.inf)
+    alpha[0] = logs[0, 0]
+    if size > 1:
+        alpha[1] = logs[0, labels[1]]
+    columns = np.array(labels)
+    for t in range(1, len(logs)):
+        stay = alpha
+        step = np.concatenate(([-np.inf], alpha[:-1]))
+        jump = np.where(skip, np.concatenate(([-np.inf, -np.inf], alpha[:-2])), -np.inf)
+        alpha = np.logaddexp(np.logaddexp(stay, step), jump) + logs[t, columns]
+    end = alpha[-1] if size == 1 else np.logaddexp(alpha[-1], alpha[-2])
+    return float(end)
+
+
+# The characters whose steps a reading keeps: the printable ASCII a form holds.
+ALPHABET = "".join(chr(c) for c in range(32, 127))
+_COLUMN = {c: i + 1 for i, c in enumerate(ALPHABET)}  # column 0: the blank
 
 
 class RapidReader:
@@ -179,6 +217,10 @@ class Recogniser:
         meta = self._session.get_modelmeta().custom_metadata_map
         self._characters = ["", *meta["character"].splitlines(), " "]
         self._input = self._session.get_inputs()[0].name
+        where = {c: i for i, c in enumerate(self._characters) if c}
+        # The blank, then each character of ``ALPHABET`` (one the model lacks: never).
+        self._kept = np.array([0, *(where.get(c, 0) for c in ALPHABET)])
+        self._lacks = np.array([False, *(c not in where for c in ALPHABET)])
 
     def __call__(self, crops: Sequence[np.ndarray]) -> list[LineRead]:
         ratio = max(self.MIN_RATIO, *(c.shape[1] / c.shape[0] for c in crops))
@@ -190,7 +232,14 @@ class Recogniser:
             line = cv2.resize(_bgr(crop), (resized, self.HEIGHT)).astype(np.float32)
             batch[i, :, :, :resized] = line.transpose(2, 0, 1) / 255 * 2 - 1
         scores = self._session.run(None, {self._input: batch})[0]
-        return [self._decode(one) for one in scores]
+        out = []
+        for one in scores:
+            # Every step, the batch's padding's too: a character at the crop's right end is
+            # given at a step past it.
+            kept = one[:, self._kept].astype(np.float32)
+            kept[:, self._lacks] = 0.0
+            out.append(replace(self._decode(one), steps=kept))
+        return out
 
     def _decode(self, scores: np.ndarray) -> LineRead:
         """Greedy CTC: the best class per step, repeats merged, blanks dropped; the

@@ -79,3 +79,12 @@ def test_a_model_that_cannot_load_is_a_configuration_error(monkeypatch, crops):
     reader.preload()
     with pytest.raises(ConfigurationError):
         reader.lines(crops[:1])
+
+
+def test_a_lines_steps_spell_its_own_reading_likelier_than_another_word(crops):
+    from medextract.second_reader import likelihood
+
+    line = RapidReader(Settings()).lines(crops[1:2])[0]  # "Amoxicillin 500 mg", large
+    read = likelihood(line, line.text)
+    assert read is not None and read > -2.0
+    assert likelihood(line, line.text.replace("Amoxicillin", "Ampicillin")) < read - 6.0

@@ -430,3 +430,9 @@ def test_a_claims_last_first_name_is_checked_as_it_is_said() -> None:
     assert [(f.field, f.reason, f.suggestion) for f in found] == [
         ("insured_name", ReviewReason.UNUSUAL_NAME, None)
     ]
+
+
+def test_a_misread_words_near_words_are_things_never_first_names():
+    english = checks.english_words(ENGLISH)
+    assert checks.near_words("Clopidgrel", english)[0] == "clopidogrel"
+    assert "jennifer" not in checks.near_words("Jennifr", english)

@@ -443,3 +443,98 @@ def test_a_second_reading_that_lost_a_space_never_stands():
     opinion = Opinion(Normalised("Prednisone 250mg"), "Prednisone 250mg", 0.99, retype=Normalised)
     fused = fuse(tesseract, opinion, 0.8, known=lambda text: "mq" not in text, lexical=_lexical)
     assert fused.needs_review
+
+
+def _spelled(text, others):
+    """Steps that spell ``text`` a character a step, the character at position i sharing
+    its step with ``others[i]`` = (character, probability), as a recogniser unsure of a
+    stroke gives them."""
+    from tests.unit.test_likelihood import steps
+
+    columns = []
+    for i, char in enumerate(text):
+        other = others.get(i)
+        column = {char: 0.9 - (other[1] if other else 0.0)}
+        if other:
+            column[other[0]] = other[1]
+        columns += [column, {"": 1.0}]
+    return steps(*columns)
+
+
+def _aspicin(steps):
+    field = _field("Aspicin", 0.01, [ReviewReason.LOW_OCR_CONFIDENCE])
+    line = LineRead("Aspicin", 0.9, steps)
+    opinion = Opinion(Normalised("Aspicin", ok=True), "Aspicin", 0.9,
+                      retype=lambda t: Normalised(t, ok=True), lines=(line,))  # fmt: skip
+    return field, opinion
+
+
+def test_a_flagged_words_nearby_vocabulary_word_the_strokes_may_spell_is_its_value():
+    from medextract.fuse import guided
+
+    field, opinion = _aspicin(_spelled("Aspicin", {4: ("r", 0.3)}))  # 'c' or 'r'
+    near = {"aspicin": ["aspirin", "aspic"]}
+    guided_field = guided(field, opinion, lambda w: near.get(w.lower(), []), _no_aspicin)
+    assert guided_field.value == "Aspirin"
+    assert guided_field.needs_review  # the vocabulary chose: a person confirms
+    assert guided_field.suggestion == "Aspicin"
+    assert guided_field.confidence == 0.225  # 0.9, halved twice: a word chosen, not read
+
+
+def _no_aspicin(text):
+    """The vocabulary: "aspirin" alone."""
+    return all(word.lower() == "aspirin" for word in re.findall(r"[A-Za-z]{3,}", text))
+
+
+def test_a_vocabulary_word_the_strokes_do_not_spell_is_no_reading():
+    from medextract.fuse import guided
+
+    field, opinion = _aspicin(_spelled("Aspicin", {4: ("e", 0.3)}))  # no 'r' at all
+    assert guided(field, opinion, lambda w: ["aspirin"], _no_aspicin).value == "Aspicin"
+
+
+def test_an_unflagged_value_or_a_persons_name_is_never_read_again():
+    from medextract.fuse import fuse_all
+
+    field, opinion = _aspicin(_spelled("Aspicin", {4: ("r", 0.3)}))
+    settled = field.model_copy(update={"needs_review": False, "review_reasons": []})
+    kept = fuse_all({"allergies": settled}, {"allergies": opinion}, 0.8,
+                    near=lambda w: ["aspirin"], lexical=_no_aspicin)  # fmt: skip
+    assert kept["allergies"].value == "Aspicin"
+    # tesseract read another word ("Aspjcin"): the second reading is the value, flagged
+    read = field.model_copy(update={"value": "Aspjcin", "text": "Aspjcin"})
+    named = fuse_all({"patient_name": read}, {"patient_name": opinion}, 0.8, lexical=_no_aspicin,
+                     near=lambda w: ["aspirin"], unguided={"patient_name"})  # fmt: skip
+    assert named["patient_name"].value == "Aspicin"
+    allergy = fuse_all({"allergies": read}, {"allergies": opinion}, 0.8,
+                       lexical=_no_aspicin, near=lambda w: ["aspirin"])  # fmt: skip
+    assert allergy["allergies"].value == "Aspirin"
+
+
+def test_a_word_both_engines_read_alike_is_left_as_read():
+    from medextract.fuse import fuse_all
+
+    field, opinion = _aspicin(_spelled("Aspicin", {4: ("r", 0.3)}))  # tesseract: "Aspicin"
+    fused = fuse_all({"allergies": field}, {"allergies": opinion}, 0.8,
+                     lexical=_no_aspicin, near=lambda w: ["aspirin"])  # fmt: skip
+    assert fused["allergies"].value == "Aspicin"
+
+
+def test_a_misread_answer_of_a_closed_set_is_the_answer_the_strokes_spell_likeliest():
+    from medextract.fuse import guided
+    from medextract.normalise import immune
+
+    from tests.unit.test_likelihood import steps
+
+    clear = [{c: 0.9} if c != "_" else {"": 1.0} for c in "N_O_T_ _"]
+    unsure = [{"W": 0.6, "I": 0.3}, {"": 0.6, "M": 0.3}, {"": 1.0}, {"M": 0.9}, {"": 1.0}]
+    rest = [{c: 0.9} if c != "_" else {"": 1.0} for c in "U_N_E_"]
+    line = LineRead("NOT WMUNE", 0.6, steps(*clear, *unsure, *rest))
+    # tesseract's reading "NOT WNONE"; the second reader's "NOT WMUNE", whose steps these are
+    field = ExtractedField(value="NOT WNONE", text="NOT WNONE", confidence=0.2, needs_review=True,
+                           review_reasons=[ReviewReason.PATTERN_MISMATCH])  # fmt: skip
+    opinion = Opinion(immune("NOT WMUNE"), "NOT WMUNE", 0.6, retype=immune, lines=(line,),
+                      choices=("IMMUNE", "NOT IMMUNE"))  # fmt: skip
+    chosen = guided(field, opinion, lambda w: [], lambda t: False)
+    assert chosen.value == "NOT IMMUNE"
+    assert chosen.needs_review and chosen.suggestion == "NOT WNONE"
