@@ -494,18 +494,41 @@ class BoxReader:
             return [w for w in found if not self._specks(w)] or found
         return self._read_alone(place)
 
-    def _specks(self, word: Word) -> bool:
-        """Whether ``word`` was read from specks alone: the grain a dropped label leaves on
-        a scan ('2' of the dotted remains of 'INSURED'S NAME' under an ID), no blot of it a
-        letter's stroke (``SPECK``)."""
+    def _blots(self, word: Word) -> np.ndarray | None:
+        """The blots of ink in ``word``'s box, each one's statistics (``cv2.CC_STAT_*``);
+        None when the box lies off the page."""
         crop = self.page.binary[
             max(0, word.top) : max(0, word.bottom), max(0, word.left) : max(0, word.right)
         ]
         if crop.size == 0:
-            return False
+            return None
         count, _, stats, _ = cv2.connectedComponentsWithStats((crop == 0).astype(np.uint8))
-        biggest = max((int(a) for a in stats[1:count, cv2.CC_STAT_AREA]), default=0)
-        return biggest < SPECK
+        return np.asarray(stats[1:count])
+
+    def _specks(self, word: Word) -> bool:
+        """Whether ``word`` was read from specks alone: the grain a dropped label leaves on
+        a scan ('2' of the dotted remains of 'INSURED'S NAME' under an ID), no blot of it a
+        letter's stroke (``SPECK``)."""
+        blots = self._blots(word)
+        return blots is not None and int(blots[:, cv2.CC_STAT_AREA].max(initial=0)) < SPECK
+
+    def _ink_height(self, line: Sequence[Word]) -> int:
+        """The height of the tallest blot of ink in a line's words: its letters' height,
+        whatever box tesseract drew around them."""
+        heights = [
+            int(blots[:, cv2.CC_STAT_HEIGHT].max(initial=0))
+            for w in line
+            if (blots := self._blots(w)) is not None
+        ]
+        return max(heights, default=0)
+
+    def _label_lines(self, lines: list[list[Word]]) -> list[list[Word]]:
+        """A box's lines whose letters are short of its value's (``LETTER`` of the tallest
+        line's): the remains of the next box's label, which a misfed printer's values
+        overlap ('4 INSUREL'S iM' under an insured's ID)."""
+        heights = [self._ink_height(line) for line in lines]
+        tallest = max(heights, default=0)
+        return [line for line, h in zip(lines, heights, strict=True) if h < LETTER * tallest]
 
     def _read_alone(self, place: tuple[int, int, int, int]) -> list[Word]:
         x0, y0, x1, y1 = (max(0, v) for v in place)
@@ -567,7 +590,10 @@ class BoxReader:
             if words and place[3] - place[1] < 2 * float(np.median([w.height for w in words])):
                 lines.append(sorted(words, key=lambda w: w.left))  # room for one line only
             else:
-                lines += _lines(words)
+                box_lines = _lines(words)
+                labels = self._label_lines(box_lines) if len(box_lines) > 1 else []
+                lines += [line for line in box_lines if line not in labels]
+                unread = unread or bool(labels)
             unread = unread or bool(missed)
         if unread or any(_split(w, places) or _astray(w, places) for w in self.words):
             self.split.add(spec.name)

@@ -596,11 +596,13 @@ def service_date(value: str) -> Normalised:
     """A date of service (box 24A), 'MM DD YY', kept as printed; its year is this
     century's (a claim is for services of the last year or so)."""
     fixed = digits_only(value.strip())
-    m = re.fullmatch(r"(\d{2})[ |/.\-]*(\d{2})[ |/.\-]*(\d{2})", fixed)
+    # A mark or one more character after the year is the box's side or grain read with
+    # it ('08 13 241', '09 28 25,'): the date stands, out of shape.
+    m = re.fullmatch(r"(\d{2})[ |/.\-]*(\d{2})[ |/.\-]*(\d{2})(\s?\S?)", fixed)
     if not m:
         return Normalised(value, ok=False)
     iso = _iso(2000 + int(m[3]), int(m[1]), int(m[2]))
-    return Normalised(f"{m[1]} {m[2]} {m[3]}", iso=iso, ok=iso is not None)
+    return Normalised(f"{m[1]} {m[2]} {m[3]}", iso=iso, ok=iso is not None and not m[4])
 
 
 def sex(value: str) -> Normalised:

@@ -500,8 +500,31 @@ def test_a_word_read_from_specks_alone_is_no_part_of_the_value() -> None:
         Word("2", 0.52, 400, 145, 25, 11, 1, 1, 1),
     ]
     assert _reader(words, page).read(spec, 0.8).field.value == "ZXZ403621275"
-    page[145:156, 410:413] = 0  # a stroke of ink where the '2' was read: a letter
+    page[140:158, 410:413] = 0  # a stroke of ink where the '2' was read: a letter
+    words[1] = Word("2", 0.52, 400, 140, 25, 20, 1, 1, 1)
     assert _reader(words, page).read(spec, 0.8).field.text == "ZXZ403621275 2"
+
+
+def test_a_line_of_letters_short_of_the_values_is_a_labels_remains_and_flags_the_field() -> None:
+    from medextract.words import Word
+
+    # A misfed printer's ID overlaps the next box's label, whose remains read
+    # '4 INSUREL'S iM' (seed 34112/21); tesseract boxed the ID twice its letters' height.
+    page = np.full((1000, 1000), 255, np.uint8)
+    page[110:130, 100:300] = 0  # the ID's letters, 20 high
+    page[150:160, 100:200] = 0  # the label's, 10 high
+    spec = replace(_claim_spec("insured_id"), boxes=((50, 95, 600, 175),))
+    words = [
+        Word("251585455A", 0.89, 100, 100, 200, 40, 1, 1, 1),
+        Word("INSUREL'S", 0.11, 100, 150, 100, 10, 1, 1, 1),
+    ]
+    reader = _reader(words, page)
+    assert reader.read(spec, 0.8).field.value == "251585455A"
+    assert reader.split == {"insured_id"}
+    page[150:160, 100:200] = 255
+    page[145:165, 100:200] = 0  # a second line of the value's own height stays
+    words[1] = Word("SUITE", 0.9, 100, 145, 100, 20, 1, 1, 1)
+    assert _reader(words, page).read(spec, 0.8).field.text == "251585455A SUITE"
 
 
 def test_a_word_the_page_guessed_at_is_read_again_with_its_box_alone() -> None:

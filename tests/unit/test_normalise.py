@@ -438,3 +438,10 @@ def test_a_diagnosis_code_drops_marks_at_its_ends_and_two_characters_are_no_code
     assert n.icd_code("“K219") == n.Normalised("K219", ok=True)
     assert n.icd_code("E11.65,") == n.Normalised("E11.65", ok=True)
     assert n.icd_code("On") == n.Normalised(None, ok=False)
+
+
+def test_a_mark_read_after_a_service_dates_year_leaves_the_date_out_of_shape() -> None:
+    assert n.service_date("08 13 241") == n.Normalised("08 13 24", "2024-08-13", ok=False)
+    assert n.service_date("09 28 25,") == n.Normalised("09 28 25", "2025-09-28", ok=False)
+    assert n.service_date("12 05 24") == n.Normalised("12 05 24", "2024-12-05", ok=True)
+    assert not n.service_date("063 31 25").ok
