@@ -2,8 +2,9 @@
 
 The claim's labels are printed in dropout ink, which ``preprocess.prepare_form`` drops;
 its rules are kept apart (``PreparedPage.rules``). Here the printed frame is found among
-those rules (``find_frame``: the first and last rule that spans most of the page, and
-their ends), each field's boxes are mapped from the form file's units onto the page, and
+those rules (``find_frames``: pairs of rules that span most of the page in the frame's
+proportions, and their ends; of those, ``fitted_frame`` keeps the one that puts the most
+words in boxes), each field's boxes are mapped from the form file's units onto the page, and
 the words read on the page without its form ink are given to the box their centre lies
 in. A box tesseract read nothing in is read again alone (a lone short value, ``11``, is
 what a page reading drops). A checkbox field takes the choice with the most ink. A table
@@ -42,6 +43,7 @@ EDGE = 0.02
 # length is the frame's height against its width, within this share.
 RATIO_ERROR = 0.05
 RULE_GAP = 0.03
+BLOCK = 0.02
 RULE_TILT = 0.002
 # Pieces of rules whose middles are this share of the page's height apart are one row.
 ROW_HEIGHT = 0.004
@@ -128,6 +130,17 @@ class Frame:
             round(corners[1][1]),
         )
 
+    def to_pages(self, boxes: Sequence[Box]) -> np.ndarray:
+        """``to_page`` of every box at once: rows of left, top, right, bottom."""
+        x0, y0, x1, y1 = np.asarray(boxes, dtype=float).T
+        u = np.stack([x0, x0, x1, x1]) + self.dx  # corners: (x0,y0) (x0,y1) (x1,y0) (x1,y1)
+        v = np.stack([y0, y1, y0, y1]) + self.dy
+        x, y, w = np.tensordot(self._homography, np.stack([u, v, np.ones_like(u)]), axes=1)
+        px, py = x / w, y / w
+        return np.round(
+            np.stack([np.minimum(px[0], px[1]), py[0], np.maximum(px[2], px[3]), py[1]], axis=1)
+        )
+
 
 def fill_offset(frame: Frame, boxes: Sequence[Box], words: Sequence[Word]) -> Frame:
     """The frame with the fill-ins' offset from their boxes: a misfed printer moves every
@@ -138,27 +151,45 @@ def fill_offset(frame: Frame, boxes: Sequence[Box], words: Sequence[Word]) -> Fr
     do as well, the smallest (the middle of their run did worse: 868 of 1,308 claim
     values right against 875, seed 34101)."""
     written = [w for w in words if _written(w.text)]
+    bands = [(x0, (y0 + y1) / 2 - BAND, x1, (y0 + y1) / 2 + BAND) for x0, y0, x1, y1 in boxes]
 
     def centred(dy: float) -> int:
-        moved = replace(frame, dy=dy)
-        bands = []
-        for x0, y0, x1, y1 in boxes:
-            middle = (y0 + y1) / 2
-            bands.append(moved.to_page((x0, middle - BAND, x1, middle + BAND)))
-        return sum(any(_inside(w, b) for b in bands) for w in written)
+        return _count(replace(frame, dy=dy), bands, written, whole=False)
 
     dy = max(OFFSETS, key=lambda d: (centred(d), -abs(d)))
-
-    def whole(dx: float) -> int:
-        moved = replace(frame, dx=dx, dy=dy)
-        places = [moved.to_page(b) for b in boxes]
-        return sum(
-            any(x0 <= w.left and w.right <= x1 and y0 <= w.cy < y1 for x0, y0, x1, y1 in places)
-            for w in written
-        )
-
-    dx = max(OFFSETS, key=lambda d: (whole(d), -abs(d)))
+    dx = max(OFFSETS, key=lambda d: (fit(replace(frame, dx=d, dy=dy), boxes, written), -abs(d)))
     return replace(frame, dx=dx, dy=dy)
+
+
+def fit(frame: Frame, boxes: Sequence[Box], words: Sequence[Word]) -> int:
+    """How many written words lie wholly inside one of ``boxes`` (across; their centre
+    within it down) on ``frame``."""
+    return _count(frame, boxes, [w for w in words if _written(w.text)], whole=True)
+
+
+def _count(frame: Frame, boxes: Sequence[Box], words: Sequence[Word], whole: bool) -> int:
+    """How many of ``words`` lie in one of ``boxes`` on ``frame``: wholly across, or by
+    their centre."""
+    if not words or not boxes:
+        return 0
+    x0, y0, x1, y1 = frame.to_pages(boxes).T[:, None, :]
+    left, right, cx, cy = np.array([(w.left, w.right, w.cx, w.cy) for w in words], dtype=float).T[
+        :, :, None
+    ]
+    down = (y0 <= cy) & (cy < y1)
+    across = (x0 <= left) & (right <= x1) if whole else (x0 <= cx) & (cx < x1)
+    return int(np.count_nonzero((down & across).any(axis=1)))
+
+
+def fitted_frame(
+    frames: Sequence[Frame], boxes: Sequence[Box], words: Sequence[Word]
+) -> Frame | None:
+    """Of the frames the rules allow (``find_frames``, best proportions first), the one
+    that, at its fill-ins' offset, puts the most words wholly in boxes: a page's edge or a
+    desk's rule beside the form can pair with one of its rules in nearly its proportions
+    (seed 34113/20: its values read a row off, two procedure codes wrong at 1.0)."""
+    placed = [fill_offset(frame, boxes, words) for frame in frames]
+    return max(placed, key=lambda f: fit(f, boxes, words), default=None)
 
 
 def form_boxes(specs: Sequence[FieldSpec]) -> list[Box]:
@@ -171,17 +202,33 @@ def form_boxes(specs: Sequence[FieldSpec]) -> list[Box]:
 
 
 def find_frame(rules: np.ndarray, width: float, height: float) -> Frame | None:
-    """The printed frame among the page's rules (255 on 0): of the rows of rules whose
-    pieces add up to ``FRAME_SPAN`` of the page's width (the page's own edges left out),
-    the pair whose distance apart, against their length, is the frame's height against
-    its width; its sides are those rows' ends."""
+    """The printed frame among the page's rules (255 on 0) whose proportions are nearest
+    the form's (``find_frames``' first), or None."""
+    frames = find_frames(rules, width, height)
+    return frames[0] if frames else None
+
+
+def find_frames(rules: np.ndarray, width: float, height: float) -> list[Frame]:
+    """The frames the page's rules (255 on 0) allow, nearest the form's proportions first:
+    of the rows of rules whose pieces add up to ``FRAME_SPAN`` of the page's width (the
+    page's own edges left out), the pairs whose distance apart, against their length, is
+    the frame's height against its width within ``RATIO_ERROR``; their sides are the
+    frame's fitted sides (``_sides``) or those rows' ends."""
     h, w = rules.shape
     # A rule in faint dropout ink is found in pieces, and one on a page photographed at an
     # angle is not quite level: the rules are thickened by ``RULE_TILT`` of the page's
     # height and their gaps along a row of up to ``RULE_GAP`` of its width closed first.
     tilt = cv2.getStructuringElement(cv2.MORPH_RECT, (1, 2 * round(RULE_TILT * h) + 1))
     gap = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, round(RULE_GAP * w)), 1))
-    joined = cv2.morphologyEx(cv2.dilate(rules, tilt), cv2.MORPH_CLOSE, gap)
+    level = cv2.dilate(rules, tilt)
+    # Close-set upright rules (a page's edges, a desk's) close into a block, which would
+    # join every row it touches into one blob: blocks, tall and wider than a rule
+    # (``BLOCK`` of the page's width), are taken out before the rows' gaps are closed.
+    upright = cv2.getStructuringElement(cv2.MORPH_RECT, (1, 2 * (h // 40) + 1))
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * round(BLOCK * w / 2) + 1, 1))
+    tall = cv2.morphologyEx(cv2.morphologyEx(level, cv2.MORPH_CLOSE, gap), cv2.MORPH_OPEN, upright)
+    blocks = cv2.morphologyEx(tall, cv2.MORPH_OPEN, across)
+    joined = cv2.morphologyEx(cv2.subtract(level, blocks), cv2.MORPH_CLOSE, gap)
     long = cv2.morphologyEx(
         joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 16, 1))
     )
@@ -200,7 +247,7 @@ def find_frame(rules: np.ndarray, width: float, height: float) -> Frame | None:
         if _spans(row, w, longest)
     ]
     sides = _sides(rows, w)
-    best: tuple[float, Frame] | None = None
+    found: list[tuple[float, Frame]] = []
     for i, (top, l0, r0) in enumerate(spans):
         for bottom, l1, r1 in spans[i + 1 :]:
             if sides is None:
@@ -214,10 +261,9 @@ def find_frame(rules: np.ndarray, width: float, height: float) -> Frame | None:
             error = abs((bottom - top) / (right - left + middle) - height / width) / (
                 height / width
             )
-            if error < RATIO_ERROR and (best is None or error < best[0] - 0.005):
-                frame = Frame(left, top, right, bottom, width, height, 0.0, 0.0, *leans)
-                best = (error, frame)
-    return best[1] if best else None
+            if error < RATIO_ERROR:
+                found.append((error, Frame(left, top, right, bottom, width, height, 0, 0, *leans)))
+    return [frame for _, frame in sorted(found, key=lambda ef: ef[0])]
 
 
 def _spans(row: Sequence[tuple[float, float, float]], w: int, longest: float) -> bool:
@@ -231,9 +277,9 @@ def _spans(row: Sequence[tuple[float, float, float]], w: int, longest: float) ->
     )
 
 
-# The frame's sides are fitted to the ends of its full-width rules: those at least this
-# share of the longest row's extent, whose end lies within ``SIDE_SPREAD`` of the page's
-# width of the ends' median; at least ``SIDE_RULES`` of them.
+# The frame's sides are fitted to the ends of its full-width rules: those within this
+# share of the frame's width (1 - ``FULL_WIDTH``) of it, whose end lies within
+# ``SIDE_SPREAD`` of the page's width of the ends' median; at least ``SIDE_RULES`` of them.
 FULL_WIDTH = 0.9
 SIDE_SPREAD = 0.03
 SIDE_RULES = 4
@@ -247,10 +293,13 @@ def _sides(
     whose end was lost to a value or a shadow is left out), or None when too few rules
     span the page."""
     extents = [(row[0][0], min(p[1] for p in row), max(p[2] for p in row)) for row in rows]
-    if not extents:
+    spanning = [right - left for _, left, right in extents if right - left >= FRAME_SPAN * w]
+    if not spanning:
         return None
-    longest = max(right - left for _, left, right in extents)
-    full = [row for row in extents if row[2] - row[1] >= FULL_WIDTH * longest]
+    # The frame's width: the spanning rows' median extent (a row run on into a page's or a
+    # desk's edge is longer than the frame, and one such row is no measure of it).
+    width = float(np.median(spanning))
+    full = [row for row in extents if abs(row[2] - row[1] - width) <= (1 - FULL_WIDTH) * width]
     fitted = []
     for end in (1, 2):
         median = float(np.median([row[end] for row in full]))

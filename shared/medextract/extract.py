@@ -33,8 +33,8 @@ from medextract.boxes import (
     BoxReader,
     assemble_tables,
     empty_cell,
-    fill_offset,
-    find_frame,
+    find_frames,
+    fitted_frame,
     flag_split,
     form_boxes,
     printed_form,
@@ -328,12 +328,12 @@ def parse_boxed(
     split: set[str] = set()
     for read in reads:
         rules = read.prepared.rules
-        frame = (
-            find_frame(rules, form.frame.width, form.frame.height) if rules is not None else None
+        frames = (
+            find_frames(rules, form.frame.width, form.frame.height) if rules is not None else []
         )
+        frame = fitted_frame(frames, form_boxes(specs), read.words)
         if frame is None:
             continue
-        frame = fill_offset(frame, form_boxes(specs), read.words)
         reader = BoxReader(read.prepared, read.number, read.words, engine, frame)
         on_page = [s for s in specs if (s.page or 1) == read.number]
         page_readings, checks, page_cells = read_boxed(on_page, reader, threshold)

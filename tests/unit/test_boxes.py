@@ -181,6 +181,49 @@ def test_a_frame_narrower_at_its_top_has_leaning_sides_fitted_to_its_rules_ends(
     assert (x1, y1) == (pytest.approx(1580 + 70, abs=4), pytest.approx(2050, abs=3))
 
 
+def test_close_set_upright_rules_beside_the_form_join_no_rows_and_no_rows_ends() -> None:
+    # A desk's edge photographed beside the form: upright rules a few pixels apart, which
+    # closing the rows' gaps makes one block that joined the top rule and the rows beside
+    # it into one blob (seed 34113/20: the frame's top lost, its second rule taken).
+    rules = np.zeros((2200, 1700), np.uint8)
+    for y in range(300, 2049, 100):
+        rules[y : y + 3, 90:1610] = 255
+    rules[2048:2051, 90:1610] = 255
+    for x in range(1640, 1700, 8):
+        rules[250:700, x : x + 3] = 255
+    rules[500:503, 0:1610] = 255  # a row run on to the page's edge: no measure of the frame
+    frame = find_frame(rules, 2320, 2670)
+    assert frame is not None
+    assert frame.top == pytest.approx(301.5, abs=3) and frame.bottom == pytest.approx(2049.5, abs=3)
+    assert (frame.left, frame.right) == (pytest.approx(90, abs=3), pytest.approx(1610, abs=3))
+
+
+def test_of_the_frames_the_rules_allow_the_one_that_puts_the_values_in_boxes_is_read() -> None:
+    from medextract.boxes import find_frames, fit, fitted_frame
+    from medextract.words import Word
+
+    # Two pairs of rules in nearly the form's proportions: the form's frame (a photograph
+    # stretched it 2 %), and its second rule with a desk's edge below it, nearer the
+    # form's proportions.
+    rules = np.zeros((2200, 1700), np.uint8)
+    for y in (300, 355, 2080, 2100):
+        rules[y : y + 3, 90:1610] = 255
+    frames = find_frames(rules, 2320, 2670)
+    assert len(frames) >= 2 and frames[0].top == pytest.approx(356.5, abs=3)
+    boxes = [(100, 100 + 200 * i, 1000, 180 + 200 * i) for i in range(12)]
+    truth = Frame(90, 301.5, 1610, 2081.5, 2320, 2670)
+    words = [
+        Word("VALUE", 0.9, x0 + 20, (y0 + y1) // 2 - 10, 200, 20, 1, 1, 1)
+        for x0, y0, x1, y1 in (truth.to_page(b) for b in boxes)
+    ]
+    chosen = fitted_frame(frames, boxes, words)
+    assert chosen is not None
+    assert chosen.top == pytest.approx(301.5, abs=3)
+    assert chosen.bottom == pytest.approx(2081.5, abs=3)
+    assert fit(chosen, boxes, words) == len(words)
+    assert fitted_frame([], boxes, words) is None
+
+
 def _framed(inner_rules: int) -> np.ndarray:
     """A page's rules: the frame's top and bottom, and ``inner_rules`` between them."""
     rules = np.zeros((2200, 1700), np.uint8)
