@@ -363,10 +363,15 @@ def _inside(word: Word, box: tuple[int, int, int, int]) -> bool:
     return x0 <= word.cx < x1 and y0 <= word.cy < y1
 
 
-def _cut(word: Word, place: tuple[int, int, int, int]) -> Word | None:
-    """The part of ``word`` inside ``place``: its characters whose share of its width
-    lies inside (two values typed close together are read as one word across the rule
-    between their boxes: '2406' of '06 19 24' and '06 19 24'), or None."""
+def _cut(
+    word: Word, place: tuple[int, int, int, int], glyphs: Sequence[tuple[int, int]] = ()
+) -> Word | None:
+    """The part of ``word`` inside ``place``: its characters whose place lies inside (two
+    values typed close together are read as one word across the rule between their boxes:
+    '2406' of '06 19 24' and '06 19 24'), or None. A character's place is its blot of ink
+    when ``glyphs`` (each blot's left and right) holds one for each character ('3400' of a
+    charge's '34' and '00', the rule between them a gap no even share of the word's width
+    knows of), else its even share of the word's width."""
     x0, y0, x1, y1 = place
     if not y0 <= word.cy < y1 or word.right <= x0 or word.left >= x1:
         return None
@@ -374,15 +379,20 @@ def _cut(word: Word, place: tuple[int, int, int, int]) -> Word | None:
         return word
     n = len(word.text)
     step = word.width / max(n, 1)
-    keep = [i for i in range(n) if x0 <= word.left + (i + 0.5) * step < x1]
+    spans = (
+        list(glyphs)
+        if len(glyphs) == n
+        else [(word.left + i * step, word.left + (i + 1) * step) for i in range(n)]
+    )
+    keep = [i for i, (a, b) in enumerate(spans) if x0 <= (a + b) / 2 < x1]
     if not keep:
         return None
-    left = round(word.left + keep[0] * step)
+    left = round(spans[keep[0]][0])
     return replace(
         word,
         text=word.text[keep[0] : keep[-1] + 1],
         left=left,
-        width=max(1, round(word.left + (keep[-1] + 1) * step) - left),
+        width=max(1, round(spans[keep[-1]][1]) - left),
     )
 
 
@@ -536,7 +546,11 @@ class BoxReader:
 
     def words_in(self, box: Box) -> list[Word]:
         place = self.frame.to_page(box)
-        found = [c for w in self.words if (c := _cut(w, place)) is not None and _written(c.text)]
+        found = [
+            c
+            for w in self.words
+            if (c := _cut(w, place, self._glyphs(w))) is not None and _written(c.text)
+        ]
         if found:
             # Words read from specks beside a value are its grain; a box of specks only
             # keeps them (its reading is as unsure as it was).
@@ -553,6 +567,25 @@ class BoxReader:
             return None
         count, _, stats, _ = cv2.connectedComponentsWithStats((crop == 0).astype(np.uint8))
         return np.asarray(stats[1:count])
+
+    def _glyphs(self, word: Word) -> list[tuple[int, int]]:
+        """The left and right of each letter-sized blot of ink in ``word``'s box, left to
+        right (``LETTER`` of its height; specks, a rule's scraps and a blot another word
+        read holds left out)."""
+        blots = self._blots(word)
+        if blots is None:
+            return []
+        others = [
+            o for o in self.words if o is not word and o.top < word.bottom and word.top < o.bottom
+        ]
+        spans = [
+            (word.left + int(b[0]), word.left + int(b[0] + b[2]))
+            for b in blots
+            if b[cv2.CC_STAT_HEIGHT] >= LETTER * word.height
+        ]
+        return sorted(
+            (a, b) for a, b in spans if not any(o.left <= (a + b) / 2 < o.right for o in others)
+        )
 
     def _specks(self, word: Word) -> bool:
         """Whether ``word`` was read from specks alone: the grain a dropped label leaves on

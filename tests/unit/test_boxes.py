@@ -585,3 +585,22 @@ def test_a_word_the_page_guessed_at_is_read_again_with_its_box_alone() -> None:
     cross = Word("CROSS", 0.3, 100, 110, 80, 20, 1, 1, 1)
     fewer = [Word("CR", 0.9, 70, 35, 80, 20, 1, 1, 1)]
     assert _reader([cross], page, alone=fewer).read(spec, 0.8).field.text == "CROSS"
+
+
+def test_a_word_across_two_boxes_is_cut_at_its_letters_ink_not_at_even_shares() -> None:
+    from medextract.words import Word
+
+    # A charge's '34' and '00' read as one word '3400' across the rule between the
+    # dollars' and the cents' boxes, and on over the next column's '1' (seed 34506/15:
+    # cut by even shares of its width, '3 40', typed 3.40 for 34.00).
+    page = np.full((1000, 1000), 255, np.uint8)
+    for left in (105, 122, 152, 170):  # 3 4 | 0 0
+        page[453:473, left : left + 14] = 0
+    page[453:474, 208:223] = 0  # the units' 1, read as a word of its own
+    charges = next(c for c in _claim_spec("service_lines").columns if c.name == "charges")
+    spec = replace(charges, boxes=((41, 433, 141, 487), (141, 433, 194, 487)))
+    words = [
+        Word("3400", 0.75, 105, 453, 118, 27, 1, 1, 1),
+        Word("1", 0.95, 204, 439, 24, 46, 1, 1, 1),
+    ]
+    assert _reader(words, page).read(spec, 0.8).field.value == "34.00"
