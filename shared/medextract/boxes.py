@@ -17,7 +17,7 @@ again as the table by ``assemble_tables``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -116,22 +116,14 @@ class Frame:
         )
         return np.asarray(cv2.getPerspectiveTransform(form, page))
 
-    def _point(self, u: float, v: float) -> tuple[float, float]:
-        x, y, w = self._homography @ (u + self.dx, v + self.dy, 1.0)
-        return float(x / w), float(y / w)
-
     def to_page(self, box: Box) -> tuple[int, int, int, int]:
-        x0, y0, x1, y1 = box
-        corners = [self._point(u, v) for u in (x0, x1) for v in (y0, y1)]
-        return (
-            round(min(x for x, _ in corners[:2])),
-            round(corners[0][1]),
-            round(max(x for x, _ in corners[2:])),
-            round(corners[1][1]),
-        )
+        """A box in the form's units on the page: left, top, right, bottom (pixels)."""
+        x0, y0, x1, y1 = self.to_pages([box])[0]
+        return int(x0), int(y0), int(x1), int(y1)
 
     def to_pages(self, boxes: Sequence[Box]) -> np.ndarray:
-        """``to_page`` of every box at once: rows of left, top, right, bottom."""
+        """Boxes in the form's units on the page, the fill-ins' offset added: rows of left,
+        top, right, bottom (pixels), the outer extent of each box's mapped corners."""
         x0, y0, x1, y1 = np.asarray(boxes, dtype=float).T
         u = np.stack([x0, x0, x1, x1]) + self.dx  # corners: (x0,y0) (x0,y1) (x1,y0) (x1,y1)
         v = np.stack([y0, y1, y0, y1]) + self.dy
@@ -364,14 +356,17 @@ def _inside(word: Word, box: tuple[int, int, int, int]) -> bool:
 
 
 def _cut(
-    word: Word, place: tuple[int, int, int, int], glyphs: Sequence[tuple[int, int]] = ()
+    word: Word,
+    place: tuple[int, int, int, int],
+    glyphs: Callable[[Word], Sequence[tuple[int, int]]] = lambda word: (),
 ) -> Word | None:
     """The part of ``word`` inside ``place``: its characters whose place lies inside (two
     values typed close together are read as one word across the rule between their boxes:
     '2406' of '06 19 24' and '06 19 24'), or None. A character's place is its blot of ink
-    when ``glyphs`` (each blot's left and right) holds one for each character ('3400' of a
-    charge's '34' and '00', the rule between them a gap no even share of the word's width
-    knows of), else its even share of the word's width."""
+    when ``glyphs`` (each blot's left and right in a word, asked only of a word ``place``
+    cuts) holds one for each character ('3400' of a charge's '34' and '00', the rule
+    between them a gap no even share of the word's width knows of), else its even share of
+    the word's width."""
     x0, y0, x1, y1 = place
     if not y0 <= word.cy < y1 or word.right <= x0 or word.left >= x1:
         return None
@@ -379,9 +374,10 @@ def _cut(
         return word
     n = len(word.text)
     step = word.width / max(n, 1)
+    blots = glyphs(word)
     spans = (
-        list(glyphs)
-        if len(glyphs) == n
+        list(blots)
+        if len(blots) == n
         else [(word.left + i * step, word.left + (i + 1) * step) for i in range(n)]
     )
     keep = [i for i, (a, b) in enumerate(spans) if x0 <= (a + b) / 2 < x1]
@@ -543,13 +539,15 @@ class BoxReader:
         self.height, self.width = page.binary.shape
         # Fields given part of a word whose other characters lie in no box of theirs.
         self.split: set[str] = set()
+        # Each place's reading alone (``_read_alone``), read once.
+        self._alone: dict[tuple[int, int, int, int], list[Word]] = {}
 
     def words_in(self, box: Box) -> list[Word]:
         place = self.frame.to_page(box)
         found = [
             c
             for w in self.words
-            if (c := _cut(w, place, self._glyphs(w))) is not None and _written(c.text)
+            if (c := _cut(w, place, self._glyphs)) is not None and _written(c.text)
         ]
         if found:
             # Words read from specks beside a value are its grain; a box of specks only
@@ -613,6 +611,13 @@ class BoxReader:
         return [line for line, h in zip(lines, heights, strict=True) if h < LETTER * tallest]
 
     def _read_alone(self, place: tuple[int, int, int, int]) -> list[Word]:
+        """The words of ``place`` read on their own (``BOX_MODE``), once a place: a box
+        the page's reading left empty, guessed at or missed a letter of."""
+        if place not in self._alone:
+            self._alone[place] = self._read_place(place)
+        return self._alone[place]
+
+    def _read_place(self, place: tuple[int, int, int, int]) -> list[Word]:
         x0, y0, x1, y1 = (max(0, v) for v in place)
         window = (slice(y0, min(y1, self.height)), slice(x0, min(x1, self.width)))
         crop = self.page.binary[window]

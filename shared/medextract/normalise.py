@@ -660,8 +660,7 @@ def icd_code(value: str) -> Normalised:
     fixed = re.sub(r"^[^A-Z0-9]+|[^A-Z0-9]+$", "", value.upper().replace(" ", ""))
     if len(fixed) < 3:
         return Normalised(None, ok=False)  # no code has fewer than three characters
-    if len(fixed) >= 3:
-        fixed = fixed[0] + fixed[1:3].translate(_ICD_DIGIT) + fixed[3:]
+    fixed = fixed[0] + fixed[1:3].translate(_ICD_DIGIT) + fixed[3:]
     if fixed[:1] in _ICD_LETTER:
         from medextract.claims import billable_codes  # the code set, loaded on first use
 
