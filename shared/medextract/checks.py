@@ -185,8 +185,15 @@ def unknown_words(text: str, english: frozenset[str]) -> list[str]:
     ]
 
 
+# Two letters or more, then a digit, in one token ("ta0" for a hand's "two"): no sig, dose
+# or vitamin is written so ("q8h", "D3", "B12" have one letter before their digit).
+_LETTERS_THEN_DIGIT = re.compile(r"[A-Za-z]{2,}\d")
+
+
 def directions_findings(field: str, text: str, english: frozenset[str]) -> list[Finding]:
-    unknown = unknown_words(text, english)
+    tokens = [_TOKEN_EDGES.sub("", t) for t in text.split()]
+    garbled = [t for t in tokens if _LETTERS_THEN_DIGIT.match(t)]
+    unknown = garbled + unknown_words(text, english)
     if not unknown:
         return []
     vocabulary = sorted(SIG_WORDS)
@@ -921,7 +928,18 @@ def findings(
         free = fields.get(name)
         if free is not None and isinstance(free.value, str):
             found += vocabulary_findings(name, free.value, english)
+    for name in ("directions", *FREE_TEXT_FIELDS):
+        found += small_opening_findings(name, fields.get(name))
     return found
+
+
+def small_opening_findings(name: str, field: ExtractedField | None) -> list[Finding]:
+    """Directions, an allergy, a medication or a medical problem open with a capital, as
+    a form's sentences and terms do: one read opening small is a hand's capital misread
+    (``take 3 tablet``, ``epilepsy``), flagged, never corrected (the strokes said small)."""
+    if field is None or not isinstance(field.value, str) or not field.value[:1].islower():
+        return []
+    return [Finding(name, ReviewReason.IMPLAUSIBLE_VALUE)]
 
 
 # A finding quarters the field's confidence: a value that fails a domain check is more

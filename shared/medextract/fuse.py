@@ -40,7 +40,7 @@ import cv2
 import numpy as np
 
 from medextract.fields import FieldSpec, Normalised, Reading, typed
-from medextract.normalise import CHOICES, IDENTIFIER
+from medextract.normalise import CHOICES, IDENTIFIER, date_words
 from medextract.ocr import Word
 from medextract.preprocess import PreparedPage
 from medextract.result import ExtractedField, ReviewReason
@@ -87,6 +87,8 @@ class Opinion:
     lines: tuple[LineRead, ...] = ()
     # The field's answers when they are a closed set (``normalise.CHOICES``).
     choices: tuple[str, ...] = ()
+    # A date written with its month's name (``normalise.date_words``).
+    dated: bool = False
 
 
 def line_crop(
@@ -264,6 +266,7 @@ def _opinion(spec: FieldSpec, lines: Sequence[LineRead], settled_stands: bool) -
         retype=lambda text: typed(spec, text.split("\n") if spec.many else [text])[0],
         lines=tuple(lines),
         choices=CHOICES.get(spec.normalise, ()),
+        dated=spec.normalise is date_words,
     )
 
 
@@ -480,7 +483,14 @@ def _disagree(
     # A disputed value keeps half the confidence of the reading it was taken from, and a
     # quarter of that with a word in no vocabulary ('Hishmark', 'Wellcore'): the AUROC of
     # confidence on tune seeds 34201 and 34202's readings, 0.972 -> 0.980, 0.952 -> 0.965.
-    if _better(field, opinion, known):
+    first = field.text or ""
+    if lexical is not None and _holds_more(first, opinion.text, known):
+        second = False  # the reading that holds the other's words and more
+    elif lexical is not None and _holds_more(opinion.text, first, known):
+        second = True
+    else:
+        second = _better(field, opinion, known)
+    if second:
         value, text = _mended(opinion.value, opinion.text, field.text, opinion, lexical)
         update.update(
             value=value.value,
@@ -490,8 +500,8 @@ def _disagree(
             confidence=_unvouched(opinion.confidence, text, known, text != opinion.text),
         )
     else:
-        first = Normalised(field.value, ok=True, iso=field.iso)
-        value, text = _mended(first, field.text or "", opinion.text, opinion, lexical)
+        read = Normalised(field.value, ok=True, iso=field.iso)
+        value, text = _mended(read, first, opinion.text, opinion, lexical)
         update.update(
             value=value.value,
             text=text,
@@ -540,13 +550,58 @@ def _mended(
                 continue
             if difflib.SequenceMatcher(None, word.lower(), better.lower()).ratio() >= MEND_LIKE:
                 swaps.append((mine, _cased(better, word)))
+    swaps += _lost_digits(text, other)
     if not swaps:
         return value, text
     mended = text
-    for mine, better in reversed(swaps):
+    for mine, better in sorted(swaps, key=lambda swap: swap[0].start(), reverse=True):
         mended = mended[: mine.start()] + better + mended[mine.end() :]
     typed_again = opinion.retype(mended)
     return (typed_again, mended) if typed_again.ok else (value, text)
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _lost_digits(text: str, other: str) -> list[tuple[re.Match[str], str]]:
+    """Each number of ``text`` that the other reading holds with a ``1`` more, the rest
+    in order (``231`` beside ``1231``, ``11/2/2022`` beside ``11/21/2022``), paired in
+    order when both readings hold as many numbers: a reader loses a hand's 1, one thin
+    stroke, far more often than it makes one up (not so another digit: ``239`` beside
+    ``2349`` was 239)."""
+    ours, theirs = list(_NUMBER.finditer(text)), list(_NUMBER.finditer(other))
+    if len(ours) != len(theirs):
+        return []
+    return [
+        (mine, their[0])
+        for mine, their in zip(ours, theirs, strict=True)
+        if _one_more_one(mine[0], their[0])
+    ]
+
+
+def _one_more_one(short: str, long: str) -> bool:
+    """Whether ``long`` is ``short`` with one ``1`` put in somewhere."""
+    return len(long) == len(short) + 1 and any(
+        long[:i] + long[i + 1 :] == short for i, c in enumerate(long) if c == "1"
+    )
+
+
+def _holds_more(longer: str, shorter: str, known: Callable[[str], bool]) -> bool:
+    """Whether ``longer`` is ``shorter`` with whole words more before or after it, each a
+    known word of three or more letters: a reader loses a faint word (``High`` of ``High
+    cholesterol``, ``Pilgrim`` of ``Harvard Pilgrim``); it does not make a known one up."""
+    more, less = longer.split(), shorter.split()
+    if not less or len(more) <= len(less):
+        return False
+    folded, size = [w.lower() for w in more], len(less)
+    wanted = [w.lower() for w in less]
+    if folded[:size] == wanted:
+        extra = more[size:]
+    elif folded[-size:] == wanted:
+        extra = more[:-size]
+    else:
+        return False
+    return all(_LETTERS.fullmatch(w) and len(w) >= 3 and known(w) for w in extra)
 
 
 def _cased(word: str, like: str) -> str:
@@ -605,6 +660,8 @@ def guided(
         return field
     if opinion.choices:
         return _chosen(field, opinion, opinion.retype, known)
+    if opinion.dated and field.iso is None:
+        return _dated(field, opinion, opinion.retype, known)
     text = field.text or ""
     both = {w.lower() for w in _LETTERS.findall(first or "")}
     for match in reversed(list(_LETTERS.finditer(text))):
@@ -668,6 +725,53 @@ def _chosen(
         if not value.ok or value.value == field.value:
             return field
         return _guessed(field, opinion, value, answer, known)
+    return field
+
+
+# What each place of a date written with its month's name can hold.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+DAYS = tuple(str(day) for day in range(1, 32))
+YEARS = tuple(str(year) for year in range(1900, 2036))
+
+
+def _dated(
+    field: ExtractedField,
+    opinion: Opinion,
+    retype: Callable[[str], Normalised],
+    known: Callable[[str], bool],
+) -> ExtractedField:
+    """A flagged date with its month's name that gives no date (``Danaty U5 1974``, a
+    hand's 2 read U) read again place by place: the month (the place of the first two
+    holding more letters), then the day, then the year, each the one of what the place
+    can hold that the second reader's steps spell likeliest there, the others as read
+    or as chosen before. Flagged, the reading as its suggestion, and ranked as the second
+    reading alone (``_unvouched``, its words known): each place holds only what a date's
+    can (tune seeds 34279-34280: 5 dates so read, all right)."""
+    for line in opinion.lines:
+        read = next((t for t in (opinion.text, field.text) if t and t in line.text), "")
+        places = read.split(" ")[-3:]  # a label's scrap before the date left out
+        text = " ".join(places)
+        if len(places) != 3:
+            continue
+        at = line.text.find(text)
+        month = 0 if sum(map(str.isalpha, places[0])) >= sum(map(str.isalpha, places[1])) else 1
+        for place, holds in ((month, MONTHS), (1 - month, DAYS), (2, YEARS)):
+            scored = []
+            for candidate in holds:
+                again = " ".join([*places[:place], candidate, *places[place + 1 :]])
+                whole = line.text[:at] + again + line.text[at + len(text) :]
+                if (score := likelihood(line, whole)) is not None:
+                    scored.append((score, candidate))
+            if not scored:
+                return field
+            places[place] = max(scored)[1]
+        value = retype(" ".join(places))
+        if value.iso is None:
+            return field
+        guessed = _guessed(field, opinion, value, " ".join(places), known)
+        ranked = _unvouched(opinion.confidence, "", known)
+        return guessed.model_copy(update={"confidence": ranked})
     return field
 
 

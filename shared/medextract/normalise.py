@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from importlib.resources import files
 
+from medextract.claims import street_words
 from medextract.words import Normalised
 
 # (A handwritten 0 left open at the top reads as a C.)
@@ -102,9 +103,21 @@ _LOST_APOSTROPHE = re.compile(r"\b([OD])(?=[A-Z][a-z]{2})")
 _MC_READ = re.compile(r"\bMe(?=[A-Z][a-z]{2})")
 
 
+# A double-barrelled last name's every part opens with a capital ("Garcia-lopez" is a
+# reader's small l for the hand's L); a first name's need not ("Seo-yeon").
+_BARREL_SMALL = re.compile(r"(?<=[A-Za-z]-)([a-z])(?=[a-z])")
+
+
+def _last_barrels(name: str) -> str:
+    words = name.split(" ")
+    if len(words) < 2 or not words[-1][:1].isupper():
+        return name
+    return " ".join([*words[:-1], _BARREL_SMALL.sub(lambda m: m[1].upper(), words[-1])])
+
+
 def PERSON(value: str) -> Normalised:
     named = _MC_READ.sub("Mc", _LOST_APOSTROPHE.sub(r"\1'", capitalised(value)))
-    return _PERSON(_INITIAL_COMMA.sub(r"\1.", named))
+    return _PERSON(_INITIAL_COMMA.sub(r"\1.", _last_barrels(named)))
 
 
 # "Dr John Smith, M.D": a name, then a credential in one of its usual spellings only
@@ -138,7 +151,8 @@ US_STATES = frozenset(
     ]
 )  # fmt: skip
 _ADDRESS_PART = re.compile(r"[0-9A-Za-z#][0-9A-Za-z#'’./\- ]*")
-_STATE_END = re.compile(r"[.,]? ([A-Za-z]{2})((?: \d{5}(?:-\d{4})?)?)$")
+# (A mark read between a state code's letters is a speck of the hand's: "T'X".)
+_STATE_END = re.compile(r"[.,]? ([A-Za-z]['’.]?[A-Za-z])((?: \d{5}(?:-\d{4})?)?)$")
 _STATE_ZIP = re.compile(r"([A-Z]{2})(?: \d{5}(?:-\d{4})?)?")
 
 
@@ -146,7 +160,8 @@ def _state_comma(m: re.Match[str]) -> str:
     """A state code at the end, after a city: never a street's own "Ct" or "Dr". A small
     l in it is a capital I, the one glyph in a plain face ("Ml" is MI)."""
     after_city = "," in m.string[: m.start()]
-    code = m[1].upper() if m[1].upper() in US_STATES else m[1].replace("l", "I").upper()
+    read = re.sub(r"['’.]", "", m[1])
+    code = read.upper() if read.upper() in US_STATES else read.replace("l", "I").upper()
     return f", {code}{m[2]}" if after_city and code in US_STATES else m[0]
 
 
@@ -187,12 +202,19 @@ def _zip_digits(m: re.Match[str]) -> str:
     return f"{m[1]} {digits_only(m[2])}"
 
 
+_STREET_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
 def _places_capitalised(value: str) -> str:
     """The parts after the street (city, state, country: always capitalised) with a
     small letter of one shape opening a word read as its capital ("omaha"); the street's
-    own part is left as written ("cricket blvd")."""
+    own part is left as written ("cricket blvd") unless a word of it opens with a capital:
+    a hand writes a street's words alike, so there a small letter of one shape is a
+    capital too ("Main court", "king Street")."""
     street, comma, rest = value.partition(", ")
-    return street + comma + capitalised(rest) if comma else value
+    if any(w[0].isupper() for w in _STREET_WORD.findall(street)):
+        street = capitalised(street)
+    return street + comma + capitalised(rest) if comma else street
 
 
 # A full stop after a number (a ZIP, a unit's "7C") before the next part's capital: a
@@ -200,8 +222,40 @@ def _places_capitalised(value: str) -> str:
 _STOP_FOR_COMMA = re.compile(r"(?<=\d)([A-Z]?)\. (?=[A-Z])")
 
 
+# A house number's lookalike letters are its digits ("8C25 Lake Pl"): a hand's 0 open at
+# the top read C or O, a 1 read l or I. Only a number that opens and ends with a digit.
+_HOUSE_NUMBER_READ = re.compile(r"^\d[0-9OoDCcIl|]*\d(?= [A-Za-z])")
+
+
+# A street's last word read as no suffix but one glyph from one (a hand's D read O: "Mill
+# Or"): the suffix, and the address out of its shape (a guess, flagged). The glyphs a
+# suffix's first or second letter is misread as.
+_SUFFIX_FIRST = {"O": "D", "0": "D", "Q": "D", "5": "S", "I": "L", "l": "L", "1": "L"}
+_SUFFIX_SECOND = {"l": "t", "1": "t", "I": "t"}
+_LAST_WORD = re.compile(r"(?<=[A-Za-z] )(\S{2})$")
+
+
+def _suffix_read(street: str) -> str | None:
+    """The street with its last word the one suffix it is a glyph from, when it is no
+    street word itself; None otherwise."""
+    found = _LAST_WORD.search(street)
+    if found is None or not re.match(r"\d", street):
+        return None
+    word = found[1]
+    suffixes, units, directions = street_words()
+    if word.upper() in suffixes | units | directions:
+        return None
+    misread = (_SUFFIX_FIRST.get(word[0], "") + word[1], word[0] + _SUFFIX_SECOND.get(word[1], ""))
+    near = {c for c in misread if len(c) == 2 and c.upper() in suffixes}
+    if len(near) != 1:
+        return None
+    suffix = near.pop()
+    return street[: found.start()] + suffix[0].upper() + suffix[1].lower()
+
+
 def ADDRESS(value: str) -> Normalised:
     value = _STOP_FOR_COMMA.sub(r"\1, ", value)
+    value = _HOUSE_NUMBER_READ.sub(lambda m: digits_only(m[0]), value)
     fixed = _places_capitalised(_JOINED.sub(lambda m: f"{m[1] or m[2] or ''} ", value))
     fixed = _STATE_END.sub(_state_comma, _SUFFIX_SLIPS.sub("Pl", fixed))
     fixed = _ZIP_READ.sub(_zip_digits, _UNIT_COMMA.sub(", ", fixed))
@@ -212,6 +266,9 @@ def ADDRESS(value: str) -> Normalised:
         and re.search(r"[A-Za-z]{2}", parts[0]) is not None
         and all(_address_part(p) for p in parts)
     )
+    suffixed = _suffix_read(parts[0])
+    if suffixed is not None:
+        return Normalised(", ".join([suffixed, *parts[1:]]), ok=False)
     return Normalised(fixed, ok=ok)
 
 
@@ -302,14 +359,26 @@ def _small_sig_word(m: re.Match[str]) -> str:
     return m[0].lower() if m[0].lower() in SIG_WORDS else m[0]
 
 
+# A word opening small with a capital after ("iF drowsy"): a reader's guess at a hand's
+# letter of either case; a sig word is written small.
+_MIXED_CASE = re.compile(r"\b[a-z]+[A-Z][A-Za-z]*\b")
+
+
+# A dash between a medicine and its sig whose space before it a reader lost ("Losartan-
+# take"): a hyphen joins two words with no space after it.
+_DASH_SPACE = re.compile(r"(?<=[A-Za-z])- (?=\S)")
+
+
 def DIRECTIONS(value: str) -> Normalised:
-    """The sig, its OCR slips undone (``_sig_word``, ``_COUNT_READ``, ``_MID_CAPITAL``);
+    """The sig, its OCR slips undone (``_sig_word``, ``_COUNT_READ``, ``_MID_CAPITAL``,
+    ``_MIXED_CASE``);
     its first word opens a sentence: a small letter of one shape there is its capital
     ("cetirizine - take 2 tablet at bedtime")."""
-    value = capitalised(value, every_word=False)
+    value = _DASH_SPACE.sub(" - ", capitalised(value, every_word=False))
     lines = [" ".join(_sig_word(w) for w in line.split(" ")) for line in value.split("\n")]
     counted = _COUNT_READ.sub(lambda m: "2" if m[0] == "Z" else "1", "\n".join(lines))
-    return _DIRECTIONS(_MID_CAPITAL.sub(_small_sig_word, counted))
+    small = _MIXED_CASE.sub(_small_sig_word, _MID_CAPITAL.sub(_small_sig_word, counted))
+    return _DIRECTIONS(small)
 
 
 _MEDICINE = text(

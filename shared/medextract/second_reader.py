@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,11 @@ class LineRead:
     # reading of the same line with. None: not kept (a reading replayed by a fake).
     steps: np.ndarray | None = field(default=None, repr=False, compare=False)
 
+    @cached_property
+    def logs(self) -> np.ndarray | None:
+        """The steps' natural logs, taken once for every reading weighed against them."""
+        return None if self.steps is None else np.log(np.maximum(self.steps, 1e-30))
+
 
 def likelihood(line: LineRead, text: str) -> float | None:
     """The natural log of the probability that the model's steps spell ``text`` (CTC's
@@ -59,9 +65,9 @@ def likelihood(line: LineRead, text: str) -> float | None:
     character held over several steps); None when the steps were not kept or ``text``
     holds a character the model does not carry. Two readings of one line compare by it:
     the greedy reading is the likeliest single path, not always the likeliest text."""
-    if line.steps is None or any(c not in _COLUMN for c in text):
+    logs = line.logs
+    if logs is None or any(c not in _COLUMN for c in text):
         return None
-    logs = np.log(np.maximum(line.steps, 1e-30))
     labels = [0]
     for c in text:
         labels += [_COLUMN[c], 0]

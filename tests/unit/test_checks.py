@@ -436,3 +436,29 @@ def test_a_misread_words_near_words_are_things_never_first_names():
     english = checks.english_words(ENGLISH)
     assert checks.near_words("Clopidgrel", english)[0] == "clopidogrel"
     assert "jennifer" not in checks.near_words("Jennifr", english)
+
+
+def test_a_direction_word_of_letters_then_a_digit_is_flagged():
+    # A hand's "two" read "ta0": no sig word is spelt so ("q8h", "D3" pass).
+    english = checks.english_words(ENGLISH)
+    found = checks.directions_findings("directions", "Use ta0 tablets daily", english)
+    assert [f.reason for f in found] == [ReviewReason.UNKNOWN_WORD]
+    assert checks.directions_findings("directions", "Take 1 tablet q8h with D3", english) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "flagged"),
+    [("directions", "take 3 tablet by mouth every morning", True),
+     ("medical_problems", "epilepsy", True),
+     ("medical_problems", "Epilepsy", False),
+     ("allergies", "N/A", False)],
+)  # fmt: skip
+def test_directions_and_medical_terms_read_opening_small_are_flagged(name, value, flagged):
+    field = ExtractedField(value=value, text=value, confidence=0.9, needs_review=False)
+    found = checks.findings(
+        {name: field},
+        frozenset({"take", "tablet", "by", "mouth", "every", "morning", "epilepsy"}),
+        date(2026, 1, 1),
+    )
+    reasons = [f.reason for f in found if f.field == name]
+    assert (ReviewReason.IMPLAUSIBLE_VALUE in reasons) == flagged

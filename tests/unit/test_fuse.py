@@ -538,3 +538,60 @@ def test_a_misread_answer_of_a_closed_set_is_the_answer_the_strokes_spell_likeli
     chosen = guided(field, opinion, lambda w: [], lambda t: False)
     assert chosen.value == "NOT IMMUNE"
     assert chosen.needs_review and chosen.suggestion == "NOT WNONE"
+
+
+def test_a_disputed_number_read_with_a_digit_fewer_takes_the_other_readings_digit():
+    # A hand's thin 1 lost by one engine (tesseract, sure of its reading, which is
+    # chosen): the number with it is the value, flagged.
+    tesseract = _field("12 Mill Lane, Phoenix", 0.99)
+    text = "112 Mill Lane, Phoenix"
+    opinion = Opinion(Normalised(text), text, 0.7, retype=Normalised)
+    fused = fuse(tesseract, opinion, threshold=0.8, known=_lexical, lexical=_lexical)
+    assert fused.value == "112 Mill Lane, Phoenix"
+    assert fused.needs_review
+    # Numbers that differ otherwise (another digit more) are left to the readings' dispute.
+    other = Opinion(Normalised("142 Mill Lane, Phoenix"), "142 Mill Lane, Phoenix", 0.7,
+                    retype=Normalised)  # fmt: skip
+    assert fuse(tesseract, other, threshold=0.8, known=_lexical, lexical=_lexical).value == (
+        "12 Mill Lane, Phoenix"
+    )
+
+
+def test_a_disputed_value_is_the_reading_that_holds_the_others_words_and_a_known_one_more():
+    # Tesseract, sure, lost the faint second word; the second reader read it.
+    tesseract = _field("Take", 0.99)
+    opinion = Opinion(Normalised("Take daily"), "Take daily", 0.95, retype=Normalised)
+    fused = fuse(tesseract, opinion, threshold=0.8, known=_lexical, lexical=_lexical)
+    assert fused.value == "Take daily"
+    assert fused.suggestion == "Take"
+    assert fused.needs_review
+    # A word more that is in no vocabulary is no such evidence.
+    odd = Opinion(Normalised("Take qxz"), "Take qxz", 0.95, retype=Normalised)
+    assert fuse(tesseract, odd, threshold=0.8, known=_lexical, lexical=_lexical).value == "Take"
+
+
+def test_a_date_with_its_months_name_that_gives_no_date_is_read_again_place_by_place():
+    from medextract.fuse import guided
+    from medextract.normalise import date_words
+
+    from tests.unit.test_likelihood import steps
+
+    # The second reader's "te May U5 1990" (a label's scrap before it), a hand's 2 read U
+    # with the 2 at half its odds.
+    def clear(text):
+        return [{c: 0.9} if c != "_" else {"": 1.0} for c in text]
+
+    line = LineRead("te May U5 1990", 0.8, steps(*clear("t_e_ _M_a_y_ _"), {"U": 0.6, "2": 0.3},
+                                                 {"": 1.0}, *clear("5_ _1_9_9_0_")))  # fmt: skip
+    mismatch = [ReviewReason.PATTERN_MISMATCH]
+    field = ExtractedField(value="Mav U5 199O", text="Mav U5 199O", confidence=0.1,
+                           needs_review=True, review_reasons=mismatch)  # fmt: skip
+    opinion = Opinion(date_words("te May U5 1990"), "te May U5 1990", 0.8, retype=date_words,
+                      lines=(line,), dated=True)  # fmt: skip
+    read = guided(field, opinion, lambda w: [], lambda t: True)
+    assert read.value == "May 25 1990" and read.iso == "1990-05-25"
+    assert read.needs_review and read.suggestion == "Mav U5 199O"
+    assert read.confidence == 0.4  # ranked as the second reading alone: half its 0.8
+    # A date already given is left to the readings.
+    dated = field.model_copy(update={"value": "May 5 1990", "iso": "1990-05-05"})
+    assert guided(dated, opinion, lambda w: [], lambda t: True).value == "May 5 1990"

@@ -445,3 +445,51 @@ def test_a_mark_read_after_a_service_dates_year_leaves_the_date_out_of_shape() -
     assert n.service_date("09 28 25,") == n.Normalised("09 28 25", "2025-09-28", ok=False)
     assert n.service_date("12 05 24") == n.Normalised("12 05 24", "2024-12-05", ok=True)
     assert not n.service_date("063 31 25").ok
+
+
+def test_a_streets_small_letter_of_one_shape_is_a_capital_where_its_other_words_have_one():
+    assert n.ADDRESS("147 king Street, Delhi, India").value == "147 King Street, Delhi, India"
+    assert n.ADDRESS("3705 Main court, Sacramento, CA 95812").value == (
+        "3705 Main Court, Sacramento, CA 95812"
+    )
+    assert n.ADDRESS("7898 Park ct, Richmond").value == "7898 Park Ct, Richmond"
+    # A street written small throughout is as written.
+    assert n.ADDRESS("2 cricket blvd, New Delhi").value == "2 cricket blvd, New Delhi"
+
+
+def test_a_streets_last_word_one_glyph_from_one_suffix_is_that_suffix_flagged():
+    # A hand's D read O by both engines: 'Or' ends no street.
+    assert n.ADDRESS("6162 Mill Or, Franklin, MA") == n.Normalised(
+        "6162 Mill Dr, Franklin, MA", ok=False
+    )
+    assert n.ADDRESS("5 Elm Sl, Omaha").value == "5 Elm St, Omaha"
+    assert n.ADDRESS("12 Main St, Omaha, NE 68124").ok  # a suffix: left alone
+    assert n.ADDRESS("1 Broadway, New York, NY 10001").ok  # no suffix, nor one glyph from one
+
+
+def test_a_house_numbers_lookalike_letters_are_its_digits():
+    assert n.ADDRESS("8C25 Lake Pl, Tucson, Arizona").value == "8025 Lake Pl, Tucson, Arizona"
+    assert n.ADDRESS("12B Baker St, London").value == "12B Baker St, London"
+
+
+def test_a_double_barrelled_last_names_parts_open_with_capitals_a_first_names_need_not():
+    assert n.PERSON("George Garcia-lopez").value == "George Garcia-Lopez"
+    assert n.PERSON("Seo-yeon Park").value == "Seo-yeon Park"
+
+
+def test_a_dash_that_lost_its_space_before_it_is_spaced():
+    assert n.DIRECTIONS("Losartan- take 2 pill everyday").value == (
+        "Losartan - take 2 pill everyday"
+    )
+    assert n.DIRECTIONS("Take twice-daily").value == "Take twice-daily"
+
+
+def test_a_sig_word_read_small_then_capital_is_written_small():
+    assert n.DIRECTIONS("Avoid driving iF drowsy").value == "Avoid driving if drowsy"
+    assert n.DIRECTIONS("Take 5 mL daily").value == "Take 5 mL daily"  # a unit, not a sig word
+
+
+def test_a_mark_read_between_a_state_codes_letters_is_dropped():
+    assert n.ADDRESS("6631 Meadow Lane, Austin, T'X 78752").value == (
+        "6631 Meadow Lane, Austin, TX 78752"
+    )
