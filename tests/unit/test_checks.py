@@ -388,6 +388,8 @@ def test_the_committed_domain_lists_are_the_installed_packages():
         ("Jonh Smith", "John Smith"),
         # A handwritten J read S and its m n: one letter and one hand lookalike away.
         ("Sanes Okafor", "James Okafor"),
+        # Norway's 352nd name, which the US has nowhere: a handwritten Paul's u read a.
+        ("Paal Martin", "Paul Martin"),
     ],
 )
 def test_a_rare_name_one_letter_from_a_common_one_is_flagged_with_it(name, suggestion):
