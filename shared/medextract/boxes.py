@@ -255,7 +255,29 @@ def find_frames(rules: np.ndarray, width: float, height: float) -> list[Frame]:
             )
             if error < RATIO_ERROR:
                 found.append((error, Frame(left, top, right, bottom, width, height, 0, 0, *leans)))
-    return [frame for _, frame in sorted(found, key=lambda ef: ef[0])]
+    frames = [frame for _, frame in sorted(found, key=lambda ef: ef[0])]
+    outer = [frame for frame in frames if not _inner(frame, spans, SIDE_SPREAD * w)]
+    return outer or frames
+
+
+def _inner(frame: Frame, spans: Sequence[tuple[float, float, float]], within: float) -> bool:
+    """Whether a rule with the frame's own ends (``within`` px) lies just outside its top
+    or bottom (inside ``2 * RATIO_ERROR`` of its height): the frame is then a row of the
+    form taken for its edge. A frame's proportions allow its top or bottom a row off (seed
+    34114/19: a photograph's top rows read a row down, box 1a given box 4's name)."""
+    drop = frame.bottom - frame.top
+    reach = 2 * RATIO_ERROR * drop
+    for y, left, right in spans:
+        if not (
+            frame.top - reach <= y < frame.top - within
+            or frame.bottom + within < y <= frame.bottom + reach
+        ):
+            continue
+        at_left = frame.left + frame.left_lean * (y - frame.top)
+        at_right = frame.right + frame.right_lean * (y - frame.top)
+        if abs(left - at_left) <= within and abs(right - at_right) <= within:
+            return True
+    return False
 
 
 def _spans(row: Sequence[tuple[float, float, float]], w: int, longest: float) -> bool:

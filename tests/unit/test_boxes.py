@@ -198,20 +198,32 @@ def test_close_set_upright_rules_beside_the_form_join_no_rows_and_no_rows_ends()
     assert (frame.left, frame.right) == (pytest.approx(90, abs=3), pytest.approx(1610, abs=3))
 
 
-def test_of_the_frames_the_rules_allow_the_one_that_puts_the_values_in_boxes_is_read() -> None:
-    from medextract.boxes import find_frames, fit, fitted_frame
-    from medextract.words import Word
+def test_a_frame_with_a_rule_of_its_own_ends_just_outside_it_is_a_row_of_the_form() -> None:
+    from medextract.boxes import find_frames
 
-    # Two pairs of rules in nearly the form's proportions: the form's frame (a photograph
-    # stretched it 2 %), and its second rule with a desk's edge below it, nearer the
-    # form's proportions.
+    # A photograph stretched the form 2 %: its second rule and its bottom are nearer the
+    # form's proportions than its top and bottom (seed 34114/19: read a row off).
     rules = np.zeros((2200, 1700), np.uint8)
-    for y in (300, 355, 2080, 2100):
+    for y in (300, 355, 700, 2080):
         rules[y : y + 3, 90:1610] = 255
     frames = find_frames(rules, 2320, 2670)
-    assert len(frames) >= 2 and frames[0].top == pytest.approx(356.5, abs=3)
-    boxes = [(100, 100 + 200 * i, 1000, 180 + 200 * i) for i in range(12)]
+    assert [round(f.top) for f in frames] == [302]
+    assert frames[0].bottom == pytest.approx(2081.5, abs=3)
+    # A rule outside with other ends (a desk's edge across the page) leaves it a frame.
+    rules[300:303, 90:1610] = 0
+    rules[300:303, 0:1700] = 255
+    assert [round(f.top) for f in find_frames(rules, 2320, 2670)] == [356]
+
+
+def test_of_the_frames_the_rules_allow_the_one_that_puts_the_values_in_boxes_is_read() -> None:
+    from medextract.boxes import fit, fitted_frame
+    from medextract.words import Word
+
+    # Two frames in nearly the form's proportions: the form's (a photograph stretched it
+    # 2 %), and its second rule with a desk's edge below it, nearer the form's proportions.
     truth = Frame(90, 301.5, 1610, 2081.5, 2320, 2670)
+    frames = [Frame(90, 356.5, 1610, 2101.5, 2320, 2670), truth]
+    boxes = [(100, 100 + 200 * i, 1000, 180 + 200 * i) for i in range(12)]
     words = [
         Word("VALUE", 0.9, x0 + 20, (y0 + y1) // 2 - 10, 200, 20, 1, 1, 1)
         for x0, y0, x1, y1 in (truth.to_page(b) for b in boxes)
