@@ -716,15 +716,17 @@ _ICD_DIGIT = str.maketrans(
 
 
 # ...and its first is a letter: a digit read there is one of these lookalikes.
-_ICD_LETTER = {"0": "OD", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}
+_ICD_LETTER = {"0": "OD", "1": "I", "2": "Z", "5": "S", "6": "G", "7": "Z", "8": "B"}
 
 
 def icd_code(value: str) -> Normalised:
     """A diagnosis code as printed (box 21): a letter, a digit, a digit or letter, then
     up to four more, with or without its dot. A lookalike letter in the second or third
     place is its digit ('RO59' is R059, 'F4I1' F411). A digit in the first place is the
-    one lookalike letter that makes a billable code ('110' is I10, '0649' D649), the value
-    still out of shape, so flagged: the letter is a guess the reviewer confirms."""
+    one lookalike letter that makes a billable code ('110' is I10, '0649' D649, '71231'
+    Z1231), or grain before the letter when without it the code is billable ('2M5450' is
+    M5450); the value still out of shape, so flagged: the mend is a guess the reviewer
+    confirms."""
     # A code holds no mark but its dot: one read at either end is the grain beside it.
     fixed = re.sub(r"^[^A-Z0-9]+|[^A-Z0-9]+$", "", value.upper().replace(" ", ""))
     if len(fixed) < 3:
@@ -735,6 +737,8 @@ def icd_code(value: str) -> Normalised:
 
         codes = billable_codes()
         found = [c + fixed[1:] for c in _ICD_LETTER[fixed[0]]]
+        if fixed[1:2].isalpha():
+            found.append(fixed[1:])
         found = [code for code in found if code.replace(".", "") in codes]
         return Normalised(found[0] if len(found) == 1 else fixed, ok=False)
     return Normalised(fixed, ok=bool(_DIAGNOSIS.fullmatch(fixed)))

@@ -400,13 +400,15 @@ def test_a_us_zips_lookalike_letters_are_its_digits():
 
 @pytest.mark.parametrize(
     ("read", "code"),
-    [("110", "I10"), ("0649", "D649"), ("20001", "Z0001"), ("8XY9", "8XY9")],
-)
+    [("110", "I10"), ("0649", "D649"), ("20001", "Z0001"), ("71231", "Z1231"),
+     ("2M5450", "M5450"), ("8XY9", "8XY9"), ("2M9999", "2M9999")],
+)  # fmt: skip
 def test_a_digit_read_for_a_diagnosis_codes_letter_is_the_lookalike_that_makes_a_code(
     read: str, code: str
 ) -> None:
     # The code's first place is always a letter; the mended code stays flagged (not ok):
-    # the letter is a guess. '110.' makes no billable code and is left as read.
+    # the letter is a guess. A digit before a letter is grain when dropping it makes a
+    # billable code. '8XY9' and '2M9999' make none and are left as read.
     got = n.icd_code(read)
     assert got.value == code and not got.ok
 
