@@ -600,8 +600,9 @@ _LAST_FIRST = text(
 _INITIAL = re.compile(r"^([^,]+, [^,]*?[A-Za-z'’\-])[.\s]+([A-Z]\.?)$")
 
 
-# Two names and an optional initial read with no comma at all ('KING DEBORAH F').
-_NO_COMMA = re.compile(r"([A-Z][A-Za-z'’\-]+) ([A-Z][A-Za-z'’\-]+)(?: ([A-Z]\.?))?")
+# Two names and an optional initial read with no comma at all ('KING DEBORAH F'), or with
+# a stop or colon for it ('KIM. PAUL').
+_NO_COMMA = re.compile(r"([A-Z][A-Za-z'’\-]+)[.:;]? ([A-Z][A-Za-z'’\-]+)(?:[.:;]? ([A-Z]\.?))?")
 
 
 def PERSON_LAST_FIRST(value: str) -> Normalised:

@@ -421,6 +421,8 @@ def test_a_digit_read_for_a_diagnosis_codes_letter_is_the_lookalike_that_makes_a
         ("SMITH, JANE A.", "SMITH, JANE, A.", True),
         ("KING DEBORAH F", "KING, DEBORAH, F", False),  # no comma at all: still a guess
         ("KING DEBORAH", "KING, DEBORAH", False),
+        ("KIM. PAUL", "KIM, PAUL", False),  # a comma read as a stop: still a guess
+        ("KIM: PAUL. J", "KIM, PAUL, J", False),
         ("VAN DYKE MARY A", "VAN DYKE MARY A", False),
         ("STEVEN", "STEVEN", False),
     ],
