@@ -540,6 +540,23 @@ def test_a_narrow_letter_beside_the_words_read_is_an_unread_word_and_a_box_sides
     assert unread.split == {"insurance_plan_name"}
 
 
+def test_a_letter_beyond_words_boxed_taller_than_their_letters_is_an_unread_word() -> None:
+    from medextract.words import Word
+
+    # Tesseract boxed 'PART' 43 px tall around letters 18 px tall (grain below them), and
+    # read no 'B' after it: seed 34116/20 gave 'MEDICARE PART' at confidence 1.0, its 'B'
+    # (18 px) taken for a speck against the box's height.
+    page = np.full((1000, 1000), 255, np.uint8)
+    for x in range(100, 160, 15):
+        page[110:128, x : x + 11] = 0  # P A R T, a blot each
+    page[110:128, 180:193] = 0  # B
+    spec = replace(_claim_spec("insurance_plan_name"), boxes=((50, 95, 600, 175),))
+    part = Word("PART", 0.93, 100, 108, 60, 43, 1, 1, 1)
+    reader = _reader([part], page, alone=[replace(part, left=70, top=33)])
+    reading = reader.read(spec, 0.8)
+    assert reading.field.text == "PART ?" and reader.split == {"insurance_plan_name"}
+
+
 def test_a_word_read_from_specks_alone_is_no_part_of_the_value() -> None:
     from medextract.words import Word
 
