@@ -64,6 +64,20 @@ def test_page_on_a_dark_desk_is_found_and_flattened(clean_page):
     assert abs(width - 850) < 30 and abs(height - 1100) < 30
 
 
+def test_a_page_with_a_folded_corner_is_flattened_from_the_corner_its_sides_meet_at(clean_page):
+    # The top right corner folded over: the outline's fifth side is the fold. Its lower
+    # end taken for the corner flattened the page askew (seed 34116/6).
+    page = np.asarray(clean_page.resize((850, 1100)))
+    desk = np.full((1400, 1100), 60, np.uint8)
+    desk[150:1250, 120:970] = page
+    fold = np.array([[970 - 150, 150], [970, 150], [970, 150 + 150]], np.int32)
+    cv2.fillConvexPoly(desk, fold, 60)
+    corners = P.find_page(desk)
+    assert corners is not None
+    top_right = min(corners, key=lambda c: np.hypot(c[0] - 970, c[1] - 150))
+    assert np.hypot(top_right[0] - 970, top_right[1] - 150) < 12
+
+
 def test_image_bomb_is_refused_from_its_header_alone():
     from medextract.errors import InputError, Reason
 
