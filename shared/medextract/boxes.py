@@ -63,6 +63,9 @@ BOX_MODE = 7
 BOXED_SIDE = 0.4
 # A blot of ink at least this share of the words' height tall is a letter.
 LETTER = 0.6
+# A line of a box whose letters are under this share of the tallest line's is a label's
+# (the form prints its labels at about half its values' height).
+LABEL = 0.7
 # A word read in a box is a letter's ink when one blot of it has at least this many pixels
 # (the page is brought to ``preprocess``'s size); a word of specks only is the dropout
 # label's grain.
@@ -614,16 +617,6 @@ class BoxReader:
         blots = self._blots(word)
         return blots is not None and int(blots[:, cv2.CC_STAT_AREA].max(initial=0)) < SPECK
 
-    def _ink_height(self, line: Sequence[Word]) -> int:
-        """The height of the tallest blot of ink in a line's words: its letters' height,
-        whatever box tesseract drew around them."""
-        heights = [
-            int(blots[:, cv2.CC_STAT_HEIGHT].max(initial=0))
-            for w in line
-            if (blots := self._blots(w)) is not None
-        ]
-        return max(heights, default=0)
-
     def _letter_height(self, words: Sequence[Word]) -> float:
         """A capital's height in ``words``: the median of each word's tallest blot of ink
         (tesseract's boxes take in grain and a comma's tail: 'MEDICARE' boxed 43 px tall
@@ -638,12 +631,14 @@ class BoxReader:
         return float(np.median(tallest))
 
     def _label_lines(self, lines: list[list[Word]]) -> list[list[Word]]:
-        """A box's lines whose letters are short of its value's (``LETTER`` of the tallest
+        """A box's lines whose letters are short of its value's (``LABEL`` of the tallest
         line's): the remains of the next box's label, which a misfed printer's values
-        overlap ('4 INSUREL'S iM' under an insured's ID)."""
-        heights = [self._ink_height(line) for line in lines]
+        overlap ('4 INSUREL'S iM' under an insured's ID), or the label itself where its
+        ink was not dropped (a blue-lit scan, seed 34116/26: its '(' as tall as the value's
+        letters, so a line's letters are its words' median, not its tallest blot)."""
+        heights = [self._letter_height(line) for line in lines]
         tallest = max(heights, default=0)
-        return [line for line, h in zip(lines, heights, strict=True) if h < LETTER * tallest]
+        return [line for line, h in zip(lines, heights, strict=True) if h < LABEL * tallest]
 
     def _read_alone(self, place: tuple[int, int, int, int]) -> list[Word]:
         """The words of ``place`` read on their own (``BOX_MODE``), once a place: a box

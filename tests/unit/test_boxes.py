@@ -597,6 +597,21 @@ def test_a_line_of_letters_short_of_the_values_is_a_labels_remains_and_flags_the
     page[145:165, 100:200] = 0  # a second line of the value's own height stays
     words[1] = Word("SUITE", 0.9, 100, 145, 100, 20, 1, 1, 1)
     assert _reader(words, page).read(spec, 0.8).field.text == "251585455A SUITE"
+    # The label itself, its ink not dropped (a blue-lit scan, seed 34116/26): letters 13
+    # high, at two thirds of the value's, and a '(' as tall as the value's letters.
+    page[145:165, 100:200] = 255
+    page[150:163, 100:140] = 0  # NAME
+    page[150:163, 150:190] = 0  # FIRST
+    page[148:168, 200:204] = 0  # (Last
+    page[150:163, 206:240] = 0
+    words[1:] = [
+        Word("NAME", 0.9, 100, 150, 40, 13, 1, 1, 1),
+        Word("FIRST", 0.9, 150, 150, 40, 13, 1, 1, 1),
+        Word("(Last", 0.9, 200, 148, 40, 20, 1, 1, 1),
+    ]
+    reader = _reader(words, page)
+    assert reader.read(spec, 0.8).field.value == "251585455A"
+    assert reader.split == {"insured_id"}
 
 
 def test_a_word_the_page_guessed_at_is_read_again_with_its_box_alone() -> None:
