@@ -666,13 +666,15 @@ def service_date(value: str) -> Normalised:
     """A date of service (box 24A), 'MM DD YY', kept as printed; its year is this
     century's (a claim is for services of the last year or so)."""
     fixed = digits_only(value.strip())
-    # A mark or one more character after the year is the box's side or grain read with
-    # it ('08 13 241', '09 28 25,'): the date stands, out of shape.
-    m = re.fullmatch(r"(\d{2})[ |/.\-]*(\d{2})[ |/.\-]*(\d{2})(\s?\S?)", fixed)
+    # A mark or one more character before the month or after the year is the box's side
+    # or grain read with it ('211 14 24', '08 13 241', '09 28 25,'), as is a comma between
+    # its parts ('01 29, 25'): the date stands, out of shape.
+    m = re.fullmatch(r"(\S?\s?)(\d{2})([ |/.,\-]*)(\d{2})([ |/.,\-]*)(\d{2})(\s?\S?)", fixed)
     if not m:
         return Normalised(value, ok=False)
-    iso = _iso(2000 + int(m[3]), int(m[1]), int(m[2]))
-    return Normalised(f"{m[1]} {m[2]} {m[3]}", iso=iso, ok=iso is not None and not m[4])
+    iso = _iso(2000 + int(m[6]), int(m[2]), int(m[4]))
+    marks = m[1] or m[7] or "," in m[3] + m[5]
+    return Normalised(f"{m[2]} {m[4]} {m[6]}", iso=iso, ok=iso is not None and not marks)
 
 
 def sex(value: str) -> Normalised:

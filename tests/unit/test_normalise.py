@@ -447,6 +447,10 @@ def test_a_diagnosis_code_drops_marks_at_its_ends_and_two_characters_are_no_code
 def test_a_mark_read_after_a_service_dates_year_leaves_the_date_out_of_shape() -> None:
     assert n.service_date("08 13 241") == n.Normalised("08 13 24", "2024-08-13", ok=False)
     assert n.service_date("09 28 25,") == n.Normalised("09 28 25", "2025-09-28", ok=False)
+    # ... or before its month, or a comma between its parts (tune 34116/14, /29).
+    assert n.service_date("211 14 24") == n.Normalised("11 14 24", "2024-11-14", ok=False)
+    assert n.service_date("01 29, 25") == n.Normalised("01 29 25", "2025-01-29", ok=False)
+    assert n.service_date("01 29 25") == n.Normalised("01 29 25", "2025-01-29", ok=True)
     assert n.service_date("12 05 24") == n.Normalised("12 05 24", "2024-12-05", ok=True)
     assert not n.service_date("063 31 25").ok
 
