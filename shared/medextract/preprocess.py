@@ -393,9 +393,10 @@ def prepare(page: Image.Image) -> PreparedPage:
 
 # A colour page is the form's ink where red stands this far above green and blue...
 DROPOUT_MARGIN = 40
-# ...or, on paper whose red stands this far above its green (its 90th percentile: a pink
-# or purple cast), this far above them once each channel is divided by its paper.
-PINK_PAPER = 30
+# ...or, on paper whose red or blue stands this far above its green (its 90th percentile:
+# a pink, purple or blue cast; a blue-lit page 28 above, seed 34116/26, kept its labels at
+# 30), this far above them once each channel is divided by its paper.
+PINK_PAPER = 20
 PAPER_PERCENTILE = 90
 DROPOUT_MARGIN_PINK = 25
 # ...and on a grey page (a grey scan of a red form), where the flattened grey is lighter
@@ -421,7 +422,8 @@ def drop_form_ink(page: Image.Image) -> np.ndarray:
     paper = np.percentile(rgb[::4, ::4].reshape(-1, 3), PAPER_PERCENTILE, axis=0)
     if max(paper[0], paper[2]) - paper[1] > PINK_PAPER:
         # Under a pink or purple light the paper is itself reddish and the red ink only a
-        # little redder: each channel is divided by its paper first.
+        # little redder, and under a blue one the ink's blue is as high as its red: each
+        # channel is divided by its paper first.
         rgb = np.dstack([flatten_background(np.ascontiguousarray(rgb[..., c])) for c in range(3)])
         margin = DROPOUT_MARGIN_PINK
     channels = rgb.astype(np.int16)

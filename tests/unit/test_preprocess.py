@@ -132,6 +132,20 @@ def test_the_form_ink_is_dropped_under_a_purple_light():
     assert dropped[205:225, 110:390].max() < 100
 
 
+def test_the_form_ink_is_dropped_under_a_blue_light():
+    # Paper whose blue stands 28 above its green (seed 34116/26): the red ink's red is no
+    # further above its blue than the margin, until each channel is divided by its paper.
+    paper, form_ink, value_ink = (200, 224, 252), (179, 148, 178), (35, 40, 52)
+    rgb = np.zeros((400, 600, 3), np.uint8)
+    rgb[:] = paper
+    for y in range(60, 340, 40):
+        rgb[y : y + 3, 40:560] = form_ink  # the form's rules
+    rgb[200:230, 100:400] = value_ink  # a typed value
+    dropped = P.drop_form_ink(Image.fromarray(rgb))
+    assert dropped[60:63, 40:560].min() > 200
+    assert dropped[205:225, 110:390].max() < 100
+
+
 def test_a_value_typed_across_a_form_rule_keeps_its_strokes():
     # A printer-offset value lies across a box's side: the rule, in red dropout ink, is
     # dropped by its colour; the value's black strokes on it are the value's.
