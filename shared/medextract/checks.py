@@ -750,12 +750,21 @@ _HAND_LOOKALIKES = {"j": "s", "s": "j", "m": "n", "n": "m", "a": "o", "o": "ac",
 LOOKALIKE_RARE_RANK = 2000
 
 
-def _lookalike_away(word: str) -> set[str]:
-    """Every string one hand lookalike (``_HAND_LOOKALIKES``) from ``word``."""
+# ``_LOOKALIKES`` as each letter's lookalikes.
+_OCR_LOOKALIKES = {
+    letter: "".join(
+        sorted(other for pair in _LOOKALIKES if letter in pair for other in pair - {letter})
+    )
+    for letter in sorted({letter for pair in _LOOKALIKES for letter in pair})
+}
+
+
+def _lookalike_away(word: str, lookalikes: Mapping[str, str] = _HAND_LOOKALIKES) -> set[str]:
+    """Every string one lookalike (``_HAND_LOOKALIKES`` unless told) from ``word``."""
     return {
         word[:i] + other + word[i + 1 :]
         for i, letter in enumerate(word)
-        for other in _HAND_LOOKALIKES.get(letter, "")
+        for other in lookalikes.get(letter, "")
     }
 
 
@@ -792,14 +801,7 @@ def us_lookalike(word: str) -> str | None:
     rank = _ranks(_first_names(), folded)
     if rank is None or rank[1] != 0:
         return None
-    swapped = {
-        folded[:i] + other + folded[i + 1 :]
-        for i, letter in enumerate(folded)
-        for pair in _LOOKALIKES
-        if letter in pair
-        for other in pair - {letter}
-    }
-    near = _common_among(swapped, _first_names())
+    near = _common_among(_lookalike_away(folded, _OCR_LOOKALIKES), _first_names())
     return near.capitalize() if near else None
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from importlib.resources import files
 
-from medextract.claims import street_words
+from medextract.claims import billable_codes, street_words
 from medextract.words import Normalised
 
 # (A handwritten 0 left open at the top reads as a C.)
@@ -736,9 +736,7 @@ def icd_code(value: str) -> Normalised:
         return Normalised(None, ok=False)  # no code has fewer than three characters
     fixed = fixed[0] + fixed[1:3].translate(_ICD_DIGIT) + fixed[3:]
     if fixed[:1] in _ICD_LETTER:
-        from medextract.claims import billable_codes  # the code set, loaded on first use
-
-        codes = billable_codes()
+        codes = billable_codes()  # the code set, loaded on first use
         found = [c + fixed[1:] for c in _ICD_LETTER[fixed[0]]]
         if fixed[1:2].isalpha():
             found.append(fixed[1:])
