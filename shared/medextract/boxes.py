@@ -566,6 +566,9 @@ class BoxReader:
         self.split: set[str] = set()
         # Each place's reading alone (``_read_alone``), read once.
         self._alone: dict[tuple[int, int, int, int], list[Word]] = {}
+        # Each word box's blots of ink (``_blots``), found once: a box's words are weighed
+        # for specks, letters' heights and labels, each from its blots.
+        self._ink: dict[tuple[int, int, int, int], np.ndarray | None] = {}
 
     def words_in(self, box: Box) -> list[Word]:
         place = self.frame.to_page(box)
@@ -583,6 +586,12 @@ class BoxReader:
     def _blots(self, word: Word) -> np.ndarray | None:
         """The blots of ink in ``word``'s box, each one's statistics (``cv2.CC_STAT_*``);
         None when the box lies off the page."""
+        box = (word.left, word.top, word.right, word.bottom)
+        if box not in self._ink:
+            self._ink[box] = self._find_blots(word)
+        return self._ink[box]
+
+    def _find_blots(self, word: Word) -> np.ndarray | None:
         crop = self.page.binary[
             max(0, word.top) : max(0, word.bottom), max(0, word.left) : max(0, word.right)
         ]

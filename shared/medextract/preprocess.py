@@ -132,10 +132,9 @@ def _uncut(outline: np.ndarray, arc: float) -> np.ndarray | None:
     corner = a0 + t * da
     if np.linalg.norm(corner - (a1 + b0) / 2) > sides[cut]:
         return None  # the sides meet far from the cut: no corner lost there
-    kept = [points[i] for i in range(5) if i not in (cut, (cut + 1) % 5)]
-    at = [i for i in range(5) if i not in (cut, (cut + 1) % 5)].index((cut + 2) % 5)
-    kept.insert(at, corner)
-    return np.round(np.array(kept)).astype(np.int32).reshape(-1, 1, 2)
+    # The corner in the cut's place, then the outline's other three points in their order.
+    quad = [corner, *(points[(cut + k) % 5] for k in (2, 3, 4))]
+    return np.round(np.array(quad)).astype(np.int32).reshape(-1, 1, 2)
 
 
 def _order(corners: np.ndarray) -> np.ndarray:
@@ -396,9 +395,9 @@ DROPOUT_MARGIN = 40
 # ...or, on paper whose red or blue stands this far above its green (its 90th percentile:
 # a pink, purple or blue cast; a blue-lit page 28 above, seed 34116/26, kept its labels at
 # 30), this far above them once each channel is divided by its paper.
-PINK_PAPER = 20
+CAST_PAPER = 20
 PAPER_PERCENTILE = 90
-DROPOUT_MARGIN_PINK = 25
+DROPOUT_MARGIN_CAST = 25
 # ...and on a grey page (a grey scan of a red form), where the flattened grey is lighter
 # than this: the red ink greys to about 180, typed or written values to under 100.
 DROPOUT_GREY = 150
@@ -420,12 +419,12 @@ def drop_form_ink(page: Image.Image) -> np.ndarray:
     rgb = np.asarray(page.convert("RGB"))
     margin = DROPOUT_MARGIN
     paper = np.percentile(rgb[::4, ::4].reshape(-1, 3), PAPER_PERCENTILE, axis=0)
-    if max(paper[0], paper[2]) - paper[1] > PINK_PAPER:
+    if max(paper[0], paper[2]) - paper[1] > CAST_PAPER:
         # Under a pink or purple light the paper is itself reddish and the red ink only a
         # little redder, and under a blue one the ink's blue is as high as its red: each
         # channel is divided by its paper first.
         rgb = np.dstack([flatten_background(np.ascontiguousarray(rgb[..., c])) for c in range(3)])
-        margin = DROPOUT_MARGIN_PINK
+        margin = DROPOUT_MARGIN_CAST
     channels = rgb.astype(np.int16)
     red, others = channels[..., 0], np.maximum(channels[..., 1], channels[..., 2])
     reddish = red - others > margin
