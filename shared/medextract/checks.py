@@ -444,11 +444,15 @@ def near_words(word: str, english: frozenset[str]) -> tuple[str, ...]:
     found: dict[str, float] = {}
     for vocabulary in vocabularies:
         by_length = _by_length(vocabulary)
+        # A candidate shares the word's first letter, or a lookalike of it ("ldaho": a
+        # capital I read l), or its ending.
         candidates = [
             w
             for size in range(len(lower) - 2, len(lower) + 3)
             for w in by_length.get(size, [])
-            if w[0] == lower[0] or w[-2:] == lower[-2:]
+            if w[0] == lower[0]
+            or w[-2:] == lower[-2:]
+            or frozenset((w[0], lower[0])) in _LOOKALIKES
         ]
         for near in difflib.get_close_matches(lower, candidates, n=NEAR_WORDS, cutoff=0.6):
             if (distance := ocr_distance(lower, near)) <= MAX_SUGGESTION_DISTANCE:

@@ -40,7 +40,7 @@ import cv2
 import numpy as np
 
 from medextract.fields import FieldSpec, Normalised, Reading, typed
-from medextract.normalise import CHOICES, IDENTIFIER, date_words
+from medextract.normalise import CHOICES, IDENTIFIER, NUMERIC_DATES, date_words
 from medextract.ocr import Word
 from medextract.preprocess import PreparedPage
 from medextract.result import ExtractedField, ReviewReason
@@ -89,6 +89,8 @@ class Opinion:
     choices: tuple[str, ...] = ()
     # A date written with its month's name (``normalise.date_words``).
     dated: bool = False
+    # A date written in digits (``normalise.date_numeric``).
+    numbered: bool = False
 
 
 def line_crop(
@@ -267,6 +269,7 @@ def _opinion(spec: FieldSpec, lines: Sequence[LineRead], settled_stands: bool) -
         lines=tuple(lines),
         choices=CHOICES.get(spec.normalise, ()),
         dated=spec.normalise is date_words,
+        numbered=spec.normalise in NUMERIC_DATES,
     )
 
 
@@ -638,9 +641,15 @@ def _shown(value: object) -> str | list[str] | None:
 # A flagged value's word in no vocabulary (of at least ``GUIDE_LETTERS`` letters) is read
 # again among the vocabulary's words near it (``near``): the one the second reader's own
 # steps spell likeliest takes its place when that reading of the line is at most
-# ``GUIDE_MARGIN`` (natural log) less likely than the line as it was read.
+# ``GUIDE_MARGIN`` (natural log) less likely than the line as it was read; at most
+# ``JOINT_MARGIN`` when the word is also near tesseract's own reading of the value (two
+# engines' misreadings of one word: "cholesterd" beside "chelesteral"), and at most
+# ``ALIKE_MARGIN`` when both engines read the word alike (both read "Rosevastatin": the
+# steps must spell "Rosuvastatin" about as well).
 GUIDE_LETTERS = 4
 GUIDE_MARGIN = 5.0
+JOINT_MARGIN = 8.0
+ALIKE_MARGIN = 1.0
 
 
 def guided(
@@ -652,25 +661,32 @@ def guided(
 ) -> ExtractedField:
     """A flagged value with its words in no vocabulary read again, each as the vocabulary
     word near it (``near``) that the second reader's steps for the line holding it spell
-    likeliest, within ``GUIDE_MARGIN`` of the line's own reading; a word tesseract's
-    reading (``first``) holds too is left as both engines read it (``Marg`` of ``Nehru
-    Marg``). The value stays flagged, with the reading as its suggestion: the vocabulary
-    chose among what the strokes may say, no engine read it so."""
+    likeliest, within ``GUIDE_MARGIN`` of the line's own reading (``_margin``: wider
+    when it is near tesseract's reading (``first``) of the value too, narrower when both
+    engines read the word alike: ``Marg`` of ``Nehru Marg`` is no misreading of a word
+    the steps spell far less well). The value stays flagged, with the reading as its
+    suggestion: the vocabulary chose among what the strokes may say, no engine read it
+    so; it ranks as a mended value (``_guessed``)."""
     if opinion is None or opinion.retype is None or not field.needs_review:
         return field
     if opinion.choices:
         return _chosen(field, opinion, opinion.retype, known)
     if opinion.dated and field.iso is None:
         return _dated(field, opinion, opinion.retype, known)
+    if opinion.numbered and field.iso is None:
+        return _numbered(field, opinion, opinion.retype, known)
     text = field.text or ""
-    both = {w.lower() for w in _LETTERS.findall(first or "")}
+    theirs = {w.lower() for w in _LETTERS.findall(first or "")}
+    both = theirs & {w.lower() for w in _LETTERS.findall(opinion.text)}
+    joint = {c for w in theirs if len(w) >= GUIDE_LETTERS and not known(w) for c in near(w)}
     for match in reversed(list(_LETTERS.finditer(text))):
         word = match[0]
-        if len(word) < GUIDE_LETTERS or known(word) or word.lower() in both:
+        if len(word) < GUIDE_LETTERS or known(word):
             continue
-        better = _likeliest(word, near(word), opinion.lines)
+        margins = {c: _margin(c, word, both, joint) for c in near(word)}
+        better = _likeliest(word, margins, opinion.lines)
         if better is not None:
-            text = text[: match.start()] + _cased(better, word) + text[match.end() :]
+            text = text[: match.start()] + better + text[match.end() :]
     if text == field.text:
         return field
     value = opinion.retype(text)
@@ -775,9 +791,64 @@ def _dated(
     return field
 
 
-def _likeliest(word: str, candidates: Sequence[str], lines: Sequence[LineRead]) -> str | None:
+def _margin(candidate: str, word: str, both: Collection[str], joint: Collection[str]) -> float:
+    """How much less likely than the line as read a candidate for ``word`` may be
+    (``GUIDE_MARGIN``, ``JOINT_MARGIN``, ``ALIKE_MARGIN``)."""
+    if word.lower() in both:
+        return ALIKE_MARGIN
+    return JOINT_MARGIN if candidate in joint else GUIDE_MARGIN
+
+
+# A date in digits as the second reader may read it: three places, two marks between.
+_DIGIT_DATE = re.compile(r"(?<!\S)(\S{1,2})([/.\-])(\S{1,2})([/.\-])(\S{2,4})(?!\S)")
+DAY_OR_MONTH = (*DAYS, *(f"0{day}" for day in range(1, 10)))
+
+
+def _numbered(
+    field: ExtractedField,
+    opinion: Opinion,
+    retype: Callable[[str], Normalised],
+    known: Callable[[str], bool],
+) -> ExtractedField:
+    """A flagged date in digits that gives no date (``6/06/202``, ``G/UG/1TOUU``: a
+    hand's digits lost or read as letters) read again place by place from the second
+    reader's steps, as ``_dated`` reads a date with its month's name: the year (1900 to
+    2035), then the first and the second place (1 to 31, or 01 to 09), each the one the
+    steps spell likeliest there, the marks between as read. Flagged, the reading as its
+    suggestion, ranked as ``_dated`` ranks its dates (the second reading alone)."""
+    for line in opinion.lines:
+        found = _DIGIT_DATE.search(line.text)
+        if found is None:
+            continue
+        places, marks = [found[1], found[3], found[5]], (found[2], found[4])
+        for place, holds in ((2, YEARS), (0, DAY_OR_MONTH), (1, DAY_OR_MONTH)):
+            scored = []
+            for candidate in holds:
+                again = [*places[:place], candidate, *places[place + 1 :]]
+                whole = line.text[: found.start()] + _spelt(again, marks) + line.text[found.end() :]
+                if (score := likelihood(line, whole)) is not None:
+                    scored.append((score, candidate))
+            if not scored:
+                return field
+            places[place] = max(scored)[1]
+        value = retype(_spelt(places, marks))
+        if value.iso is None:
+            return field
+        guessed = _guessed(field, opinion, value, _spelt(places, marks), known)
+        return guessed.model_copy(update={"confidence": _unvouched(opinion.confidence, "", known)})
+    return field
+
+
+def _spelt(places: Sequence[str], marks: tuple[str, str]) -> str:
+    """A date's three places with its two marks between."""
+    return f"{places[0]}{marks[0]}{places[1]}{marks[1]}{places[2]}"
+
+
+def _likeliest(word: str, candidates: dict[str, float], lines: Sequence[LineRead]) -> str | None:
     """Of ``candidates``, the one the steps of the first line read holding ``word`` spell
-    likeliest in its place, when within ``GUIDE_MARGIN`` of the line as read."""
+    likeliest in its place, when within its margin (the candidate's value) of the line
+    as read; with a capital or not as ``word`` has, or a capital where the steps spell
+    it likelier (``ldaho``: a capital I read l)."""
     at = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])")
     for line in lines:
         match = at.search(line.text)
@@ -787,12 +858,13 @@ def _likeliest(word: str, candidates: Sequence[str], lines: Sequence[LineRead]) 
         if read is None:
             return None
         scored = []
-        for candidate in candidates:
-            again = line.text[: match.start()] + _cased(candidate, word) + line.text[match.end() :]
-            if (score := likelihood(line, again)) is not None:
-                scored.append((score, candidate))
+        for candidate, margin in candidates.items():
+            for cased in {_cased(candidate, word), _cased(candidate, candidate.upper())}:
+                again = line.text[: match.start()] + cased + line.text[match.end() :]
+                if (score := likelihood(line, again)) is not None and score >= read - margin:
+                    scored.append((score, cased))
         best = max(scored, default=None)
-        return best[1] if best is not None and best[0] >= read - GUIDE_MARGIN else None
+        return best[1] if best is not None else None
     return None
 
 

@@ -446,6 +446,11 @@ def _slash_for_one(m: re.Match[str]) -> str:
     return f"{m[1]}/{m[2]}{m[3]}" if m[1] else f"{m[4]}/{m[5]}"
 
 
+# The normalisers ``date_numeric`` made (a date written in digits: ``fuse`` reads a
+# flagged one again place by place).
+NUMERIC_DATES: set[Callable[[str], Normalised]] = set()
+
+
 def date_numeric(order: str):
     """'3/7/2021' (order "mdy") or '17/12/2020' (order "dmy"), kept as printed."""
 
@@ -463,6 +468,7 @@ def date_numeric(order: str):
             f"{m[1]}/{m[2]}/{m[3]}", iso=iso, ok=iso is not None and 1900 < year < 2100
         )
 
+    NUMERIC_DATES.add(normalise)
     return normalise
 
 

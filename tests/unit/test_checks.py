@@ -440,6 +440,11 @@ def test_a_misread_words_near_words_are_things_never_first_names():
     assert "jennifer" not in checks.near_words("Jennifr", english)
 
 
+def test_a_misread_words_near_words_include_those_opening_with_a_lookalike_letter():
+    english = checks.english_words(ENGLISH)
+    assert "idaho" in checks.near_words("ldaha", english)  # a capital I read as a small l
+
+
 def test_a_direction_word_of_letters_then_a_digit_is_flagged():
     # A hand's "two" read "ta0": no sig word is spelt so ("q8h", "D3" pass).
     english = checks.english_words(ENGLISH)

@@ -511,13 +511,76 @@ def test_an_unflagged_value_or_a_persons_name_is_never_read_again():
     assert allergy["allergies"].value == "Aspirin"
 
 
-def test_a_word_both_engines_read_alike_is_left_as_read():
+def test_a_word_both_engines_read_alike_is_read_again_only_when_the_steps_spell_both_as_well():
     from medextract.fuse import fuse_all
 
-    field, opinion = _aspicin(_spelled("Aspicin", {4: ("r", 0.3)}))  # tesseract: "Aspicin"
+    # tesseract: "Aspicin" too; the steps' 'r' at 0.2 beside the 'c''s 0.7 (1.25 nats): as read
+    field, opinion = _aspicin(_spelled("Aspicin", {4: ("r", 0.2)}))
     fused = fuse_all({"allergies": field}, {"allergies": opinion}, 0.8,
                      lexical=_no_aspicin, near=lambda w: ["aspirin"])  # fmt: skip
     assert fused["allergies"].value == "Aspicin"
+    # the steps' 'r' at 0.35 beside the 'c''s 0.55 (0.45 nats): the vocabulary's word
+    field, opinion = _aspicin(_spelled("Aspicin", {4: ("r", 0.35)}))
+    fused = fuse_all({"allergies": field}, {"allergies": opinion}, 0.8,
+                     lexical=_no_aspicin, near=lambda w: ["aspirin"])  # fmt: skip
+    assert fused["allergies"].value == "Aspirin"
+    assert fused["allergies"].needs_review
+
+
+def test_a_word_near_tesseracts_own_misreading_of_it_is_read_again_with_a_wider_margin():
+    from medextract.fuse import guided
+
+    # The steps' 'r' at 0.002 (6.1 nats under the 'c'): too far for the second reader alone,
+    field, opinion = _aspicin(_spelled("Aspicin", {4: ("r", 0.002)}))
+    near = {"aspicin": ["aspirin"], "asplrin": ["aspirin"]}
+    assert guided(field, opinion, lambda w: near.get(w.lower(), []), _no_aspicin,
+                  first="Aspicin").value == "Aspicin"  # fmt: skip
+    # ... but tesseract's "Asplrin" is near it too: two engines' misreadings of one word.
+    both = guided(field, opinion, lambda w: near.get(w.lower(), []), _no_aspicin, first="Asplrin")
+    assert both.value == "Aspirin" and both.needs_review
+
+
+def test_a_word_read_again_takes_the_capital_the_steps_spell():
+    from medextract.fuse import guided
+
+    from tests.unit.test_likelihood import steps
+
+    # "ldaho": a capital I read as a small l, the I close behind.
+    columns = [{"l": 0.5, "I": 0.4}, {"": 1.0}]
+    for char in "daho":
+        columns += [{char: 0.9}, {"": 1.0}]
+    line = LineRead("ldaho", 0.9, steps(*columns))
+    field = _field("ldaho", 0.2, [ReviewReason.LOW_OCR_CONFIDENCE])
+    opinion = Opinion(Normalised("ldaho"), "ldaho", 0.9, retype=Normalised, lines=(line,))
+    assert guided(field, opinion, lambda w: ["idaho"], lambda t: "ldaho" not in t).value == "Idaho"
+
+
+def test_a_date_in_digits_that_gives_no_date_is_read_again_place_by_place():
+    from medextract.fuse import guided
+    from medextract.normalise import date_numeric
+
+    from tests.unit.test_likelihood import steps
+
+    def clear(text):
+        return [{c: 0.9} if c != "_" else {"": 1.0} for c in text]
+
+    # The second reader's "6/U6/202": a hand's 0 read U (the 0 at half its odds), the year's
+    # last 1 faint (a third of its step).
+    mdy = date_numeric("mdy")
+    line = LineRead("6/U6/202", 0.8, steps(*clear("6_/_"), {"U": 0.6, "0": 0.3}, {"": 1.0},
+                                          *clear("6_/_2_0_2_"), {"1": 0.3}, {"": 1.0}))  # fmt: skip
+    mismatch = [ReviewReason.PATTERN_MISMATCH]
+    field = ExtractedField(value="G/UG/1TOUU", text="G/UG/1TOUU", confidence=0.0,
+                           needs_review=True, review_reasons=mismatch)  # fmt: skip
+    opinion = Opinion(mdy("6/U6/202"), "6/U6/202", 0.8, retype=mdy, lines=(line,),
+                      numbered=True)  # fmt: skip
+    read = guided(field, opinion, lambda w: [], lambda t: True)
+    assert read.value == "6/06/2021" and read.iso == "2021-06-06"
+    assert read.needs_review and read.suggestion == "G/UG/1TOUU"
+    assert read.confidence == 0.4  # ranked as the second reading alone: half its 0.8
+    # A date already given is left to the readings.
+    dated = field.model_copy(update={"value": "6/6/2021", "iso": "2021-06-06"})
+    assert guided(dated, opinion, lambda w: [], lambda t: True).value == "6/6/2021"
 
 
 def test_a_misread_answer_of_a_closed_set_is_the_answer_the_strokes_spell_likeliest():
