@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 from PIL import Image
@@ -89,6 +90,9 @@ WHOLE_PAGE_MODES = (4, 11)
 # the forms known by their printed frame (a prescription is named on 2 of its 4 markers).
 SURE_TYPE = 0.6
 
+A = TypeVar("A")
+B = TypeVar("B")
+
 
 @dataclass
 class PageRead:
@@ -131,6 +135,19 @@ def read_pages(
         return [one(n) for n in numbers]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(one, numbers))
+
+
+def both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """``first()`` and ``second()``, at once when this process may use two processors:
+    tesseract's second readings of the values and the second reader's opinions of them
+    are independent, and each engine releases the GIL while it reads (a one-page
+    document otherwise leaves a processor idle while the values are checked)."""
+    if cpu_count() < 2:
+        return first(), second()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(first)
+        other = second()
+        return future.result(), other
 
 
 def pages_at_once(workers: int | None, count: int) -> int:
@@ -214,8 +231,8 @@ def parse(
     found_by_second = find_by_second_reader(form, readings, reads, second, threshold)
     read_again = read_again or MosaicReader(engine)
     tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
-    fields = cross_check(form.specs, readings, pages, read_again, threshold, tie_break)
     if second is None:
+        fields = cross_check(form.specs, readings, pages, read_again, threshold, tie_break)
         return flag_unread_lines(form.specs, readings, fields, reads)
     asked = {name: r for name, r in readings.items() if name not in found_by_second}
     english = english_words(settings.english_words)
@@ -223,9 +240,13 @@ def parse(
     def known(text: str) -> bool:
         return known_words(text, english)
 
-    opinions = second_opinions(
-        form.specs, asked, pages, second, wider=(SHAPELESS_SIDE,), follow_ink=True, known=known
-    )
+    fields, opinions = both(
+        lambda: cross_check(form.specs, readings, pages, read_again, threshold, tie_break),
+        lambda: second_opinions(
+            form.specs, asked, pages, second, wider=(SHAPELESS_SIDE,), follow_ink=True,
+            known=known,
+        ),
+    )  # fmt: skip
     fields = fuse_all(
         fields,
         opinions,
@@ -345,12 +366,16 @@ def parse_boxed(
     pages = [r.prepared for r in reads]
     read_again = read_again or MosaicReader(engine)
     tie_break = tie_break or MosaicReader(engine, scale=TIE_SCALE)
-    checked = cross_check(boxed, readings, pages, read_again, threshold, tie_break)
-    if second is not None:
+    if second is None:
+        checked = cross_check(boxed, readings, pages, read_again, threshold, tie_break)
+    else:
         # A box's neighbours (a checkbox's X, box 17's qualifier, the next box's value)
         # lie a character or two away: the crops are narrow at the ends.
-        opinions = second_opinions(
-            boxed, readings, pages, second, side=BOXED_SIDE, settled_stands=True
+        checked, opinions = both(
+            lambda: cross_check(boxed, readings, pages, read_again, threshold, tie_break),
+            lambda: second_opinions(
+                boxed, readings, pages, second, side=BOXED_SIDE, settled_stands=True
+            ),
         )
         english = english_words(settings.english_words)
         checked = fuse_all(checked, opinions, threshold, lambda text: known_words(text, english))
@@ -448,12 +473,12 @@ def _wanted(page: PageRead, specs: Iterable[FieldSpec]) -> bool:
     return any(s.page in (None, page.number) for s in specs)
 
 
-def second_reader(settings: Settings) -> RapidReader | None:
-    """The second reader, its model loading in the background while the pages are read;
-    None when the settings turn it off."""
+def second_reader(settings: Settings, processors: int = 1) -> RapidReader | None:
+    """The second reader, its model loading in the background while the pages are read,
+    each call using ``processors``; None when the settings turn it off."""
     if not settings.second_reader:
         return None
-    reader = RapidReader(settings)
+    reader = RapidReader(settings, processors)
     reader.preload()
     return reader
 
@@ -505,7 +530,9 @@ def extract_pages(
     loaded = time.perf_counter()
     workers = pages_at_once(page_workers, document.page_count)
     engine = engine or default_engine(settings, calls_at_once=workers)
-    second = second_reader(settings)
+    # A one-page document reads its page in one thread: the second reader's calls,
+    # later, may use every processor the document was given.
+    second = second_reader(settings, pages_at_once(page_workers, cpu_count()))
 
     # One page decoded at a time per worker: a document's memory is a few page images'.
     reads = read_pages(document.page, document.page_count, engine, workers)

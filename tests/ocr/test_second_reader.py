@@ -50,6 +50,13 @@ def test_lines_read_as_rapidocr_reads_them(crops):
     )
 
 
+def test_two_threads_read_lines_as_one_does(crops):
+    one = RapidReader(Settings(), 1).lines(crops)
+    two = RapidReader(Settings(), 2).lines(crops)
+    assert [(r.text, r.confidence) for r in two] == [(r.text, r.confidence) for r in one]
+    assert all((a.steps == b.steps).all() for a, b in zip(one, two, strict=True))
+
+
 def test_words_of_an_image_carry_boxes_inside_it(crops):
     image = np.vstack(
         [np.pad(c, ((10, 10), (0, 900 - c.shape[1])), constant_values=255) for c in crops[:4]]
