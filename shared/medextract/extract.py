@@ -137,12 +137,12 @@ def read_pages(
         return list(pool.map(one, numbers))
 
 
-def both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
-    """``first()`` and ``second()``, at once when this process may use two processors:
-    tesseract's second readings of the values and the second reader's opinions of them
-    are independent, and each engine releases the GIL while it reads (a one-page
+def both(first: Callable[[], A], second: Callable[[], B], processors: int) -> tuple[A, B]:
+    """``first()`` and ``second()``, at once when the document was given two processors
+    or more: tesseract's second readings of the values and the second reader's opinions
+    of them are independent, and each engine releases the GIL while it reads (a one-page
     document otherwise leaves a processor idle while the values are checked)."""
-    if cpu_count() < 2:
+    if processors < 2:
         return first(), second()
     with ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(first)
@@ -208,6 +208,7 @@ def parse(
     read_again: ReadAgain | None = None,
     tie_break: ReadAgain | None = None,
     second: SecondReader | None = None,
+    processors: int = 1,
 ) -> dict[str, ExtractedField]:
     """Fields of ``doc_type`` from the pages' words; ``read_again`` gives the second
     opinion on every value and ``tie_break`` the third on a disagreement (default:
@@ -216,11 +217,15 @@ def parse(
     The stages, in order: the form's reading of the pages; a missing value looked for in
     its label's region, then in whole-page readings, then in the second reader's reading
     (``find_*``, each reading only for what is still missing); every value re-read and
-    judged (``cross_check``); the second reader's opinion fused in (``fuse_all``)."""
+    judged (``cross_check``); the second reader's opinion fused in (``fuse_all``).
+    ``processors``: how many the document was given (the judging and the second reader's
+    opinions run at once on two)."""
     if doc_type is DocumentType.UNKNOWN:
         return {}
     if FORMS[doc_type].frame is not None:
-        return parse_boxed(doc_type, reads, engine, settings, read_again, tie_break, second)
+        return parse_boxed(
+            doc_type, reads, engine, settings, read_again, tie_break, second, processors
+        )
     form = FormEngine(SPECS[doc_type], EXTRA_LABELS[doc_type])
     threshold = settings.review_threshold
     texts = [r.text for r in reads]
@@ -246,6 +251,7 @@ def parse(
             form.specs, asked, pages, second, wider=(SHAPELESS_SIDE,), follow_ink=True,
             known=known,
         ),
+        processors,
     )  # fmt: skip
     fields = fuse_all(
         fields,
@@ -335,6 +341,7 @@ def parse_boxed(
     read_again: ReadAgain | None = None,
     tie_break: ReadAgain | None = None,
     second: SecondReader | None = None,
+    processors: int = 1,
 ) -> dict[str, ExtractedField]:
     """Fields of a form read at the places of its boxes (``medextract.boxes``; its pages
     read by ``read_form_page``): each value and table cell read where its box is, then
@@ -376,6 +383,7 @@ def parse_boxed(
             lambda: second_opinions(
                 boxed, readings, pages, second, side=BOXED_SIDE, settled_stands=True
             ),
+            processors,
         )
         english = english_words(settings.english_words)
         checked = fuse_all(checked, opinions, threshold, lambda text: known_words(text, english))
@@ -532,7 +540,8 @@ def extract_pages(
     engine = engine or default_engine(settings, calls_at_once=workers)
     # A one-page document reads its page in one thread: the second reader's calls,
     # later, may use every processor the document was given.
-    second = second_reader(settings, pages_at_once(page_workers, cpu_count()))
+    processors = pages_at_once(page_workers, cpu_count())
+    second = second_reader(settings, processors)
 
     # One page decoded at a time per worker: a document's memory is a few page images'.
     reads = read_pages(document.page, document.page_count, engine, workers)
@@ -560,7 +569,7 @@ def extract_pages(
         # A form in dropout ink: its pages read again in colour, without the form's ink.
         printed = printed or [prepare_form(document.colour_page(r.number)) for r in reads]
         reads = [read_form_page(r.number, p, engine) for r, p in zip(reads, printed, strict=True)]
-    fields = parse(final_type, reads, engine, settings, second=second)
+    fields = parse(final_type, reads, engine, settings, second=second, processors=processors)
     fields, unsent = settle(
         SPECS.get(final_type, ()),
         fields,

@@ -3,7 +3,6 @@ readings beside the second reader's opinions, and the second reader's threads.""
 
 import threading
 
-import medextract.extract as extract
 from medextract.extract import both
 from medextract.second_reader import RapidReader
 from medextract.settings import Settings
@@ -11,8 +10,7 @@ from medextract.settings import Settings
 from tests.unit.test_fields import settings
 
 
-def test_the_values_second_readings_and_the_second_readers_opinions_run_at_once(monkeypatch):
-    monkeypatch.setattr(extract, "cpu_count", lambda: 2)
+def test_the_values_second_readings_and_the_second_readers_opinions_run_at_once():
     started = threading.Event()
 
     def checks() -> bool:
@@ -22,13 +20,14 @@ def test_the_values_second_readings_and_the_second_readers_opinions_run_at_once(
         started.set()
         return "opinions"
 
-    assert both(checks, opinions) == (True, "opinions")
+    assert both(checks, opinions, processors=2) == (True, "opinions")
 
 
-def test_on_one_processor_they_run_one_after_the_other(monkeypatch):
-    monkeypatch.setattr(extract, "cpu_count", lambda: 1)
+def test_on_one_processor_they_run_one_after_the_other():
     order: list[str] = []
-    first, _ = both(lambda: order.append("checks") or 1, lambda: order.append("opinions"))
+    first, _ = both(
+        lambda: order.append("checks") or 1, lambda: order.append("opinions"), processors=1
+    )
     assert (first, order) == (1, ["checks", "opinions"])
 
 
