@@ -99,10 +99,12 @@ def line_crop(
     side: float = SIDE,
     follow_ink: bool = False,
     margin_share: float = MARGIN,
+    left_side: float | None = None,
 ) -> np.ndarray:
     """The line's words cut from the page's grey image, with a margin. Its height is the
     words' median extent: tesseract gives a handwritten word a box that can reach into
-    the lines above and below, and two lines in one crop read as neither."""
+    the lines above and below, and two lines in one crop read as neither. ``left_side``
+    line heights at the left end (default: ``side``)."""
     left, right = min(w.left for w in words), max(w.right for w in words)
     top = int(statistics.median(w.top for w in words))
     bottom = int(statistics.median(w.bottom for w in words))
@@ -114,10 +116,11 @@ def line_crop(
     # from the second reader too. The end of a label caught this way is cut from the
     # reading (``_without_label``).
     ends = int(side * (bottom - top))
+    start = int((side if left_side is None else left_side) * (bottom - top))
     end = min(w, right + ends)
     if follow_ink:
         end = max(end, _ink_end(_ink_columns(page.grey, top, bottom), right, bottom - top))
-    return page.grey[rows, max(0, left - ends) : end]
+    return page.grey[rows, max(0, left - start) : end]
 
 
 # A joined hand's word runs on past the box tesseract gave the part it read ("Highma" of
@@ -222,7 +225,43 @@ def second_opinions(
         settled_stands,
         good,
     )
-    return {**opinions, **{n: o for n, o in again.items() if good(n, o)}}
+    opinions = {**opinions, **{n: o for n, o in again.items() if good(n, o)}}
+
+    def lefter(page: PreparedPage, words: Sequence[Word]) -> np.ndarray:
+        return line_crop(page, words, side, follow_ink, left_side=LEFT_SIDE)
+
+    def grown(name: str, opinion: Opinion) -> bool:
+        return opinion.value.ok and _grown(opinions[name].text, opinion.text, known)
+
+    left_cut: list[CropCut] = [lefter]
+    cut_short = {n: left_cut for n, o in opinions.items() if _FRAGMENT.match(o.text)}
+    longer = _read_cuts(by_name, readings, pages, reader, cut_short, settled_stands, grown)
+    return {**opinions, **{n: o for n, o in longer.items() if grown(n, o)}}
+
+
+# A reading that opens with a scrap of one or two small letters ("gh cholesterol"): the
+# end of a word whose head lay left of the crop (tesseract lost "High", and the crop
+# reached 1.5 line heights past what it kept). It is read again from a crop this many
+# line heights wide at the left, and that reading is the opinion when it is the same with
+# the scrap grown into a known word ending in it ("High cholesterol").
+LEFT_SIDE = 4.0
+_FRAGMENT = re.compile(r"[a-z]{1,2} (?=\S)")
+
+
+def _grown(short: str, longer: str, known: Callable[[str], bool]) -> bool:
+    """Whether ``longer`` is ``short`` with its opening scrap grown into a known word of
+    three or more letters that ends with it, and nothing before that word."""
+    scrap, rest = short.split(" ", 1)
+    head, space, tail = longer.partition(" ")
+    return (
+        bool(space)
+        and tail == rest
+        and head.isalpha()
+        and len(head) >= 3
+        and head.lower().endswith(scrap)
+        and len(head) > len(scrap)
+        and known(head)
+    )
 
 
 def _read_cuts(

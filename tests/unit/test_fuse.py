@@ -380,6 +380,29 @@ def test_another_cuts_reading_of_other_words_is_no_reading_of_the_value():
     assert opinions["insurance_company"].text == "Cign"
 
 
+def test_a_reading_that_opens_with_a_scrap_of_a_word_is_read_again_wider_at_the_left():
+    class Lefter(SecondReader):
+        def lines(self, crops):  # the crop 4 line heights wide at the left reads the head
+            return [LineRead("High cholesterol" if c.shape[1] > 180 else "gh cholesterol", 0.95)
+                    for c in crops]  # fmt: skip
+
+    word = Word("cholesterol", 0.5, 200, 40, 100, 20, 1, 1, 1)
+    white = np.full((120, 400), 255, np.uint8)
+    page = PreparedPage(binary=white, grey=white, rotation=0, skew=0.0, scale=1.0)
+    spec = next(s for s in SPECS[DocumentType.PATIENT_DETAILS] if s.name == "medical_problems")
+    readings = {"medical_problems": Reading(_field("cholesterol", 0.5), [(1, [word])])}
+    opinions = second_opinions([spec], readings, [page], Lefter({}, 0.9), known=lambda t: True)
+    assert opinions["medical_problems"].text == "High cholesterol"
+
+    class Label(SecondReader):
+        def lines(self, crops):  # ... or takes in the label's words: no such reading
+            return [LineRead("ms: Asthma cholesterol" if c.shape[1] > 180 else "gh cholesterol",
+                             0.95) for c in crops]  # fmt: skip
+
+    opinions = second_opinions([spec], readings, [page], Label({}, 0.9), known=lambda t: True)
+    assert opinions["medical_problems"].text == "gh cholesterol"
+
+
 VOCABULARY = {"mill", "lane", "phoenix", "arizona", "take", "tablet", "daily", "meg", "every"}
 
 
