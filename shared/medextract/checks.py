@@ -53,7 +53,7 @@ from pathlib import Path
 
 from medextract.fields import FieldSpec
 from medextract.normalise import PERSON_LAST_FIRST, SIG_WORDS
-from medextract.result import ExtractedField, ReviewReason
+from medextract.result import BoundingBox, ExtractedField, ReviewReason
 
 
 @dataclass(frozen=True)
@@ -956,7 +956,44 @@ def findings(
             found += vocabulary_findings(name, free.value, english)
     for name in ("directions", *FREE_TEXT_FIELDS):
         found += small_opening_findings(name, fields.get(name))
+    found += shared_words_findings(fields)
     return found
+
+
+# Two values' boxes that share this much of the smaller one: the same words.
+SAME_WORDS = 0.5
+
+
+def shared_words_findings(fields: Mapping[str, ExtractedField]) -> list[Finding]:
+    """Two fields whose values were read from the same words of a page, their boxes one
+    and their texts sharing a word (a weight whose own value was lost took the height's
+    ``181`` beside it, at 1.0): one of them, at least, is not its field's value, and
+    nothing says which, so both are flagged."""
+    placed = [
+        (name, field.page, field.box, set((field.text or str(field.value)).split()))
+        for name, field in fields.items()
+        if field.value is not None and field.box is not None and not field.rows
+    ]
+    shared: set[str] = set()
+    for i, (name, page, box, words) in enumerate(placed):
+        for other, other_page, other_box, other_words in placed[i + 1 :]:
+            # A claim's box can hold two fields (an address, its phone): apart, they
+            # share no word.
+            if (
+                page == other_page
+                and words & other_words
+                and _overlap(box, other_box) >= SAME_WORDS
+            ):
+                shared |= {name, other}
+    return [Finding(name, ReviewReason.IMPLAUSIBLE_VALUE) for name in sorted(shared)]
+
+
+def _overlap(a: BoundingBox, b: BoundingBox) -> float:
+    """The share of the smaller box that the two boxes have in common."""
+    width = min(a.left + a.width, b.left + b.width) - max(a.left, b.left)
+    height = min(a.top + a.height, b.top + b.height) - max(a.top, b.top)
+    smaller = min(a.width * a.height, b.width * b.height)
+    return max(0.0, width) * max(0.0, height) / smaller if smaller > 0 else 0.0
 
 
 def small_opening_findings(name: str, field: ExtractedField | None) -> list[Finding]:

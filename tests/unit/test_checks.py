@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from medextract import checks
 from medextract.forms import SPECS
-from medextract.result import DocumentType, ExtractedField, ReviewReason
+from medextract.result import BoundingBox, DocumentType, ExtractedField, ReviewReason
 
 ENGLISH = Path("/usr/share/dict/american-english")
 
@@ -469,3 +469,27 @@ def test_directions_and_medical_terms_read_opening_small_are_flagged(name, value
     )
     reasons = [f.reason for f in found if f.field == name]
     assert (ReviewReason.IMPLAUSIBLE_VALUE in reasons) == flagged
+
+
+def _placed(value, left, text=None):
+    box = BoundingBox(left=left, top=0.2, width=0.03, height=0.01)
+    return ExtractedField(
+        value=value, text=text or str(value), confidence=1.0, page=1, box=box, needs_review=False
+    )
+
+
+def test_two_fields_read_from_the_same_words_are_both_flagged():
+    fields = {"height": _placed(181, 0.61), "weight": _placed(181, 0.61), "age": _placed(70, 0.8)}
+    settled, _ = checks.settle(
+        SPECS[DocumentType.PATIENT_DETAILS], fields, 2, frozenset(), date(2026, 1, 1)
+    )
+    assert [n for n, f in settled.items() if f.needs_review] == ["height", "weight"]
+    assert ReviewReason.IMPLAUSIBLE_VALUE in settled["weight"].review_reasons
+
+
+def test_two_fields_in_one_box_with_no_word_in_common_stand():
+    address = _placed("9265 WALNUT PL, PORTLAND, OR 97205", 0.1)
+    phone = _placed("(503) 856-9963", 0.1)
+    apart = {"height": _placed(181, 0.3), "weight": _placed(181, 0.6)}
+    assert checks.shared_words_findings({"address": address, "phone": phone}) == []
+    assert checks.shared_words_findings(apart) == []
