@@ -26,6 +26,10 @@ MIN_MARKS, MIN_SPAN = 4, 2.0
 # A joined hand's word is one mark of several letters: it counts a letter for each this
 # many line heights of its width ("until finished" in a script: 3 marks, 11 letters).
 LETTER_WIDTH = 0.5
+# A mark wider than MAX_WIDTH is still a joined hand's word when its strokes fill at most
+# this share of its box (a script's long word, "Hydrochlorothiazide", is one mark seven
+# line heights wide at about a fifth; a blotch or a shadow's edge fills most of its box).
+STROKES = 0.45
 
 
 def unread_line_below(
@@ -85,7 +89,7 @@ def _unread_in_band(
         (x, x + w)
         for x, _, w, h, area in stats[1:]
         if MIN_HEIGHT * height <= h <= MAX_HEIGHT * height
-        and w <= MAX_WIDTH * height
+        and (w <= MAX_WIDTH * height or area <= STROKES * w * h)
         and area >= MIN_AREA * height * height
     ]
     letters = sum(max(1, int((b - a) / (LETTER_WIDTH * height))) for a, b in marks)

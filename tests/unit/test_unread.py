@@ -78,3 +78,15 @@ def test_a_joined_hands_line_of_few_wide_marks_under_the_last_line_is_found():
     _joined_word(page, 200, 220, 4)
     _joined_word(page, 280, 220, 4)
     assert unread_line_below(page, [w for line in LINES for w in line], LINES)
+
+
+def test_a_joined_hands_one_long_word_under_the_last_line_is_found():
+    page = _page(("Prednisone 20 mg", 100, 100), ("Lialda 2.4 g", 160, 100))
+    _joined_word(page, 100, 220, 18)  # "Hydrochlorothiazide": one mark, nine line heights
+    assert unread_line_below(page, [w for line in LINES for w in line], LINES)
+
+
+def test_a_blotch_as_wide_as_a_line_under_the_last_line_is_no_line():
+    page = _page(("Prednisone 20 mg", 100, 100), ("Lialda 2.4 g", 160, 100))
+    cv2.rectangle(page, (100, 220), (370, 250), 0, -1)  # a dark band: a fold's shadow
+    assert not unread_line_below(page, [w for line in LINES for w in line], LINES)
