@@ -34,6 +34,7 @@ import statistics
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import cv2
@@ -811,23 +812,55 @@ def _dated(
             continue
         at = line.text.find(text)
         month = 0 if sum(map(str.isalpha, places[0])) >= sum(map(str.isalpha, places[1])) else 1
-        for place, holds in ((month, MONTHS), (1 - month, DAYS), (2, YEARS)):
-            scored = []
-            for candidate in holds:
-                again = " ".join([*places[:place], candidate, *places[place + 1 :]])
-                whole = line.text[:at] + again + line.text[at + len(text) :]
-                if (score := likelihood(line, whole)) is not None:
-                    scored.append((score, candidate))
-            if not scored:
-                return field
-            places[place] = max(scored)[1]
-        value = retype(" ".join(places))
-        if value.iso is None:
+        order = ((month, MONTHS), (1 - month, DAYS), (2, YEARS))
+        chosen = _likeliest_places(line, places, order, " ".join, at, at + len(text))
+        if chosen is None:
             return field
-        guessed = _guessed(field, opinion, value, " ".join(places), known)
-        ranked = _unvouched(opinion.confidence, "", known)
-        return guessed.model_copy(update={"confidence": ranked})
+        return _reread_date(field, opinion, retype, known, " ".join(chosen))
     return field
+
+
+def _likeliest_places(
+    line: LineRead,
+    places: Sequence[str],
+    order: Sequence[tuple[int, Sequence[str]]],
+    spell: Callable[[list[str]], str],
+    start: int,
+    end: int,
+) -> list[str] | None:
+    """A date's places (``spell`` writes them out, in ``line.text[start:end]``) chosen in
+    ``order``: each place the one of what it can hold that the line's steps spell
+    likeliest there, the others as read or as chosen before; None when the steps weigh no
+    candidate (a character the model does not carry)."""
+    places = list(places)
+    for place, holds in order:
+        scored = []
+        for candidate in holds:
+            again = spell([*places[:place], candidate, *places[place + 1 :]])
+            whole = line.text[:start] + again + line.text[end:]
+            if (score := likelihood(line, whole)) is not None:
+                scored.append((score, candidate))
+        if not scored:
+            return None
+        places[place] = max(scored)[1]
+    return places
+
+
+def _reread_date(
+    field: ExtractedField,
+    opinion: Opinion,
+    retype: Callable[[str], Normalised],
+    known: Callable[[str], bool],
+    text: str,
+) -> ExtractedField:
+    """The date ``text`` read again place by place, when it is a date: flagged, the
+    reading as its suggestion, ranked as the second reading alone (``_unvouched``, its
+    words known); else the field as it was."""
+    value = retype(text)
+    if value.iso is None:
+        return field
+    guessed = _guessed(field, opinion, value, text, known)
+    return guessed.model_copy(update={"confidence": _unvouched(opinion.confidence, "", known)})
 
 
 def _margin(candidate: str, word: str, both: Collection[str], joint: Collection[str]) -> float:
@@ -859,22 +892,13 @@ def _numbered(
         found = _DIGIT_DATE.search(line.text)
         if found is None:
             continue
-        places, marks = [found[1], found[3], found[5]], (found[2], found[4])
-        for place, holds in ((2, YEARS), (0, DAY_OR_MONTH), (1, DAY_OR_MONTH)):
-            scored = []
-            for candidate in holds:
-                again = [*places[:place], candidate, *places[place + 1 :]]
-                whole = line.text[: found.start()] + _spelt(again, marks) + line.text[found.end() :]
-                if (score := likelihood(line, whole)) is not None:
-                    scored.append((score, candidate))
-            if not scored:
-                return field
-            places[place] = max(scored)[1]
-        value = retype(_spelt(places, marks))
-        if value.iso is None:
+        spelt = partial(_spelt, marks=(found[2], found[4]))
+        order = ((2, YEARS), (0, DAY_OR_MONTH), (1, DAY_OR_MONTH))
+        read = [found[1], found[3], found[5]]
+        chosen = _likeliest_places(line, read, order, spelt, found.start(), found.end())
+        if chosen is None:
             return field
-        guessed = _guessed(field, opinion, value, _spelt(places, marks), known)
-        return guessed.model_copy(update={"confidence": _unvouched(opinion.confidence, "", known)})
+        return _reread_date(field, opinion, retype, known, spelt(chosen))
     return field
 
 

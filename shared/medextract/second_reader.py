@@ -100,7 +100,7 @@ class RapidReader:
 
     def __init__(self, settings: Settings, threads: int | None = None) -> None:
         """``threads``: onnxruntime's threads per call, the processors the document may
-        use (``second_reader_threads`` when set; else one)."""
+        use (``second_reader_threads`` when set, else ``threads``, else one)."""
         self._settings = settings
         self._threads = settings.second_reader_threads or threads or 1
 
